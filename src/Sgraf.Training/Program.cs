@@ -1,1 +1,3 @@
-Console.WriteLine("sgraf");
+using Sgraf.Training.Cli;
+
+return SgrafCommandLine.Build().Parse(args).Invoke();

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Sgraf.Inference;
+using Sgraf.Inference.Data;
+using Sgraf.Inference.Evaluation;
+using Sgraf.Inference.Text;
+using Sgraf.Training.Checkpoints;
+using Sgraf.Training.Evaluation;
+
+namespace Sgraf.Training.Cli;
+
+/// <summary><c>sgraf evaluate</c>: the official evalrank (spec §13) for one model or the SGRAF average of two.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--model")
+        {
+            Description = "Project checkpoint folder or official checkpoint file; give two (an SGR and a SAF) for SGRAF",
+            Required = true,
+            Arity = new ArgumentArity(1, 2),
+        };
+        var data = new Option<string>("--data") { Description = "Folder holding {split}_ims.npy and {split}_caps.txt", Required = true };
+        var split = new Option<string>("--split") { Description = "Split name: test, dev, testall, ...", Required = true };
+        var fold5 = new Option<bool>("--fold5") { Description = "COCO 1K protocol: five folds of consecutive images, metrics averaged" };
+        var simsOut = new Option<string?>("--sims-out") { Description = "Write the images × captions score matrix (.npy, float64)" };
+        var json = new Option<string?>("--json") { Description = "Write the metrics as JSON" };
+        var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
+        var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
+        {
+            models, data, split, fold5, simsOut, json, vocab,
+        };
+        command.SetAction(parse => CommandRunner.Run(() => Evaluate(
+            parse.GetValue(models)!, parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
+            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab))));
+        return command;
+    }
+
+    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath)
+    {
+        var checkpoints = modelPaths.Select(ModelSource.Read).ToArray();
+        var imgDims = checkpoints.Select(c => c.Config.ImgDim).Distinct().ToArray();
+        if (imgDims.Length > 1)
+            throw new InvalidInputException($"--model: the models take different img_dim ({string.Join(" vs ", imgDims)}); an ensemble needs one feature space");
+
+        var vocabulary = Vocabulary.Load(vocabPath ?? VocabularyLocator.Find(dataDir));
+        for (int m = 0; m < checkpoints.Length; m++)
+            if (checkpoints[m].Config.VocabSize != vocabulary.Count)
+                throw new InvalidInputException(
+                    $"{modelPaths[m]}: the model was trained with {checkpoints[m].Config.VocabSize} words but the vocabulary has {vocabulary.Count}");
+        var dataset = PrecompDataset.Load(dataDir, split, imgDims[0]);
+        var captionIds = dataset.Captions.Select(c => CaptionTokenizer.Encode(c, vocabulary)).ToArray();
+
+        var matrices = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions", task =>
+        {
+            task.MaxValue = checkpoints.Length * SplitScorer.StepCount(dataset.ImageCount, dataset.CaptionCount);
+            return checkpoints.Select(c =>
+            {
+                using var model = ModelSource.Instantiate(c);
+                return SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1));
+            }).ToArray();
+        });
+        var sims = ScoreMatrix.Average(matrices);
+        if (simsOut is not null) sims.Save(simsOut);
+
+        var name = string.Join("+", checkpoints.Select(c => c.Config.Module));
+        JsonNode report;
+        if (fold5)
+        {
+            var folds = RetrievalEvaluation.EvaluateFold5(sims, dataset.CaptionsPerImage);
+            for (int f = 0; f < folds.Folds.Count; f++) Print($"{name} fold {f}", folds.Folds[f]);
+            Print($"{name} 5-fold average", folds.Average);
+            report = JsonNode.Parse(folds.Average.ToJson())!;
+            report["folds"] = new JsonArray(folds.Folds.Select(f => JsonNode.Parse(f.ToJson())).ToArray());
+        }
+        else
+        {
+            var result = RetrievalEvaluation.Evaluate(sims, dataset.CaptionsPerImage);
+            Print(name, result);
+            report = JsonNode.Parse(result.ToJson())!;
+        }
+        if (jsonOut is not null) File.WriteAllText(jsonOut, report.ToJsonString() + "\n");
+        return CommandRunner.Success;
+    }
+
+    static void Print(string title, RetrievalReport r)
+    {
+        Console.WriteLine($"{title}: rsum {r.Rsum:0.00}");
+        Console.WriteLine($"  image to text: R@1 {r.ImageToText.R1:0.0}  R@5 {r.ImageToText.R5:0.0}  R@10 {r.ImageToText.R10:0.0}  medr {r.ImageToText.Medr:0.0}  meanr {r.ImageToText.Meanr:0.00}");
+        Console.WriteLine($"  text to image: R@1 {r.TextToImage.R1:0.0}  R@5 {r.TextToImage.R5:0.0}  R@10 {r.TextToImage.R10:0.0}  medr {r.TextToImage.Medr:0.0}  meanr {r.TextToImage.Meanr:0.00}");
+    }
+}

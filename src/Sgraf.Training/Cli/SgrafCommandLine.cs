@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Sgraf.Training.Cli;
+
+/// <summary>The <c>sgraf</c> tool: one verb per file in this folder.</summary>
+public static class SgrafCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Sgraf: SGRAF image-text matching — import official checkpoints, evaluate, train, export.");
+        root.Subcommands.Add(ImportOfficialCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,133 @@
+using Sgraf.Inference.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Sgraf.Training.Model;
+
+/// <summary>
+/// Spec §4–§8 (EncoderSimilarity): scores every image against every caption. The official code loops
+/// over captions one at a time; here captions of equal length are scored together against all images,
+/// which is the same arithmetic. In training mode each caption stays on its own, because SAF's
+/// BatchNorm takes its batch statistics per caption (spec §10) and grouping would change them.
+/// </summary>
+public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
+{
+    /// <summary>Upper bound on elements of one (captions × images × words × embed) working tensor.</summary>
+    const long WorkingSetElements = 8L << 20;
+
+    // Field names are the official state-dict names (sim_enc.v_global_w.*, sim_enc.SGR_module.0.*, ...).
+    readonly VisualSelfAttention v_global_w;
+    readonly TextSelfAttention t_global_w;
+    readonly Linear sim_tranloc_w;
+    readonly Linear sim_tranglo_w;
+    readonly Linear sim_eval_w;
+    readonly ModuleList<GraphReasoning>? SGR_module;
+    readonly AttentionFiltration? SAF_module;
+
+    public SimilarityEncoder(SgrafConfig config) : base("sim_enc")
+    {
+        v_global_w = new VisualSelfAttention(config.EmbedSize);
+        t_global_w = new TextSelfAttention(config.EmbedSize);
+        sim_tranloc_w = Linear(config.EmbedSize, config.SimDim);
+        sim_tranglo_w = Linear(config.EmbedSize, config.SimDim);
+        sim_eval_w = Linear(config.SimDim, 1);
+        if (config.Module == SimilarityModule.SGR)
+            SGR_module = ModuleList(Enumerable.Range(0, config.SgrStep).Select(_ => new GraphReasoning(config.SimDim)).ToArray());
+        else
+            SAF_module = new AttentionFiltration(config.SimDim);
+        RegisterComponents();
+        XavierInit.Apply(sim_tranloc_w, sim_tranglo_w, sim_eval_w);
+    }
+
+    /// <param name="regions">(N_img, 36, D) region embeddings.</param>
+    /// <param name="words">(N_cap, L_max, D) word embeddings, zero-padded.</param>
+    /// <param name="lengths">N_cap true caption lengths (tokens, &lt;start&gt;/&lt;end&gt; included).</param>
+    /// <returns>(N_img, N_cap) scores in (0, 1).</returns>
+    public override Tensor forward(Tensor regions, Tensor words, long[] lengths)
+    {
+        if (words.shape[0] != lengths.Length)
+            throw new ArgumentException($"{words.shape[0]} captions but {lengths.Length} lengths", nameof(lengths));
+        var imageGlobals = ImageGlobals(regions);
+        var columns = new Tensor[lengths.Length];
+        foreach (var group in CaptionGroups(lengths, regions.shape[0], words.shape[2]))
+        {
+            var length = lengths[group[0]];
+            var groupWords = words.index_select(0, tensor(group, device: words.device)).narrow(1, 0, length);
+            var scores = ScoreCaptions(regions, imageGlobals, groupWords);
+            for (int g = 0; g < group.Length; g++) columns[group[g]] = scores.select(1, g);
+        }
+        return stack(columns, 1);
+    }
+
+    /// <summary>v̄ and v_glo (spec §4) for every image: computed once, shared by all captions.</summary>
+    public Tensor ImageGlobals(Tensor regions, Action<string, Tensor>? trace = null)
+    {
+        var average = regions.mean([1]);
+        var global = v_global_w.call(regions, average);
+        trace?.Invoke("img_ave", average);
+        trace?.Invoke("img_glo", global);
+        return global;
+    }
+
+    /// <summary>Scores G captions that all have L words against every image (spec §4 TextSA, §5–§8).</summary>
+    /// <param name="regions">(N, 36, D).</param>
+    /// <param name="imageGlobals">(N, D) from <see cref="ImageGlobals"/>.</param>
+    /// <param name="words">(G, L, D) — no padding: every row has exactly L valid words.</param>
+    /// <param name="trace">Receives each intermediate by its fixture name, shaped (G, N, …).</param>
+    /// <returns>(N, G) scores.</returns>
+    public Tensor ScoreCaptions(Tensor regions, Tensor imageGlobals, Tensor words, Action<string, Tensor>? trace = null)
+    {
+        long captions = words.shape[0], images = regions.shape[0], length = words.shape[1];
+        var captionAverage = words.mean([1]);
+        var captionGlobals = t_global_w.call(words, captionAverage);                  // (G, D)
+
+        var pairWords = words.unsqueeze(1);                                           // (G, 1, L, D)
+        var context = TextToVisualAttention.Attend(pairWords, regions.unsqueeze(0));  // (G, N, L, D)
+        var localSimilarity = Normalization.L2Norm(sim_tranloc_w.call(context.sub(pairWords).pow(2)), -1);
+        var globalDifference = imageGlobals.unsqueeze(0).sub(captionGlobals.unsqueeze(1)).pow(2);
+        var globalSimilarity = Normalization.L2Norm(sim_tranglo_w.call(globalDifference), -1);   // (G, N, S)
+        // Node 0 is the global alignment, nodes 1..L the per-word local alignments.
+        var nodes = cat([globalSimilarity.unsqueeze(2), localSimilarity], 2)
+            .reshape(captions * images, length + 1, -1);
+        trace?.Invoke("cap_ave", captionAverage);
+        trace?.Invoke("cap_glo", captionGlobals);
+        trace?.Invoke("scan_context", context);
+        trace?.Invoke("sim_emb", nodes);
+
+        Tensor similarityVector;
+        if (SGR_module is not null)
+        {
+            for (int step = 0; step < SGR_module.Count; step++)
+            {
+                nodes = SGR_module[step].call(nodes);
+                trace?.Invoke($"sgr_step{step + 1}", nodes);
+            }
+            similarityVector = nodes.select(1, 0);
+        }
+        else
+        {
+            similarityVector = SAF_module!.forward(nodes, out var attention);
+            trace?.Invoke("saf_attn", attention);
+        }
+        var scores = sim_eval_w.call(similarityVector).sigmoid();                     // (G·N, 1)
+        trace?.Invoke("sim_vec", similarityVector);
+        trace?.Invoke("sim_i", scores);
+        return scores.reshape(captions, images).t();
+    }
+
+    /// <summary>Caption indices grouped by length, each group small enough for the working-set bound.</summary>
+    IEnumerable<long[]> CaptionGroups(long[] lengths, long images, long embedSize)
+    {
+        if (training)
+            return Enumerable.Range(0, lengths.Length).Select(j => new long[] { j });
+        return Enumerable.Range(0, lengths.Length)
+            .GroupBy(j => lengths[j])
+            .SelectMany(byLength =>
+            {
+                long perCaption = Math.Max(1, images * byLength.Key * embedSize);
+                int size = (int)Math.Clamp(WorkingSetElements / perCaption, 1, int.MaxValue);
+                return byLength.Select(j => (long)j).Chunk(size);
+            });
+    }
+}
