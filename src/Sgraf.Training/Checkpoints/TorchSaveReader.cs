@@ -73,10 +73,9 @@ public static class TorchSaveReader
                 var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
                             ?? throw InvalidInputException.InFile(path, $"storage '{storage.Key}' has no entry '{prefix}data/{storage.Key}' in the zip archive");
                 storage.Data = ReadEntry(path, entry);
-                var needed = storage.ElementCount * storage.DType.ElementSize();
-                if (storage.Data.LongLength < needed)
+                if (storage.Data.LongLength / storage.DType.ElementSize() < storage.ElementCount)
                     throw InvalidInputException.InFile(path,
-                        $"storage '{storage.Key}' is truncated: it holds {storage.Data.LongLength} bytes but the pickle declares {storage.ElementCount} {storage.DType} elements ({needed} bytes)");
+                        $"storage '{storage.Key}' is truncated: it holds {storage.Data.LongLength} bytes but the pickle declares {storage.ElementCount} {storage.DType} elements");
             }
             return TensorMaterializer.Materialize(path, root);
         }
@@ -158,14 +157,15 @@ public static class TorchSaveReader
                 throw InvalidInputException.InFile(path, $"the file is truncated: storage '{key}' has no element count at byte {position}");
             var count = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(position));
             position += 8;
-            var needed = count * storage.DType.ElementSize();
             if (count != storage.ElementCount)
                 throw InvalidInputException.InFile(path, $"storage '{key}' has {count} elements in the file but the pickle declares {storage.ElementCount}");
-            if (bytes.Length - position < needed)
+            var elementSize = storage.DType.ElementSize();
+            if ((bytes.Length - position) / elementSize < count)
                 throw InvalidInputException.InFile(path,
-                    $"the file is truncated: storage '{key}' needs {needed} bytes at byte {position} but only {bytes.Length - position} remain");
-            storage.Data = bytes.AsSpan(position, (int)needed).ToArray();
-            position += (int)needed;
+                    $"the file is truncated: storage '{key}' needs {count} {storage.DType} elements at byte {position} but only {bytes.Length - position} bytes remain");
+            var needed = (int)count * elementSize;
+            storage.Data = bytes.AsSpan(position, needed).ToArray();
+            position += needed;
         }
         foreach (var storage in storages.Values.Where(s => s.Data is null && s.ViewOf is null))
             throw InvalidInputException.InFile(path, $"the legacy file has no data for storage '{storage.Key}'");

@@ -52,16 +52,22 @@ internal static class TensorMaterializer
         var (storage, offset, shape, strides) = reference;
         var elementSize = storage.DType.ElementSize();
         var (bytes, storageStart, storageCount) = StorageBytes(path, storage);
-        var count = HostTensor.CountElements(shape);
-        var result = new byte[count * elementSize];
-        if (count == 0) return new HostTensor(storage.DType, shape, result);
-
-        long last = offset;
-        for (var d = 0; d < shape.Length; d++) last += (shape[d] - 1) * strides[d];
-        if (last >= storageCount)
+        long count, last = offset;
+        try
+        {
+            count = HostTensor.CountElements(shape);
+            for (var d = 0; d < shape.Length && count > 0; d++) last = checked(last + (shape[d] - 1) * strides[d]);
+        }
+        catch (OverflowException)
+        {
+            throw InvalidInputException.InFile(path, $"a tensor of shape {HostTensor.FormatShape(shape)} in storage '{storage.Key}' is impossibly large");
+        }
+        if (count > 0 && last >= storageCount)
             throw InvalidInputException.InFile(path,
                 $"a {storage.DType} tensor of shape {HostTensor.FormatShape(shape)} (offset {offset}, strides {HostTensor.FormatShape(strides)}) " +
                 $"reaches element {last} of storage '{storage.Key}', which holds only {storageCount} elements");
+        var result = new byte[count * elementSize];
+        if (count == 0) return new HostTensor(storage.DType, shape, result);
 
         if (IsContiguous(shape, strides))
         {
@@ -85,7 +91,7 @@ internal static class TensorMaterializer
         if (storage.ViewOf is var (root, elementOffset))
         {
             var (bytes, start, count) = StorageBytes(path, root);
-            if (elementOffset + storage.ElementCount > count)
+            if (elementOffset < 0 || elementOffset + storage.ElementCount > count)
                 throw InvalidInputException.InFile(path, $"storage view '{storage.Key}' runs past the end of storage '{root.Key}'");
             return (bytes, start + elementOffset * storage.DType.ElementSize(), storage.ElementCount);
         }
