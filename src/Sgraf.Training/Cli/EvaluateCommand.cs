@@ -60,7 +60,7 @@ internal static class EvaluateCommand
                 return SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1));
             }).ToArray();
         });
-        var sims = ScoreMatrix.Average(matrices);
+        var sims = SgrafEnsemble.Average(matrices);
         if (simsOut is not null) sims.Save(simsOut);
 
         var name = string.Join("+", checkpoints.Select(c => c.Config.Module));

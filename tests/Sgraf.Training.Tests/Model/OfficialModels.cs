@@ -35,7 +35,7 @@ public sealed class OfficialModels : IDisposable
     {
         "SGR" => SgrScores,
         "SAF" => SafScores,
-        _ => ScoreMatrix.Average([SgrScores, SafScores]),
+        _ => SgrafEnsemble.Average([SgrScores, SafScores]),
     };
 
     public void Dispose()
