@@ -15,25 +15,25 @@ static class RankingOrder
         return byScore > 0 || (byScore == 0 && a > b);
     }
 
-    /// <summary>0-based position of <paramref name="target"/> among all candidates: how many are ranked before it.</summary>
-    public static int PositionOf(int target, int candidates, Func<int, double> score)
+    /// <summary>0-based position of candidate <paramref name="target"/> in the ranking of <paramref name="scores"/>.</summary>
+    public static int PositionOf(ReadOnlySpan<double> scores, int target)
     {
-        var targetScore = score(target);
+        var targetScore = scores[target];
         var position = 0;
-        for (var c = 0; c < candidates; c++)
+        for (var c = 0; c < scores.Length; c++)
         {
-            if (c != target && Precedes(score(c), c, targetScore, target)) position++;
+            if (Precedes(scores[c], c, targetScore, target)) position++;
         }
         return position;
     }
 
-    /// <summary>The candidate ranked first among <paramref name="first"/>..<paramref name="first"/>+<paramref name="count"/>-1.</summary>
-    public static int Best(int first, int count, Func<int, double> score)
+    /// <summary>The candidate ranked first; indices are relative to the span, which keeps their order.</summary>
+    public static int Best(ReadOnlySpan<double> scores)
     {
-        var best = first;
-        for (var c = first + 1; c < first + count; c++)
+        var best = 0;
+        for (var c = 1; c < scores.Length; c++)
         {
-            if (Precedes(score(c), c, score(best), best)) best = c;
+            if (Precedes(scores[c], c, scores[best], best)) best = c;
         }
         return best;
     }

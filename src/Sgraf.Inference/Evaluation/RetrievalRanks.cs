@@ -10,6 +10,8 @@ namespace Sgraf.Inference.Evaluation;
 /// <param name="TextToImageTop1">Per caption: the image ranked first.</param>
 public sealed record RetrievalRanks(int[] ImageToText, int[] ImageToTextTop1, int[] TextToImage, int[] TextToImageTop1)
 {
+    const int ColumnBlock = 512;
+
     /// <summary>Ranks for a score matrix whose captions <c>k·i .. k·i+k-1</c> describe image i, k = <paramref name="captionsPerImage"/>.</summary>
     public static RetrievalRanks Compute(ScoreMatrix sims, int captionsPerImage)
     {
@@ -18,19 +20,33 @@ public sealed record RetrievalRanks(int[] ImageToText, int[] ImageToTextTop1, in
         var i2tTop1 = new int[sims.Images];
         Parallel.For(0, sims.Images, image =>
         {
-            double Score(int caption) => sims[image, caption];
-            var bestOwn = RankingOrder.Best(image * captionsPerImage, captionsPerImage, Score);
-            i2t[image] = RankingOrder.PositionOf(bestOwn, sims.Captions, Score);
-            i2tTop1[image] = RankingOrder.Best(0, sims.Captions, Score);
+            var row = sims.Row(image);
+            var first = image * captionsPerImage;
+            var bestOwn = first + RankingOrder.Best(row.Slice(first, captionsPerImage));
+            i2t[image] = RankingOrder.PositionOf(row, bestOwn);
+            i2tTop1[image] = RankingOrder.Best(row);
         });
 
         var t2i = new int[sims.Captions];
         var t2iTop1 = new int[sims.Captions];
-        Parallel.For(0, sims.Captions, caption =>
+        var ownScore = new double[sims.Captions];
+        for (var caption = 0; caption < sims.Captions; caption++) ownScore[caption] = sims[caption / captionsPerImage, caption];
+        var bestScore = sims.Row(0).ToArray();
+        // A caption's candidates are a column; walking the rows over a block of columns keeps memory access sequential.
+        Parallel.For(0, (sims.Captions + ColumnBlock - 1) / ColumnBlock, block =>
         {
-            double Score(int image) => sims[image, caption];
-            t2i[caption] = RankingOrder.PositionOf(caption / captionsPerImage, sims.Images, Score);
-            t2iTop1[caption] = RankingOrder.Best(0, sims.Images, Score);
+            var end = Math.Min((block + 1) * ColumnBlock, sims.Captions);
+            for (var image = 0; image < sims.Images; image++)
+            {
+                var row = sims.Row(image);
+                for (var caption = block * ColumnBlock; caption < end; caption++)
+                {
+                    var score = row[caption];
+                    if (RankingOrder.Precedes(score, image, ownScore[caption], caption / captionsPerImage)) t2i[caption]++;
+                    if (RankingOrder.Precedes(score, image, bestScore[caption], t2iTop1[caption]))
+                        (t2iTop1[caption], bestScore[caption]) = (image, score);
+                }
+            }
         });
         return new RetrievalRanks(i2t, i2tTop1, t2i, t2iTop1);
     }
