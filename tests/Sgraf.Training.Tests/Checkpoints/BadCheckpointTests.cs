@@ -148,6 +148,32 @@ public sealed class BadCheckpointTests : IDisposable
         AssertInvalid(temp.File("absent.pth.tar"), "cannot read the checkpoint");
     }
 
+    [Theory]
+    [InlineData("SGR", false)]
+    [InlineData("SAF", true)]
+    public void Corrupted_bytes_never_escape_as_anything_but_invalid_input(string module, bool legacy)
+    {
+        var original = File.ReadAllBytes(OfficialFixture.Checkpoint(module, legacy));
+        var random = new Random(11);
+        var path = temp.File("corrupt.pth.tar");
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var bytes = (byte[])original.Clone();
+            // Mostly the pickle (the first ~9 KB in both formats), where a flipped byte changes structure.
+            for (var flips = 0; flips < 3; flips++)
+                bytes[random.Next(trial % 4 == 0 ? bytes.Length : 9000)] = (byte)random.Next(256);
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                OfficialCheckpoint.Load(path);
+            }
+            catch (InvalidInputException error)
+            {
+                Assert.StartsWith(path, error.Message);
+            }
+        }
+    }
+
     string Truncated(string source, double keep)
     {
         var bytes = File.ReadAllBytes(source);
