@@ -59,7 +59,7 @@ public static class TorchSaveReader
         try
         {
             using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
-            var pickles = zip.Entries.Where(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)
+            var pickles = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
                                                  && e.FullName.Count(c => c == '/') == 1).ToList();
             if (pickles.Count != 1)
                 throw InvalidInputException.InFile(path, $"the zip archive has {pickles.Count} '<prefix>/data.pkl' entries, expected exactly one");
@@ -117,20 +117,20 @@ public static class TorchSaveReader
     /// <summary>Zip persistent ids: ('storage', StorageType, key, location, numel).</summary>
     static TorchStorage ZipStorage(string path, object? pid, Dictionary<string, TorchStorage> storages)
     {
-        var (type, key, location, count) = ParseStorageId(pid, 5);
+        var (type, key, count) = ParseStorageId(pid, 5);
         if (storages.TryGetValue(key, out var known)) return known;
-        return storages[key] = new TorchStorage(key, type.DType, count, location);
+        return storages[key] = new TorchStorage(key, type.DType, count);
     }
 
-    static (StorageType Type, string Key, string Location, long Count) ParseStorageId(object? pid, int length)
+    static (StorageType Type, string Key, long Count) ParseStorageId(object? pid, int length)
     {
         if (pid is not object?[] parts || parts.Length != length || parts[0] is not "storage")
             throw new PickleFormatException($"persistent id {PickleGlobals.Describe(pid)} is not a ('storage', ...) tuple of {length} items");
         if (parts[1] is not PickleGlobals.StorageClass storageClass)
             throw new PickleFormatException($"persistent id names {PickleGlobals.Describe(parts[1])} where a storage class belongs");
-        if (parts[2] is not string key || parts[3] is not string location || parts[4] is not long count || count < 0)
+        if (parts[2] is not string key || parts[3] is not string || parts[4] is not long count || count < 0)
             throw new PickleFormatException("persistent id is not ('storage', type, key, location, numel)");
-        return (storageClass.Type, key, location, count);
+        return (storageClass.Type, key, count);
     }
 
     static object? ReadLegacy(string path, byte[] bytes)
@@ -175,13 +175,13 @@ public static class TorchSaveReader
     /// <summary>Legacy persistent ids: ('storage', StorageType, root_key, location, numel, view_metadata).</summary>
     static TorchStorage LegacyStorage(object? pid, Dictionary<string, TorchStorage> storages)
     {
-        var (type, key, location, count) = ParseStorageId(pid, 6);
-        if (!storages.TryGetValue(key, out var root)) storages[key] = root = new TorchStorage(key, type.DType, count, location);
+        var (type, key, count) = ParseStorageId(pid, 6);
+        if (!storages.TryGetValue(key, out var root)) storages[key] = root = new TorchStorage(key, type.DType, count);
         if (((object?[])pid!)[5] is not object?[] view) return root;
         if (view is not [string viewKey, long offset, long viewSize])
             throw new PickleFormatException("legacy storage view metadata is not (key, offset, size)");
         if (storages.TryGetValue(viewKey, out var known)) return known;
-        var slice = new TorchStorage(viewKey, type.DType, viewSize, location) { ViewOf = (root, offset) };
+        var slice = new TorchStorage(viewKey, type.DType, viewSize) { ViewOf = (root, offset) };
         storages[viewKey] = slice;
         return slice;
     }

@@ -9,14 +9,18 @@ namespace Sgraf.Training.Checkpoints.Pickle;
 /// </summary>
 internal static class TensorMaterializer
 {
+    // A checkpoint is a few levels deep; a limit keeps a hostile pickle from overflowing the stack.
+    const int MaxDepth = 100;
+
     public static object? Materialize(string path, object? root)
     {
         var tensors = new Dictionary<TensorReference, HostTensor>(ReferenceEqualityComparer.Instance);
         var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        return Resolve(root);
+        return Resolve(root, 0);
 
-        object? Resolve(object? value)
+        object? Resolve(object? value, int depth)
         {
+            if (depth > MaxDepth) throw InvalidInputException.InFile(path, $"the saved object nests deeper than {MaxDepth} levels");
             switch (value)
             {
                 case TensorReference reference:
@@ -31,16 +35,16 @@ internal static class TensorMaterializer
             switch (value)
             {
                 case object?[] tuple:
-                    for (var i = 0; i < tuple.Length; i++) tuple[i] = Resolve(tuple[i]);
+                    for (var i = 0; i < tuple.Length; i++) tuple[i] = Resolve(tuple[i], depth + 1);
                     break;
                 case List<object?> list:
-                    for (var i = 0; i < list.Count; i++) list[i] = Resolve(list[i]);
+                    for (var i = 0; i < list.Count; i++) list[i] = Resolve(list[i], depth + 1);
                     break;
                 case OrderedDictionary<object, object?> dict:
-                    for (var i = 0; i < dict.Count; i++) dict.SetAt(i, Resolve(dict.GetAt(i).Value));
+                    for (var i = 0; i < dict.Count; i++) dict.SetAt(i, Resolve(dict.GetAt(i).Value, depth + 1));
                     break;
                 case Dictionary<string, object?> ns:
-                    foreach (var key in ns.Keys.ToList()) ns[key] = Resolve(ns[key]);
+                    foreach (var key in ns.Keys.ToList()) ns[key] = Resolve(ns[key], depth + 1);
                     break;
             }
             return value;

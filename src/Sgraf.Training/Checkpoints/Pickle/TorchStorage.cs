@@ -5,16 +5,14 @@ internal sealed record StorageType(string Name, TensorDType DType);
 
 /// <summary>
 /// One storage a pickle refers to by persistent id. Its bytes are attached after unpickling: in the legacy format
-/// they follow the pickle, in the zip format they are separate entries.
+/// they follow the pickle, in the zip format they are separate entries. Where it lived when saved ("cpu", "cuda:0")
+/// does not matter: everything loads to host memory.
 /// </summary>
-internal sealed class TorchStorage(string key, TensorDType dtype, long elementCount, string location)
+internal sealed class TorchStorage(string key, TensorDType dtype, long elementCount)
 {
     public string Key { get; } = key;
     public TensorDType DType { get; } = dtype;
     public long ElementCount { get; } = elementCount;
-
-    /// <summary>Where it lived when saved ("cpu", "cuda:0"); everything is loaded to host memory regardless.</summary>
-    public string Location { get; } = location;
 
     /// <summary>Little-endian elements, at least <see cref="ElementCount"/> of them once attached.</summary>
     public byte[]? Data { get; set; }

@@ -55,7 +55,7 @@ internal sealed class Unpickler
             }
             catch (PickleFormatException e)
             {
-                throw InvalidInputException.InFile(source, $"{e.Message} (pickle opcode 0x{opcode:x2} at byte {opOffset})");
+                throw InvalidInputException.InFile(source, $"{e.Message} (pickle opcode 0x{opcode:x2} at byte {opOffset} of the file)");
             }
         }
     }
@@ -130,7 +130,7 @@ internal sealed class Unpickler
             case (byte)'1': PopMark(); break; // POP_MARK
             case (byte)'2': Push(Peek()); break; // DUP
             default:
-                throw new PickleFormatException($"unsupported pickle opcode 0x{opcode:x2} ('{(char)opcode}')");
+                throw new PickleFormatException($"unsupported pickle opcode '{(char)opcode}'");
         }
     }
 
