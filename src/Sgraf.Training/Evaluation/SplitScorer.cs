@@ -19,7 +19,9 @@ public static class SplitScorer
 
     /// <param name="captionIds">Token ids of every caption, &lt;start&gt; and &lt;end&gt; included.</param>
     /// <param name="step">Called once per batch or shard done.</param>
-    public static ScoreMatrix Score(SgrafModel model, PrecompDataset data, IReadOnlyList<int[]> captionIds, Action? step = null)
+    /// <param name="globalOnly">Score by the global-only baseline (v_glo · t_glo) instead of the model's head.</param>
+    public static ScoreMatrix Score(SgrafModel model, PrecompDataset data, IReadOnlyList<int[]> captionIds, Action? step = null,
+        bool globalOnly = false)
     {
         model.eval();
         using var _ = no_grad();
@@ -35,7 +37,10 @@ public static class SplitScorer
                 using var scope = NewDisposeScope();
                 var lengths = Enumerable.Range(j0, captions).Select(j => words[j].shape[0]).ToArray();
                 var shardWords = PadAndStack(words.Skip(j0).Take(captions).ToArray(), lengths.Max());
-                var shard = model.Score(regions.narrow(0, i0, images), shardWords, lengths).to(ScalarType.Float64);
+                var shardRegions = regions.narrow(0, i0, images);
+                var shard = (globalOnly
+                    ? model.ScoreGlobalOnly(shardRegions, shardWords, lengths)
+                    : model.Score(shardRegions, shardWords, lengths)).to(ScalarType.Float64);
                 var values = shard.data<double>().ToArray();
                 for (int i = 0; i < images; i++)
                     Array.Copy(values, i * captions, scores, (long)(i0 + i) * data.CaptionCount + j0, captions);

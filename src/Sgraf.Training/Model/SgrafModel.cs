@@ -38,4 +38,7 @@ public sealed class SgrafModel : Module
 
     /// <summary>(N_img, N_cap) scores of encoded images against encoded captions.</summary>
     public Tensor Score(Tensor regions, Tensor words, long[] lengths) => sim_enc.call(regions, words, lengths);
+
+    /// <summary>(N_img, N_cap) global-only baseline scores: v_glo · t_glo, no local alignment.</summary>
+    public Tensor ScoreGlobalOnly(Tensor regions, Tensor words, long[] lengths) => sim_enc.GlobalOnlyScores(regions, words, lengths);
 }

@@ -60,6 +60,26 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
         return stack(columns, 1);
     }
 
+    /// <summary>
+    /// The global-only baseline: the cosine of the image's and the caption's self-attention globals
+    /// (v_glo · t_glo, both already l2-normalised), with no local alignment and no reasoning. It shows
+    /// what SGR's and SAF's word-region alignment adds over one embedding per side.
+    /// </summary>
+    /// <returns>(N_img, N_cap) cosines in [−1, 1].</returns>
+    public Tensor GlobalOnlyScores(Tensor regions, Tensor words, long[] lengths)
+    {
+        var imageGlobals = ImageGlobals(regions);
+        var columns = new Tensor[lengths.Length];
+        foreach (var group in CaptionGroups(lengths, 1, words.shape[2]))
+        {
+            var groupWords = words.index_select(0, tensor(group, device: words.device)).narrow(1, 0, lengths[group[0]]);
+            var captionGlobals = t_global_w.call(groupWords, groupWords.mean([1]));
+            var scores = imageGlobals.matmul(captionGlobals.t());
+            for (int g = 0; g < group.Length; g++) columns[group[g]] = scores.select(1, g);
+        }
+        return stack(columns, 1);
+    }
+
     /// <summary>v̄ and v_glo (spec §4) for every image: computed once, shared by all captions.</summary>
     public Tensor ImageGlobals(Tensor regions, Action<string, Tensor>? trace = null)
     {

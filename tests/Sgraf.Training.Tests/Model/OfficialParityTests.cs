@@ -1,6 +1,7 @@
 using Sgraf.Inference.Data;
 using Sgraf.Inference.Evaluation;
 using Sgraf.TestSupport;
+using Sgraf.Training.Evaluation;
 using Sgraf.Training.Model;
 using static TorchSharp.torch;
 
@@ -78,5 +79,23 @@ public sealed class OfficialParityTests(OfficialModels official) : IClassFixture
         var actual = official.ScoresOf(module);
         Assert.Equal((expected.Images, expected.Captions), (actual.Images, actual.Captions));
         FixtureTolerance.AssertClose(expected.Values, actual.Values, $"sims_{module}");
+    }
+
+    [Theory]
+    [InlineData("SGR")]
+    [InlineData("SAF")]
+    public void Global_only_baseline_is_the_dot_product_of_the_official_global_vectors(string module)
+    {
+        // Expected from the official intermediates alone: img_glo (20, D) · cap_glo (1, D) for caption 0.
+        var imageGlobals = NpyReader.ReadFloat32(OfficialFixture.Expected($"inter_{module}_cap0_img_glo.npy"));
+        var captionGlobal = NpyReader.ReadFloat32(OfficialFixture.Expected($"inter_{module}_cap0_cap_glo.npy")).Data;
+        int dim = captionGlobal.Length;
+        var expected = Enumerable.Range(0, imageGlobals.Shape[0])
+            .Select(i => Enumerable.Range(0, dim).Sum(d => (double)imageGlobals.Data[i * dim + d] * captionGlobal[d]))
+            .ToArray();
+
+        var scores = SplitScorer.Score(official.Of(module), official.Data, official.CaptionIds, globalOnly: true);
+        var column0 = Enumerable.Range(0, scores.Images).Select(i => scores[i, 0]).ToArray();
+        FixtureTolerance.AssertClose(expected, column0, $"{module} global-only scores of caption 0");
     }
 }
