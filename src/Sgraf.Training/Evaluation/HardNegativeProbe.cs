@@ -57,19 +57,24 @@ public static class HardNegativeProbe
 
     static ProbeEntry? Parse(string line)
     {
+        JsonNode? node;
         try
         {
-            if (JsonNode.Parse(line) is not JsonObject o) return null;
-            var entry = new ProbeEntry(
-                o["caption"]!.GetValue<int>(), o["image"]!.GetValue<int>(),
-                o["true"]!.GetValue<string>(), o["false"]!.GetValue<string>(), o["kind"]!.GetValue<string>());
-            return entry.Kind.Length > 0 ? entry : null;
+            node = JsonNode.Parse(line);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+        catch (JsonException)
         {
             return null;
         }
+        return node is JsonObject o && Int(o, "caption") is { } caption && Int(o, "image") is { } image
+            && Text(o, "true") is { } truth && Text(o, "false") is { } falsehood && Text(o, "kind") is { Length: > 0 } kind
+            ? new ProbeEntry(caption, image, truth, falsehood, kind)
+            : null;
     }
+
+    static int? Int(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<int>(out var value) ? value : null;
+
+    static string? Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var value) ? value : null;
 
     /// <summary>Scores every entry, an image at a time (its true and false captions in one call), and counts the wins.</summary>
     /// <param name="step">Called once per image scored.</param>
