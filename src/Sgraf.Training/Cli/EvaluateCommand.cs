@@ -26,17 +26,18 @@ internal static class EvaluateCommand
         var simsOut = new Option<string?>("--sims-out") { Description = "Write the images × captions score matrix (.npy, float64)" };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON" };
         var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
+        var probe = new Option<string?>("--probe") { Description = "Hard-negative probe (.jsonl, e.g. the shapes benchmark's test_probe.jsonl): accuracy of true over false caption" };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
-            models, data, split, fold5, simsOut, json, vocab,
+            models, data, split, fold5, simsOut, json, vocab, probe,
         };
         command.SetAction(parse => CommandRunner.Run(() => Evaluate(
             parse.GetValue(models)!, parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
-            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab))));
+            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe))));
         return command;
     }
 
-    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath)
+    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath, string? probePath)
     {
         var checkpoints = modelPaths.Select(ModelSource.Read).ToArray();
         var imgDims = checkpoints.Select(c => c.Config.ImgDim).Distinct().ToArray();
@@ -50,6 +51,7 @@ internal static class EvaluateCommand
                     $"{modelPaths[m]}: the model was trained with {checkpoints[m].Config.VocabSize} words but the vocabulary has {vocabulary.Count}");
         var dataset = PrecompDataset.Load(dataDir, split, imgDims[0]);
         var captionIds = dataset.Captions.Select(c => CaptionTokenizer.Encode(c, vocabulary)).ToArray();
+        var probeEntries = probePath is null ? null : HardNegativeProbe.Read(probePath, dataset.ImageCount);
 
         var matrices = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions", task =>
         {
@@ -79,8 +81,30 @@ internal static class EvaluateCommand
             Print(name, result);
             report = JsonNode.Parse(result.ToJson())!;
         }
+        if (probeEntries is not null) report["probe"] = Probe(checkpoints, dataset, vocabulary, probeEntries, name).ToJson();
         if (jsonOut is not null) File.WriteAllText(jsonOut, report.ToJsonString() + "\n");
         return CommandRunner.Success;
+    }
+
+    static ProbeReport Probe(ModelCheckpoint[] checkpoints, PrecompDataset dataset, Vocabulary vocabulary, IReadOnlyList<ProbeEntry> entries, string name)
+    {
+        var models = checkpoints.Select(ModelSource.Instantiate).ToArray();
+        try
+        {
+            var report = CommandRunner.WithProgress($"probing {entries.Count} true/false caption pairs", task =>
+            {
+                task.MaxValue = entries.Select(e => e.Image).Distinct().Count();
+                return HardNegativeProbe.Evaluate(entries, vocabulary, HardNegativeProbe.ModelScorer(models, dataset), () => task.Increment(1));
+            });
+            Console.WriteLine($"{name} hard-negative probe: {report.Overall:0.0}% of {report.Count} pairs");
+            foreach (var (kind, (accuracy, count)) in report.ByKind)
+                Console.WriteLine($"  {kind,-20} {accuracy,6:0.0}%  ({count} pairs)");
+            return report;
+        }
+        finally
+        {
+            foreach (var model in models) model.Dispose();
+        }
     }
 
     static void Print(string title, RetrievalReport r)
