@@ -26,18 +26,23 @@ internal static class EvaluateCommand
         var simsOut = new Option<string?>("--sims-out") { Description = "Write the images × captions score matrix (.npy, float64)" };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON" };
         var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
+        var globalOnly = new Option<bool>("--global-only")
+        {
+            Description = "Score by the global-only baseline (v_glo · t_glo of the same model): no local alignment, no SGR/SAF head",
+        };
         var probe = new Option<string?>("--probe") { Description = "Hard-negative probe (.jsonl, e.g. the shapes benchmark's test_probe.jsonl): accuracy of true over false caption" };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
-            models, data, split, fold5, simsOut, json, vocab, probe,
+            models, data, split, fold5, simsOut, json, vocab, probe, globalOnly,
         };
         command.SetAction(parse => CommandRunner.Run(() => Evaluate(
             parse.GetValue(models)!, parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
-            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe))));
+            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly))));
         return command;
     }
 
-    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath, string? probePath)
+    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath, string? probePath,
+        bool globalOnly)
     {
         var checkpoints = modelPaths.Select(ModelSource.Read).ToArray();
         var imgDims = checkpoints.Select(c => c.Config.ImgDim).Distinct().ToArray();
@@ -59,13 +64,14 @@ internal static class EvaluateCommand
             return checkpoints.Select(c =>
             {
                 using var model = ModelSource.Instantiate(c);
-                return SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1));
+                return SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1), globalOnly);
             }).ToArray();
         });
         var sims = SgrafEnsemble.Average(matrices);
         if (simsOut is not null) sims.Save(simsOut);
 
         var name = string.Join("+", checkpoints.Select(c => c.Config.Module));
+        if (globalOnly) name = $"global-only {name}";
         JsonNode report;
         if (fold5)
         {
@@ -81,12 +87,13 @@ internal static class EvaluateCommand
             Print(name, result);
             report = JsonNode.Parse(result.ToJson())!;
         }
-        if (probeEntries is not null) report["probe"] = Probe(checkpoints, dataset, vocabulary, probeEntries, name).ToJson();
+        if (probeEntries is not null) report["probe"] = Probe(checkpoints, dataset, vocabulary, probeEntries, name, globalOnly).ToJson();
         if (jsonOut is not null) File.WriteAllText(jsonOut, report.ToJsonString() + "\n");
         return CommandRunner.Success;
     }
 
-    static ProbeReport Probe(ModelCheckpoint[] checkpoints, PrecompDataset dataset, Vocabulary vocabulary, IReadOnlyList<ProbeEntry> entries, string name)
+    static ProbeReport Probe(ModelCheckpoint[] checkpoints, PrecompDataset dataset, Vocabulary vocabulary, IReadOnlyList<ProbeEntry> entries, string name,
+        bool globalOnly)
     {
         var models = checkpoints.Select(ModelSource.Instantiate).ToArray();
         try
@@ -94,7 +101,7 @@ internal static class EvaluateCommand
             var report = CommandRunner.WithProgress($"probing {entries.Count} true/false caption pairs", task =>
             {
                 task.MaxValue = entries.Select(e => e.Image).Distinct().Count();
-                return HardNegativeProbe.Evaluate(entries, vocabulary, HardNegativeProbe.ModelScorer(models, dataset), () => task.Increment(1));
+                return HardNegativeProbe.Evaluate(entries, vocabulary, HardNegativeProbe.ModelScorer(models, dataset, globalOnly), () => task.Increment(1));
             });
             Console.WriteLine($"{name} hard-negative probe: {report.Overall:0.0}% of {report.Count} pairs");
             foreach (var (kind, (accuracy, count)) in report.ByKind)

@@ -102,18 +102,18 @@ public static class HardNegativeProbe
     }
 
     /// <summary>The mean score of several models, each scoring the image's regions against the captions: SGRAF for an SGR and a SAF.</summary>
-    public static CaptionScorer ModelScorer(IReadOnlyList<SgrafModel> models, PrecompDataset data) => (image, captionIds) =>
+    public static CaptionScorer ModelScorer(IReadOnlyList<SgrafModel> models, PrecompDataset data, bool globalOnly = false) => (image, captionIds) =>
     {
         var total = new float[captionIds.Count];
         foreach (var model in models)
         {
-            var scores = Score(model, data, image, captionIds);
+            var scores = Score(model, data, image, captionIds, globalOnly);
             for (int j = 0; j < total.Length; j++) total[j] += scores[j] / models.Count;
         }
         return total;
     };
 
-    static float[] Score(SgrafModel model, PrecompDataset data, int image, IReadOnlyList<int[]> captionIds)
+    static float[] Score(SgrafModel model, PrecompDataset data, int image, IReadOnlyList<int[]> captionIds, bool globalOnly)
     {
         model.eval();
         using var _ = no_grad();
@@ -121,7 +121,9 @@ public static class HardNegativeProbe
         var regions = model.EncodeImages(tensor(data.Image(image).ToArray(), [1, Inference.Model.SgrafConfig.Regions, data.ImageDim]));
         var (ids, lengths) = TokenBatch.Pad(captionIds);
         var words = model.EncodeCaptions(ids, lengths);
-        return model.Score(regions, words, captionIds.Select(c => (long)c.Length).ToArray()).to(ScalarType.Float32).data<float>().ToArray();
+        var lengthArray = captionIds.Select(c => (long)c.Length).ToArray();
+        var scores = globalOnly ? model.ScoreGlobalOnly(regions, words, lengthArray) : model.Score(regions, words, lengthArray);
+        return scores.to(ScalarType.Float32).data<float>().ToArray();
     }
 
     static double Percent(int right, int count) => 100.0 * right / count;
