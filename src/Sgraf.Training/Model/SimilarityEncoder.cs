@@ -8,7 +8,7 @@ namespace Sgraf.Training.Model;
 /// <summary>
 /// Spec §4–§8 (EncoderSimilarity): scores every image against every caption. The official code loops
 /// over captions one at a time; here captions of equal length are scored together against all images,
-/// which is the same arithmetic. In training mode each caption stays on its own, because SAF's
+/// which is the same arithmetic. In training mode SAF scores each caption on its own, because its
 /// BatchNorm takes its batch statistics per caption (spec §10) and grouping would change them.
 /// </summary>
 public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
@@ -119,7 +119,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     /// <summary>Caption indices grouped by length, each group small enough for the working-set bound.</summary>
     IEnumerable<long[]> CaptionGroups(long[] lengths, long images, long embedSize)
     {
-        if (training)
+        // Only SAF has a BatchNorm after the per-caption split; SGR's arithmetic is the same grouped or not.
+        if (training && SAF_module is not null)
             return Enumerable.Range(0, lengths.Length).Select(j => new long[] { j });
         return Enumerable.Range(0, lengths.Length)
             .GroupBy(j => lengths[j])

@@ -35,6 +35,17 @@ public sealed class Trainer : IDisposable
     /// <param name="resumeFrom">A <c>checkpoint_N</c> folder written by a previous run; its model must match the options.</param>
     /// <exception cref="InvalidInputException">Bad options, no CUDA, or a checkpoint that does not fit.</exception>
     public Trainer(TrainingOptions options, TrainingData data, string outputDir, string? resumeFrom = null)
+        : this(options, data, outputDir, resumeFrom, startFrom: null)
+    {
+    }
+
+    /// <summary>Trains <paramref name="startFrom"/> (its weights, moved to the options' device) from epoch 0 with a fresh optimiser.</summary>
+    public Trainer(TrainingOptions options, TrainingData data, string outputDir, SgrafModel startFrom)
+        : this(options, data, outputDir, resumeFrom: null, startFrom)
+    {
+    }
+
+    Trainer(TrainingOptions options, TrainingData data, string outputDir, string? resumeFrom, SgrafModel? startFrom)
     {
         options.Validate();
         this.options = options;
@@ -47,7 +58,14 @@ public sealed class Trainer : IDisposable
 
         var config = options.ModelConfig(data.Train.ImageDim, data.Vocabulary.Count);
         random.manual_seed(options.Seed);
-        if (resumeFrom is null)
+        if (startFrom is not null)
+        {
+            if (startFrom.Config != config)
+                throw new InvalidInputException(
+                    $"the starting model ({Describe(startFrom.Config)}) is not the one these options and data describe ({Describe(config)})");
+            model = startFrom;
+        }
+        else if (resumeFrom is null)
         {
             model = new SgrafModel(config);
         }
