@@ -58,6 +58,20 @@ public sealed class PrecompDataset
         return captionIndex / CaptionsPerImage;
     }
 
+    /// <summary>
+    /// The first <paramref name="captionCount"/> captions and their images, or the whole split if it is smaller:
+    /// how the official loader forces <c>dev</c> to 5000 captions (spec §12).
+    /// </summary>
+    public PrecompDataset Take(int captionCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(captionCount);
+        if (captionCount >= CaptionCount) return this;
+        var images = (captionCount + CaptionsPerImage - 1) / CaptionsPerImage;
+        var features = ImageFeatures.AsSpan(0, images * SgrafConfig.Regions * ImageDim).ToArray();
+        var kept = new NpyArray<float>([images, SgrafConfig.Regions, ImageDim], features);
+        return new PrecompDataset(ImagesPath, CaptionsPath, kept, Captions.Take(images * CaptionsPerImage).ToArray());
+    }
+
     /// <param name="dataDir">The folder holding the split's files, e.g. <c>data/f30k_precomp</c>.</param>
     /// <param name="split">"test", "dev", "testall", ...</param>
     /// <param name="expectedImgDim">The img_dim of the model that will read the features, checked before they are loaded.</param>

@@ -11,6 +11,8 @@ public static class SgrafCommandLine
         root.Subcommands.Add(ImportOfficialCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(MakeShapesCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(BuildVocabCommand.Create());
         return root;
     }
 }

@@ -63,7 +63,8 @@ public static class SplitScorer
             using var scope = NewDisposeScope();
             long width = (long)regionsPerImage * data.ImageDim;
             var features = data.ImageFeatures.AsSpan((int)(i0 * width), (int)(count * width)).ToArray();
-            batches.Add(model.EncodeImages(tensor(features, [count, regionsPerImage, data.ImageDim])).MoveToOuterDisposeScope());
+            var input = tensor(features, [count, regionsPerImage, data.ImageDim]).to(model.Device);
+            batches.Add(model.EncodeImages(input).MoveToOuterDisposeScope());
             step?.Invoke();
         }
         var all = cat(batches, 0);
@@ -80,7 +81,7 @@ public static class SplitScorer
             int count = Math.Min(BatchSize, captionIds.Count - j0);
             using var scope = NewDisposeScope();
             var (ids, lengths) = TokenBatch.Pad(captionIds.Skip(j0).Take(count).ToArray());
-            var embedded = model.EncodeCaptions(ids, lengths);
+            var embedded = model.EncodeCaptions(ids.to(model.Device), lengths);
             for (int j = 0; j < count; j++)
                 result[j0 + j] = embedded[j].narrow(0, 0, captionIds[j0 + j].Length).clone().MoveToOuterDisposeScope();
             step?.Invoke();

@@ -30,6 +30,20 @@ public sealed class SgrafModel : Module
     public TextEncoder TextEncoder => txt_enc;
     public SimilarityEncoder SimilarityEncoder => sim_enc;
 
+    /// <summary>Where the weights live; inputs go there, token lengths stay on the CPU.</summary>
+    public Device Device => img_enc.parameters().First().device;
+
+    /// <summary>
+    /// Sets the drop probability of every dropout layer (0.4 as built). With 0 a training-mode forward is
+    /// deterministic while BatchNorm still uses batch statistics, which gradient checks need.
+    /// </summary>
+    public void SetDropout(double probability)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(probability);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1);
+        foreach (var dropout in modules().OfType<TorchSharp.Modules.Dropout>()) dropout.p = probability;
+    }
+
     /// <summary>(B, 36, img_dim) region features → (B, 36, D) region embeddings.</summary>
     public Tensor EncodeImages(Tensor regionFeatures) => img_enc.call(regionFeatures);
 

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Sgraf.Inference;
+using Sgraf.Inference.Model;
+using Sgraf.Inference.Text;
+using Sgraf.Training.Training;
+
+namespace Sgraf.Training.Cli;
+
+/// <summary>
+/// <c>sgraf train</c>: the official training recipe (spec §10) on a precomp folder's train and dev splits. Writes
+/// checkpoint_N folders, model_best, training_log.csv (after every epoch) and training_curves.png into --out.
+/// With --resume the saved run's options are the defaults, and options given here override them.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Folder holding train_ims.npy, train_caps.txt, dev_ims.npy, dev_caps.txt", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for checkpoints, the CSV log and the curves", Required = true };
+        var module = new Option<string?>("--model") { Description = "sgr or saf (official module_name; required unless resuming)" };
+        var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
+        var resume = new Option<string?>("--resume") { Description = "A checkpoint_N folder of an earlier run: continue it exactly" };
+        var dataName = Text("--data-name", "official data_name, recorded in the training state (f30k_precomp)");
+        var batchSize = Value<int>("--batch-size", "captions per training batch, each with its image (128)");
+        var numEpochs = Value<int>("--num-epochs", "epochs to train in all (40)");
+        var lrUpdate = Value<int>("--lr-update", "epochs between 10x learning-rate decays (30)");
+        var learningRate = Value<double>("--learning-rate", "initial Adam learning rate (2e-4)");
+        var gradClip = Value<double>("--grad-clip", "total gradient-norm clip, 0 for none (2.0)");
+        var margin = Value<double>("--margin", "ranking-loss margin (0.2)");
+        var maxViolation = Value<bool>("--max-violation", "true: hardest negative only; false: sum over all negatives (true)");
+        var wordDim = Value<int>("--word-dim", "word embedding size (300)");
+        var embedSize = Value<int>("--embed-size", "joint embedding size (1024)");
+        var simDim = Value<int>("--sim-dim", "similarity vector size (256)");
+        var numLayers = Value<int>("--num-layers", "GRU layers (1)");
+        var biGru = Value<bool>("--bi-gru", "bidirectional GRU (true)");
+        var noImgNorm = Value<bool>("--no-imgnorm", "skip l2-normalising region embeddings (false)");
+        var noTxtNorm = Value<bool>("--no-txtnorm", "skip l2-normalising word embeddings (false)");
+        var sgrStep = Value<int>("--sgr-step", "graph reasoning steps of SGR (3)");
+        var logStep = Value<int>("--log-step", "iterations between progress-line loss updates (10)");
+        var valStep = Value<int>("--val-step", "iterations between mid-epoch validations (1000)");
+        var workers = Value<int>("--workers", "official data-loader workers; accepted, not used (10)");
+        var device = Text("--device", "cpu or cuda (cpu)");
+        var threads = Value<int>("--threads", "torch intra-op threads (libtorch's default)");
+        var seed = Value<long>("--seed", "seed of initialisation, shuffling and dropout (0)");
+
+        var command = new Command("train", "Train an SGR or SAF model with the official recipe")
+        {
+            data, output, module, vocab, resume, dataName, batchSize, numEpochs, lrUpdate, learningRate, gradClip, margin,
+            maxViolation, wordDim, embedSize, simDim, numLayers, biGru, noImgNorm, noTxtNorm, sgrStep, logStep, valStep,
+            workers, device, threads, seed,
+        };
+        command.SetAction(parse => CommandRunner.Run(() =>
+        {
+            var resumeFrom = parse.GetValue(resume);
+            var basis = resumeFrom is null ? new TrainingOptions() : TrainingState.Load(resumeFrom).Options;
+            var moduleName = parse.GetValue(module);
+            if (resumeFrom is null && moduleName is null) throw new InvalidInputException("--model is required (sgr or saf) unless resuming");
+            var options = basis with
+            {
+                Module = moduleName is null ? basis.Module : ParseModule(moduleName),
+                DataName = parse.GetValue(dataName) ?? basis.DataName,
+                BatchSize = parse.GetValue(batchSize) ?? basis.BatchSize,
+                NumEpochs = parse.GetValue(numEpochs) ?? basis.NumEpochs,
+                LrUpdate = parse.GetValue(lrUpdate) ?? basis.LrUpdate,
+                LearningRate = parse.GetValue(learningRate) ?? basis.LearningRate,
+                GradClip = parse.GetValue(gradClip) ?? basis.GradClip,
+                Margin = parse.GetValue(margin) ?? basis.Margin,
+                MaxViolation = parse.GetValue(maxViolation) ?? basis.MaxViolation,
+                WordDim = parse.GetValue(wordDim) ?? basis.WordDim,
+                EmbedSize = parse.GetValue(embedSize) ?? basis.EmbedSize,
+                SimDim = parse.GetValue(simDim) ?? basis.SimDim,
+                NumLayers = parse.GetValue(numLayers) ?? basis.NumLayers,
+                BiGru = parse.GetValue(biGru) ?? basis.BiGru,
+                NoImgNorm = parse.GetValue(noImgNorm) ?? basis.NoImgNorm,
+                NoTxtNorm = parse.GetValue(noTxtNorm) ?? basis.NoTxtNorm,
+                SgrStep = parse.GetValue(sgrStep) ?? basis.SgrStep,
+                LogStep = parse.GetValue(logStep) ?? basis.LogStep,
+                ValStep = parse.GetValue(valStep) ?? basis.ValStep,
+                Workers = parse.GetValue(workers) ?? basis.Workers,
+                Device = parse.GetValue(device) ?? basis.Device,
+                Threads = parse.GetValue(threads) ?? basis.Threads,
+                Seed = parse.GetValue(seed) ?? basis.Seed,
+            };
+            return Train(options, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(vocab), resumeFrom);
+        }));
+        return command;
+    }
+
+    // Nullable so that "not given" is visible: on resume only the options given override the saved run.
+    static Option<T?> Value<T>(string name, string description) where T : struct => new(name) { Description = description };
+    static Option<string?> Text(string name, string description) => new(name) { Description = description };
+
+    static SimilarityModule ParseModule(string name) => name.ToUpperInvariant() switch
+    {
+        "SGR" => SimilarityModule.SGR,
+        "SAF" => SimilarityModule.SAF,
+        _ => throw new InvalidInputException($"--model must be sgr or saf, got '{name}'"),
+    };
+
+    static int Train(TrainingOptions options, string dataDir, string outputDir, string? vocabPath, string? resumeFrom)
+    {
+        options.Validate();
+        var vocabulary = Vocabulary.Load(vocabPath ?? VocabularyLocator.Find(dataDir));
+        var data = TrainingData.Load(dataDir, vocabulary);
+        Directory.CreateDirectory(outputDir);
+        using var trainer = new Trainer(options, data, outputDir, resumeFrom);
+
+        var logPath = Path.Combine(outputDir, TrainingLog.FileName);
+        var epochs = resumeFrom is not null && File.Exists(logPath)
+            ? TrainingLog.Read(logPath).Where(e => e.Epoch <= trainer.EpochsDone).ToList()
+            : [];
+        var remaining = (options.NumEpochs - trainer.EpochsDone) * trainer.StepsPerEpoch;
+        CommandRunner.WithProgress(Describe(options, trainer.EpochsDone, double.NaN, 0), task =>
+        {
+            task.MaxValue = Math.Max(1, remaining);
+            var clock = Stopwatch.StartNew();
+            long captions = 0;
+            double recentLoss = double.NaN;
+            trainer.StepDone = step =>
+            {
+                captions += step.Captions;
+                if (step.Iteration % options.LogStep == 0 || step.Step == 1) recentLoss = step.Loss;
+                task.Description = Describe(options, step.Epoch, recentLoss, captions / clock.Elapsed.TotalSeconds);
+                task.Increment(1);
+            };
+            trainer.EpochDone = epoch =>
+            {
+                epochs.Add(epoch);
+                TrainingLog.Write(logPath, epochs);
+            };
+            return trainer.Run();
+        });
+        TrainingCurves.Save(Path.Combine(outputDir, TrainingCurves.FileName), epochs, $"{options.Module} on {Path.GetFileName(Path.GetFullPath(dataDir))}");
+
+        foreach (var e in epochs)
+            Console.WriteLine($"epoch {e.Epoch}: loss {e.MeanLoss:0.0000}  lr {e.LearningRate:0.######}  rsum {e.Validation.Rsum:0.00}  ({e.Seconds:0.0} s)");
+        Console.WriteLine($"checkpoints, {TrainingLog.FileName} and {TrainingCurves.FileName} in {outputDir}");
+        return CommandRunner.Success;
+    }
+
+    static string Describe(TrainingOptions options, int epoch, double loss, double captionsPerSecond) =>
+        $"epoch {epoch + 1}/{options.NumEpochs}  loss {(double.IsNaN(loss) ? "-" : loss.ToString("0.000"))}  {captionsPerSecond:0} captions/s";
+}
