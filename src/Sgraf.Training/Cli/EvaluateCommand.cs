@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Sgraf.Inference;
 using Sgraf.Inference.Data;
 using Sgraf.Inference.Evaluation;
+using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Evaluation;
@@ -17,9 +18,9 @@ internal static class EvaluateCommand
         var models = new Option<string[]>("--model")
         {
             Description = "Project checkpoint folder or official checkpoint file; give two (an SGR and a SAF) for SGRAF",
-            Required = true,
             Arity = new ArgumentArity(1, 2),
         };
+        var bundle = new Option<string?>("--bundle") { Description = "ONNX bundle (sgraf export-onnx) to score with ONNX Runtime, instead of --model" };
         var data = new Option<string>("--data") { Description = "Folder holding {split}_ims.npy and {split}_caps.txt", Required = true };
         var split = new Option<string>("--split") { Description = "Split name: test, dev, testall, ...", Required = true };
         var fold5 = new Option<bool>("--fold5") { Description = "COCO 1K protocol: five folds of consecutive images, metrics averaged" };
@@ -28,15 +29,43 @@ internal static class EvaluateCommand
         var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
-            models, data, split, fold5, simsOut, json, vocab,
+            models, bundle, data, split, fold5, simsOut, json, vocab,
         };
         command.SetAction(parse => CommandRunner.Run(() => Evaluate(
-            parse.GetValue(models)!, parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
+            parse.GetValue(models) ?? [], parse.GetValue(bundle), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
             parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab))));
         return command;
     }
 
-    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath)
+    static int Evaluate(string[] modelPaths, string? bundlePath, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath)
+    {
+        if ((modelPaths.Length > 0) == (bundlePath is not null))
+            throw new InvalidInputException("give either --model (one or two checkpoints) or --bundle (an ONNX bundle)");
+        var (name, sims, captionsPerImage) = bundlePath is not null
+            ? ScoreWithBundle(bundlePath, dataDir, split)
+            : ScoreWithModels(modelPaths, dataDir, split, vocabPath);
+        if (simsOut is not null) sims.Save(simsOut);
+
+        JsonNode report;
+        if (fold5)
+        {
+            var folds = RetrievalEvaluation.EvaluateFold5(sims, captionsPerImage);
+            for (int f = 0; f < folds.Folds.Count; f++) Print($"{name} fold {f}", folds.Folds[f]);
+            Print($"{name} 5-fold average", folds.Average);
+            report = JsonNode.Parse(folds.Average.ToJson())!;
+            report["folds"] = new JsonArray(folds.Folds.Select(f => JsonNode.Parse(f.ToJson())).ToArray());
+        }
+        else
+        {
+            var result = RetrievalEvaluation.Evaluate(sims, captionsPerImage);
+            Print(name, result);
+            report = JsonNode.Parse(result.ToJson())!;
+        }
+        if (jsonOut is not null) File.WriteAllText(jsonOut, report.ToJsonString() + "\n");
+        return CommandRunner.Success;
+    }
+
+    static (string Name, ScoreMatrix Sims, int CaptionsPerImage) ScoreWithModels(string[] modelPaths, string dataDir, string split, string? vocabPath)
     {
         var checkpoints = modelPaths.Select(ModelSource.Read).ToArray();
         var imgDims = checkpoints.Select(c => c.Config.ImgDim).Distinct().ToArray();
@@ -60,27 +89,27 @@ internal static class EvaluateCommand
                 return SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1));
             }).ToArray();
         });
-        var sims = SgrafEnsemble.Average(matrices);
-        if (simsOut is not null) sims.Save(simsOut);
+        return (string.Join("+", checkpoints.Select(c => c.Config.Module)), SgrafEnsemble.Average(matrices), dataset.CaptionsPerImage);
+    }
 
-        var name = string.Join("+", checkpoints.Select(c => c.Config.Module));
-        JsonNode report;
-        if (fold5)
+
+    /// <summary>The same scores through ONNX Runtime; the vocabulary is the bundle's.</summary>
+    static (string Name, ScoreMatrix Sims, int CaptionsPerImage) ScoreWithBundle(string bundlePath, string dataDir, string split)
+    {
+        using var runtime = SgrafRuntime.Open(bundlePath);
+        var dataset = PrecompDataset.Load(dataDir, split, runtime.Bundle.ImgDim);
+        var sims = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions (ONNX Runtime)", task =>
         {
-            var folds = RetrievalEvaluation.EvaluateFold5(sims, dataset.CaptionsPerImage);
-            for (int f = 0; f < folds.Folds.Count; f++) Print($"{name} fold {f}", folds.Folds[f]);
-            Print($"{name} 5-fold average", folds.Average);
-            report = JsonNode.Parse(folds.Average.ToJson())!;
-            report["folds"] = new JsonArray(folds.Folds.Select(f => JsonNode.Parse(f.ToJson())).ToArray());
-        }
-        else
-        {
-            var result = RetrievalEvaluation.Evaluate(sims, dataset.CaptionsPerImage);
-            Print(name, result);
-            report = JsonNode.Parse(result.ToJson())!;
-        }
-        if (jsonOut is not null) File.WriteAllText(jsonOut, report.ToJsonString() + "\n");
-        return CommandRunner.Success;
+            task.MaxValue = 3;
+            var images = runtime.EncodeImages(dataset.ImageFeatures, dataset.ImageCount);
+            task.Increment(1);
+            var captions = runtime.EncodeCaptions(dataset.Captions);
+            task.Increment(1);
+            var scores = runtime.Score(images, captions);
+            task.Increment(1);
+            return scores;
+        });
+        return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage);
     }
 
     static void Print(string title, RetrievalReport r)

@@ -10,6 +10,7 @@ public static class SgrafCommandLine
         var root = new RootCommand("Sgraf: SGRAF image-text matching — import official checkpoints, evaluate, train, export.");
         root.Subcommands.Add(ImportOfficialCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ExportOnnxCommand.Create());
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Sgraf.Training.Onnx.Proto;
 
@@ -50,22 +51,25 @@ internal sealed class OnnxGraphBuilder(string graphName)
     public string Initializer(string name, long[] shape, ReadOnlySpan<float> values)
     {
         CheckCount(name, shape, values.Length);
+        Claim(name);
         return AddInitializer(name, shape, TensorProto.Types.DataType.Float,
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+            MemoryMarshal.AsBytes(values));
     }
 
     public string Initializer(string name, long[] shape, ReadOnlySpan<long> values)
     {
         CheckCount(name, shape, values.Length);
+        Claim(name);
         return AddInitializer(name, shape, TensorProto.Types.DataType.Int64,
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+            MemoryMarshal.AsBytes(values));
     }
 
     /// <summary>A float scalar constant, shared by every use of the same value in the same scope.</summary>
     public string Scalar(float value)
     {
         if (!scalars.TryGetValue((value, Scope), out var name))
-            scalars[(value, Scope)] = name = Initializer(Fresh($"const_{value:R}"), [], [value]);
+            scalars[(value, Scope)] = name = AddInitializer(Fresh("scalar"), [], TensorProto.Types.DataType.Float,
+                MemoryMarshal.AsBytes(new[] { value }.AsSpan()));
         return name;
     }
 
@@ -74,7 +78,8 @@ internal sealed class OnnxGraphBuilder(string graphName)
     {
         var key = string.Join(",", values);
         if (!int64Constants.TryGetValue(key, out var name))
-            int64Constants[key] = name = Initializer(Fresh("ints"), [values.Length], values);
+            int64Constants[key] = name = AddInitializer(Fresh("ints"), [values.Length], TensorProto.Types.DataType.Int64,
+                MemoryMarshal.AsBytes(values.AsSpan()));
         return name;
     }
 
@@ -110,7 +115,8 @@ internal sealed class OnnxGraphBuilder(string graphName)
     {
         var key = $"scalar:{value}";
         if (!int64Constants.TryGetValue(key, out var name))
-            int64Constants[key] = name = Initializer(Fresh("int"), [], [value]);
+            int64Constants[key] = name = AddInitializer(Fresh("int"), [], TensorProto.Types.DataType.Int64,
+                MemoryMarshal.AsBytes(new[] { value }.AsSpan()));
         return name;
     }
 
@@ -193,9 +199,9 @@ internal sealed class OnnxGraphBuilder(string graphName)
     /// <summary>Fills the positions where <paramref name="keep"/> is false with the lowest float, so a softmax gives them weight 0.</summary>
     public string MaskBeforeSoftmax(string scores, string keep) => Where(keep, scores, Scalar(float.MinValue));
 
+    /// <summary>Adds an initializer under a name already claimed.</summary>
     string AddInitializer(string name, long[] shape, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes)
     {
-        Claim(name);
         var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };
         tensor.Dims.AddRange(shape);
         graph.Initializer.Add(tensor);
