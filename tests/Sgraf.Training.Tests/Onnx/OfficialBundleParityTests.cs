@@ -5,11 +5,12 @@ using Sgraf.Inference.Model;
 using Sgraf.TestSupport;
 using Sgraf.Training.Tests.Cli;
 using Sgraf.Training.Tests.Model;
+using Xunit.Abstractions;
 
 namespace Sgraf.Training.Tests.Onnx;
 
 /// <summary>The exported bundle, run by ONNX Runtime, against the numbers the official PyTorch code produced for the fixture.</summary>
-public sealed class OfficialBundleParityTests(OfficialBundle bundle) : IClassFixture<OfficialBundle>
+public sealed class OfficialBundleParityTests(OfficialBundle bundle, ITestOutputHelper output) : IClassFixture<OfficialBundle>
 {
     [Theory]
     [InlineData("SGR")]
@@ -20,7 +21,9 @@ public sealed class OfficialBundleParityTests(OfficialBundle bundle) : IClassFix
         var sims = name == "SGRAF"
             ? bundle.Runtime.Score(bundle.Images, bundle.Captions)
             : bundle.Runtime.Score(bundle.Images, bundle.Captions, Enum.Parse<SimilarityModule>(name));
-        FixtureTolerance.AssertClose(ScoreMatrix.Load(OfficialFixture.Expected($"sims_{name}.npy")).Values, sims.Values, $"sims_{name}");
+        var expectedSims = ScoreMatrix.Load(OfficialFixture.Expected($"sims_{name}.npy")).Values;
+        output.WriteLine($"sims_{name}: max |error| {expectedSims.Zip(sims.Values, (e, a) => Math.Abs(e - a)).Max():E2}");
+        FixtureTolerance.AssertClose(expectedSims, sims.Values, $"sims_{name}");
 
         var expected = JsonNode.Parse(File.ReadAllText(OfficialFixture.Expected("metrics.json")))![name]!;
         var report = RetrievalEvaluation.Evaluate(sims);
@@ -43,7 +46,9 @@ public sealed class OfficialBundleParityTests(OfficialBundle bundle) : IClassFix
     public void Image_encoder_outputs_equal_the_official_region_embeddings_and_global_vectors(SimilarityModule module)
     {
         var encoding = bundle.Images.Encodings[module];
-        FixtureTolerance.AssertClose(NpyReader.ReadFloat32(OfficialFixture.Expected($"img_embs_{module}.npy")).Data, encoding.Regions, $"img_embs_{module}");
+        var expected = NpyReader.ReadFloat32(OfficialFixture.Expected($"img_embs_{module}.npy")).Data;
+        output.WriteLine($"img_embs_{module}: max |error| {MaxError(expected, encoding.Regions):E2}");
+        FixtureTolerance.AssertClose(expected, encoding.Regions, $"img_embs_{module}");
         FixtureTolerance.AssertClose(NpyReader.ReadFloat32(OfficialFixture.Expected($"inter_{module}_cap0_img_glo.npy")).Data, encoding.Globals, $"{module} img_glo");
     }
 
@@ -58,6 +63,7 @@ public sealed class OfficialBundleParityTests(OfficialBundle bundle) : IClassFix
         var padded = new float[expected.Data.Length];
         for (int j = 0; j < bundle.Captions.Count; j++)
             encoding.Words[j].CopyTo(padded.AsSpan(j * maxLength * d));
+        output.WriteLine($"cap_embs_{module}: max |error| {MaxError(expected.Data, padded):E2}");
         FixtureTolerance.AssertClose(expected.Data, padded, $"cap_embs_{module}");
         FixtureTolerance.AssertClose(NpyReader.ReadFloat32(OfficialFixture.Expected($"inter_{module}_cap0_cap_glo.npy")).Data,
             encoding.Globals.AsSpan(0, d), $"{module} cap_glo of caption 0");
@@ -98,6 +104,8 @@ public sealed class OfficialBundleParityTests(OfficialBundle bundle) : IClassFix
             Directory.Delete(work, recursive: true);
         }
     }
+
+    static double MaxError(float[] expected, float[] actual) => expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
 
     static int[] Ints(JsonNode array) => array.AsArray().Select(n => n!.GetValue<int>()).ToArray();
 }
