@@ -1,5 +1,4 @@
 using Sgraf.Inference.Model;
-using Sgraf.Training.Onnx.Proto;
 using DataType = Sgraf.Training.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sgraf.Training.Onnx;
