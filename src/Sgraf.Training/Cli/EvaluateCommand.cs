@@ -3,79 +3,68 @@ using System.Text.Json.Nodes;
 using Sgraf.Inference;
 using Sgraf.Inference.Data;
 using Sgraf.Inference.Evaluation;
+using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Evaluation;
 
 namespace Sgraf.Training.Cli;
 
-/// <summary><c>sgraf evaluate</c>: the official evalrank (spec §13) for one model or the SGRAF average of two.</summary>
+/// <summary>
+/// <c>sgraf evaluate</c>: the official evalrank (spec §13) for one model, the SGRAF average of two, or an ONNX bundle;
+/// optionally the hard-negative probe and the global-only baseline.
+/// </summary>
 internal static class EvaluateCommand
 {
+    sealed record Request(
+        string[] ModelPaths, string? BundlePath, string DataDir, string Split, bool Fold5, string? SimsOut, string? JsonOut,
+        string? VocabPath, string? ProbePath, bool GlobalOnly);
+
     public static Command Create()
     {
         var models = new Option<string[]>("--model")
         {
             Description = "Project checkpoint folder or official checkpoint file; give two (an SGR and a SAF) for SGRAF",
-            Required = true,
             Arity = new ArgumentArity(1, 2),
         };
+        var bundle = new Option<string?>("--bundle") { Description = "ONNX bundle (sgraf export-onnx) to score with ONNX Runtime, instead of --model" };
         var data = new Option<string>("--data") { Description = "Folder holding {split}_ims.npy and {split}_caps.txt", Required = true };
         var split = new Option<string>("--split") { Description = "Split name: test, dev, testall, ...", Required = true };
         var fold5 = new Option<bool>("--fold5") { Description = "COCO 1K protocol: five folds of consecutive images, metrics averaged" };
         var simsOut = new Option<string?>("--sims-out") { Description = "Write the images × captions score matrix (.npy, float64)" };
         var json = new Option<string?>("--json") { Description = "Write the metrics as JSON" };
         var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
+        var probe = new Option<string?>("--probe") { Description = "Hard-negative probe (.jsonl, e.g. the shapes benchmark's test_probe.jsonl): accuracy of true over false caption" };
         var globalOnly = new Option<bool>("--global-only")
         {
             Description = "Score by the global-only baseline (v_glo · t_glo of the same model): no local alignment, no SGR/SAF head",
         };
-        var probe = new Option<string?>("--probe") { Description = "Hard-negative probe (.jsonl, e.g. the shapes benchmark's test_probe.jsonl): accuracy of true over false caption" };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
-            models, data, split, fold5, simsOut, json, vocab, probe, globalOnly,
+            models, bundle, data, split, fold5, simsOut, json, vocab, probe, globalOnly,
         };
-        command.SetAction(parse => CommandRunner.Run(() => Evaluate(
-            parse.GetValue(models)!, parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
-            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly))));
+        command.SetAction(parse => CommandRunner.Run(() => Evaluate(new Request(
+            parse.GetValue(models) ?? [], parse.GetValue(bundle), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
+            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly)))));
         return command;
     }
 
-    static int Evaluate(string[] modelPaths, string dataDir, string split, bool fold5, string? simsOut, string? jsonOut, string? vocabPath, string? probePath,
-        bool globalOnly)
+    static int Evaluate(Request request)
     {
-        var checkpoints = modelPaths.Select(ModelSource.Read).ToArray();
-        var imgDims = checkpoints.Select(c => c.Config.ImgDim).Distinct().ToArray();
-        if (imgDims.Length > 1)
-            throw new InvalidInputException($"--model: the models take different img_dim ({string.Join(" vs ", imgDims)}); an ensemble needs one feature space");
+        if ((request.ModelPaths.Length > 0) == (request.BundlePath is not null))
+            throw new InvalidInputException("give either --model (one or two checkpoints) or --bundle (an ONNX bundle)");
+        if (request.BundlePath is not null && (request.ProbePath is not null || request.GlobalOnly))
+            throw new InvalidInputException("--probe and --global-only work with --model checkpoints, not with --bundle");
 
-        var vocabulary = Vocabulary.Load(vocabPath ?? VocabularyLocator.Find(dataDir));
-        for (int m = 0; m < checkpoints.Length; m++)
-            if (checkpoints[m].Config.VocabSize != vocabulary.Count)
-                throw new InvalidInputException(
-                    $"{modelPaths[m]}: the model was trained with {checkpoints[m].Config.VocabSize} words but the vocabulary has {vocabulary.Count}");
-        var dataset = PrecompDataset.Load(dataDir, split, imgDims[0]);
-        var captionIds = dataset.Captions.Select(c => CaptionTokenizer.Encode(c, vocabulary)).ToArray();
-        var probeEntries = probePath is null ? null : HardNegativeProbe.Read(probePath, dataset.ImageCount);
+        var (name, sims, captionsPerImage, probe) = request.BundlePath is not null
+            ? ScoreWithBundle(request.BundlePath, request.DataDir, request.Split)
+            : ScoreWithModels(request);
+        if (request.SimsOut is not null) sims.Save(request.SimsOut);
 
-        var matrices = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions", task =>
-        {
-            task.MaxValue = checkpoints.Length * SplitScorer.StepCount(dataset.ImageCount, dataset.CaptionCount);
-            return checkpoints.Select(c =>
-            {
-                using var model = ModelSource.Instantiate(c);
-                return SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1), globalOnly);
-            }).ToArray();
-        });
-        var sims = SgrafEnsemble.Average(matrices);
-        if (simsOut is not null) sims.Save(simsOut);
-
-        var name = string.Join("+", checkpoints.Select(c => c.Config.Module));
-        if (globalOnly) name = $"global-only {name}";
         JsonNode report;
-        if (fold5)
+        if (request.Fold5)
         {
-            var folds = RetrievalEvaluation.EvaluateFold5(sims, dataset.CaptionsPerImage);
+            var folds = RetrievalEvaluation.EvaluateFold5(sims, captionsPerImage);
             for (int f = 0; f < folds.Folds.Count; f++) Print($"{name} fold {f}", folds.Folds[f]);
             Print($"{name} 5-fold average", folds.Average);
             report = JsonNode.Parse(folds.Average.ToJson())!;
@@ -83,35 +72,77 @@ internal static class EvaluateCommand
         }
         else
         {
-            var result = RetrievalEvaluation.Evaluate(sims, dataset.CaptionsPerImage);
+            var result = RetrievalEvaluation.Evaluate(sims, captionsPerImage);
             Print(name, result);
             report = JsonNode.Parse(result.ToJson())!;
         }
-        if (probeEntries is not null) report["probe"] = Probe(checkpoints, dataset, vocabulary, probeEntries, name, globalOnly).ToJson();
-        if (jsonOut is not null) File.WriteAllText(jsonOut, report.ToJsonString() + "\n");
+        if (probe is not null)
+        {
+            Console.WriteLine($"{name} hard-negative probe: {probe.Overall:0.0}% of {probe.Count} pairs");
+            foreach (var (kind, (accuracy, count)) in probe.ByKind)
+                Console.WriteLine($"  {kind,-20} {accuracy,6:0.0}%  ({count} pairs)");
+            report["probe"] = probe.ToJson();
+        }
+        if (request.JsonOut is not null) File.WriteAllText(request.JsonOut, report.ToJsonString() + "\n");
         return CommandRunner.Success;
     }
 
-    static ProbeReport Probe(ModelCheckpoint[] checkpoints, PrecompDataset dataset, Vocabulary vocabulary, IReadOnlyList<ProbeEntry> entries, string name,
-        bool globalOnly)
+    static (string Name, ScoreMatrix Sims, int CaptionsPerImage, ProbeReport? Probe) ScoreWithModels(Request request)
     {
+        var checkpoints = request.ModelPaths.Select(ModelSource.Read).ToArray();
+        var imgDims = checkpoints.Select(c => c.Config.ImgDim).Distinct().ToArray();
+        if (imgDims.Length > 1)
+            throw new InvalidInputException($"--model: the models take different img_dim ({string.Join(" vs ", imgDims)}); an ensemble needs one feature space");
+
+        var vocabulary = Vocabulary.Load(request.VocabPath ?? VocabularyLocator.Find(request.DataDir));
+        for (int m = 0; m < checkpoints.Length; m++)
+            if (checkpoints[m].Config.VocabSize != vocabulary.Count)
+                throw new InvalidInputException(
+                    $"{request.ModelPaths[m]}: the model was trained with {checkpoints[m].Config.VocabSize} words but the vocabulary has {vocabulary.Count}");
+        var dataset = PrecompDataset.Load(request.DataDir, request.Split, imgDims[0]);
+        var captionIds = dataset.Captions.Select(c => CaptionTokenizer.Encode(c, vocabulary)).ToArray();
+        var probeEntries = request.ProbePath is null ? null : HardNegativeProbe.Read(request.ProbePath, dataset.ImageCount);
+
         var models = checkpoints.Select(ModelSource.Instantiate).ToArray();
         try
         {
-            var report = CommandRunner.WithProgress($"probing {entries.Count} true/false caption pairs", task =>
+            var matrices = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions", task =>
             {
-                task.MaxValue = entries.Select(e => e.Image).Distinct().Count();
-                return HardNegativeProbe.Evaluate(entries, vocabulary, HardNegativeProbe.ModelScorer(models, dataset, globalOnly), () => task.Increment(1));
+                task.MaxValue = models.Length * SplitScorer.StepCount(dataset.ImageCount, dataset.CaptionCount);
+                return models.Select(model => SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1), request.GlobalOnly)).ToArray();
             });
-            Console.WriteLine($"{name} hard-negative probe: {report.Overall:0.0}% of {report.Count} pairs");
-            foreach (var (kind, (accuracy, count)) in report.ByKind)
-                Console.WriteLine($"  {kind,-20} {accuracy,6:0.0}%  ({count} pairs)");
-            return report;
+            var probe = probeEntries is null ? null : CommandRunner.WithProgress($"probing {probeEntries.Count} true/false caption pairs", task =>
+            {
+                task.MaxValue = probeEntries.Select(e => e.Image).Distinct().Count();
+                var scorer = HardNegativeProbe.ModelScorer(models, dataset, request.GlobalOnly);
+                return HardNegativeProbe.Evaluate(probeEntries, vocabulary, scorer, () => task.Increment(1));
+            });
+            var name = string.Join("+", checkpoints.Select(c => c.Config.Module));
+            return (request.GlobalOnly ? $"global-only {name}" : name, SgrafEnsemble.Average(matrices), dataset.CaptionsPerImage, probe);
         }
         finally
         {
             foreach (var model in models) model.Dispose();
         }
+    }
+
+    /// <summary>The same scores through ONNX Runtime; the vocabulary is the bundle's.</summary>
+    static (string Name, ScoreMatrix Sims, int CaptionsPerImage, ProbeReport? Probe) ScoreWithBundle(string bundlePath, string dataDir, string split)
+    {
+        using var runtime = SgrafRuntime.Open(bundlePath);
+        var dataset = PrecompDataset.Load(dataDir, split, runtime.Bundle.ImgDim);
+        var sims = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions (ONNX Runtime)", task =>
+        {
+            task.MaxValue = 3;
+            var images = runtime.EncodeImages(dataset.ImageFeatures, dataset.ImageCount);
+            task.Increment(1);
+            var captions = runtime.EncodeCaptions(dataset.Captions);
+            task.Increment(1);
+            var scores = runtime.Score(images, captions);
+            task.Increment(1);
+            return scores;
+        });
+        return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage, null);
     }
 
     static void Print(string title, RetrievalReport r)

@@ -13,6 +13,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(MakeShapesCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BuildVocabCommand.Create());
+        root.Subcommands.Add(ExportOnnxCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sgraf.Inference.Model;
+
+namespace Sgraf.Inference.Runtime;
+
+/// <summary>The dimensions of one SGR or SAF model in a bundle, and the checkpoint it was exported from.</summary>
+public sealed record BundleModule
+{
+    [JsonPropertyName("img_dim")] public required int ImgDim { get; init; }
+    [JsonPropertyName("word_dim")] public required int WordDim { get; init; }
+    [JsonPropertyName("embed_size")] public required int EmbedSize { get; init; }
+    [JsonPropertyName("sim_dim")] public required int SimDim { get; init; }
+    [JsonPropertyName("sgr_step")] public int? SgrStep { get; init; }
+    [JsonPropertyName("vocab_size")] public required int VocabSize { get; init; }
+    [JsonPropertyName("num_layers")] public required int NumLayers { get; init; }
+    [JsonPropertyName("bi_gru")] public required bool BiGru { get; init; }
+    [JsonPropertyName("source_checkpoint")] public required string SourceCheckpoint { get; init; }
+
+    /// <summary>The dimensions as one line; each .onnx file carries it in its metadata, so a manifest edited after export is caught.</summary>
+    public string DimensionsKey() => string.Create(CultureInfo.InvariantCulture,
+        $"img_dim={ImgDim},word_dim={WordDim},embed_size={EmbedSize},sim_dim={SimDim},sgr_step={SgrStep?.ToString(CultureInfo.InvariantCulture) ?? "-"}," +
+        $"vocab_size={VocabSize},num_layers={NumLayers},bi_gru={(BiGru ? "true" : "false")}");
+
+    public static BundleModule From(SgrafConfig config, string sourceCheckpoint) => new()
+    {
+        ImgDim = config.ImgDim,
+        WordDim = config.WordDim,
+        EmbedSize = config.EmbedSize,
+        SimDim = config.SimDim,
+        SgrStep = config.Module == SimilarityModule.SGR ? config.SgrStep : null,
+        VocabSize = config.VocabSize,
+        NumLayers = config.NumLayers,
+        BiGru = config.BiGru,
+        SourceCheckpoint = sourceCheckpoint,
+    };
+}
+
+/// <summary>Size and SHA-256 of one file of a bundle.</summary>
+public sealed record BundleFile
+{
+    [JsonPropertyName("size")] public required long Size { get; init; }
+    [JsonPropertyName("sha256")] public required string Sha256 { get; init; }
+}
+
+/// <summary>
+/// <c>manifest.json</c> of an ONNX bundle: what the bundle holds (modules and their dimensions), how it was written
+/// (format version, opset, IR version, export time) and every other file's size and SHA-256.
+/// </summary>
+public sealed record BundleManifest
+{
+    public const string FileName = "manifest.json";
+    public const string Format = "sgraf-onnx-bundle";
+    public const int CurrentFormatVersion = 1;
+
+    public const string ImageEncoderFile = "image_encoder.onnx";
+    public const string TextEncoderFile = "text_encoder.onnx";
+    public const string VocabularyFile = "vocab.json";
+
+    /// <summary>The key of a module's <see cref="BundleModule.DimensionsKey"/> in each .onnx file's metadata.</summary>
+    public static string MetadataKey(string module) => $"sgraf.{module}";
+
+    /// <summary>sgr.onnx or saf.onnx.</summary>
+    public static string SimilarityFile(string module) => $"{module}.onnx";
+
+    /// <summary>"sgr" or "saf", the module names used in file, input and output names.</summary>
+    public static string ModuleName(SimilarityModule module) => module.ToString().ToLowerInvariant();
+
+    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    [JsonPropertyName("format")] public string FormatName { get; init; } = Format;
+    [JsonPropertyName("format_version")] public required int FormatVersion { get; init; }
+    [JsonPropertyName("opset")] public required int Opset { get; init; }
+    [JsonPropertyName("ir_version")] public required int IrVersion { get; init; }
+    [JsonPropertyName("regions")] public int Regions { get; init; } = SgrafConfig.Regions;
+    [JsonPropertyName("exported_at")] public required DateTimeOffset ExportedAt { get; init; }
+
+    /// <summary>"sgr" and/or "saf", in that order.</summary>
+    [JsonPropertyName("modules")] public required IReadOnlyDictionary<string, BundleModule> Modules { get; init; }
+
+    /// <summary>Every file of the bundle except the manifest, by file name.</summary>
+    [JsonPropertyName("files")] public required IReadOnlyDictionary<string, BundleFile> Files { get; init; }
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");
+
+    /// <exception cref="InvalidInputException">Missing, unreadable or not a manifest.</exception>
+    public static BundleManifest Load(string path)
+    {
+        if (!File.Exists(path)) throw InvalidInputException.InFile(path, "no bundle manifest here; is this an sgraf ONNX bundle (sgraf export-onnx)?");
+        try
+        {
+            return JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(path), JsonOptions)
+                   ?? throw InvalidInputException.InFile(path, "the manifest is empty");
+        }
+        catch (JsonException e)
+        {
+            throw InvalidInputException.InFile(path, $"not a valid bundle manifest: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Sgraf.Inference.Model;
+using Sgraf.Inference.Text;
+
+namespace Sgraf.Inference.Runtime;
+
+/// <summary>
+/// An ONNX bundle written by <c>sgraf export-onnx</c>, checked against its manifest: every file present with the
+/// recorded size and SHA-256, a known format version, a vocabulary that fits the models. Immutable.
+/// </summary>
+public sealed class SgrafBundle
+{
+    SgrafBundle(string directory, BundleManifest manifest, Vocabulary vocabulary, IReadOnlyList<SimilarityModule> modules)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Vocabulary = vocabulary;
+        Modules = modules;
+    }
+
+    public string Directory { get; }
+    public BundleManifest Manifest { get; }
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>SGR and/or SAF, in that order.</summary>
+    public IReadOnlyList<SimilarityModule> Modules { get; }
+
+    /// <summary>Feature size of one region, shared by the bundle's models.</summary>
+    public int ImgDim => Manifest.Modules.Values.First().ImgDim;
+
+    public BundleModule Module(SimilarityModule module) => Manifest.Modules[BundleManifest.ModuleName(module)];
+
+    public string PathOf(string fileName) => Path.Combine(Directory, fileName);
+
+    /// <exception cref="InvalidInputException">The bundle is incomplete, corrupt or of an unknown format; the message names the file.</exception>
+    public static SgrafBundle Open(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!System.IO.Directory.Exists(directory)) throw InvalidInputException.InFile(directory, "no such bundle folder");
+        var manifestPath = Path.Combine(directory, BundleManifest.FileName);
+        var manifest = BundleManifest.Load(manifestPath);
+        if (manifest.FormatName != BundleManifest.Format || manifest.FormatVersion != BundleManifest.CurrentFormatVersion)
+            throw InvalidInputException.InFile(manifestPath,
+                $"bundle format {manifest.FormatName} version {manifest.FormatVersion} is not supported (this build reads {BundleManifest.Format} version {BundleManifest.CurrentFormatVersion})");
+        if (manifest.Modules is null || manifest.Modules.Count == 0 || manifest.Files is null)
+            throw InvalidInputException.InFile(manifestPath, "the manifest lists no modules or no files");
+
+        var modules = new List<SimilarityModule>();
+        foreach (var module in Enum.GetValues<SimilarityModule>())
+            if (manifest.Modules.ContainsKey(BundleManifest.ModuleName(module))) modules.Add(module);
+        var unknown = manifest.Modules.Keys.Except(modules.Select(BundleManifest.ModuleName)).ToArray();
+        if (unknown.Length > 0) throw InvalidInputException.InFile(manifestPath, $"unknown module(s) {string.Join(", ", unknown)}; expected sgr and/or saf");
+        if (manifest.Modules.Values.Select(m => m.ImgDim).Distinct().Count() > 1)
+            throw InvalidInputException.InFile(manifestPath, "the modules take different img_dim");
+
+        var required = new[] { BundleManifest.ImageEncoderFile, BundleManifest.TextEncoderFile, BundleManifest.VocabularyFile }
+            .Concat(modules.Select(m => BundleManifest.SimilarityFile(BundleManifest.ModuleName(m))));
+        foreach (var file in required)
+            if (!manifest.Files.ContainsKey(file)) throw InvalidInputException.InFile(manifestPath, $"the manifest does not list {file}");
+        foreach (var (file, expected) in manifest.Files)
+            Verify(Path.Combine(directory, file), expected);
+
+        var vocabularyPath = Path.Combine(directory, BundleManifest.VocabularyFile);
+        var vocabulary = Vocabulary.Load(vocabularyPath);
+        foreach (var (name, module) in manifest.Modules)
+            if (module.VocabSize != vocabulary.Count)
+                throw InvalidInputException.InFile(vocabularyPath,
+                    $"has {vocabulary.Count} words but the manifest's {name} model has vocab_size {module.VocabSize}");
+        return new SgrafBundle(directory, manifest, vocabulary, modules);
+    }
+
+    static void Verify(string path, BundleFile expected)
+    {
+        if (Path.GetFileName(path) != Path.GetRelativePath(Path.GetDirectoryName(path)!, path))
+            throw InvalidInputException.InFile(path, "bundle files must lie in the bundle folder itself");
+        if (!File.Exists(path)) throw InvalidInputException.InFile(path, "missing from the bundle (listed in its manifest)");
+        using var stream = File.OpenRead(path);
+        if (stream.Length != expected.Size)
+            throw InvalidInputException.InFile(path, $"is {stream.Length} bytes but the manifest says {expected.Size}; the bundle is corrupt or incomplete");
+        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        if (!string.Equals(actual, expected.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw InvalidInputException.InFile(path, $"SHA-256 {actual} does not match the manifest's {expected.Sha256}; the bundle is corrupt");
+    }
+}

@@ -1,0 +1,269 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Sgraf.Inference.Evaluation;
+using Sgraf.Inference.Model;
+using Sgraf.Inference.Text;
+
+namespace Sgraf.Inference.Runtime;
+
+/// <summary>
+/// Scores images against captions with an ONNX bundle through ONNX Runtime: encodes images (region features) and
+/// captions (text or token ids) once, then scores every image × caption pair in chunks that bound memory.
+/// With both models in the bundle, the score is SGRAF: the mean of SGR and SAF (spec §9).
+/// Safe for concurrent callers: it holds only immutable state and ONNX Runtime sessions, whose Run is thread-safe.
+/// Owns its sessions; dispose it to release them.
+/// </summary>
+public sealed class SgrafRuntime : IDisposable
+{
+    const string CudaProvider = "CUDAExecutionProvider";
+
+    readonly SgrafRuntimeOptions options;
+    readonly InferenceSession imageEncoder;
+    readonly InferenceSession textEncoder;
+    readonly Dictionary<SimilarityModule, InferenceSession> similarity = [];
+
+    SgrafRuntime(SgrafBundle bundle, SgrafRuntimeOptions options, ILogger logger)
+    {
+        Bundle = bundle;
+        this.options = options;
+        using var sessionOptions = CreateSessionOptions(options, logger, out var device);
+        Device = device;
+        var sessions = new List<InferenceSession>();
+        try
+        {
+            imageEncoder = Load(BundleManifest.ImageEncoderFile, bundle.Modules);
+            textEncoder = Load(BundleManifest.TextEncoderFile, bundle.Modules);
+            foreach (var module in bundle.Modules)
+                similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module]);
+        }
+        catch
+        {
+            foreach (var session in sessions) session.Dispose();
+            throw;
+        }
+        RuntimeLog.BundleLoaded(logger, bundle.Directory, string.Join("+", bundle.Modules), Device.ToString(), options.IntraOpThreads);
+
+        InferenceSession Load(string file, IEnumerable<SimilarityModule> modules)
+        {
+            var path = bundle.PathOf(file);
+            InferenceSession session;
+            try
+            {
+                session = new InferenceSession(path, sessionOptions);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw InvalidInputException.InFile(path, $"ONNX Runtime cannot load the graph: {e.Message}");
+            }
+            sessions.Add(session);
+            var metadata = session.ModelMetadata.CustomMetadataMap;
+            foreach (var module in modules)
+            {
+                var name = BundleManifest.ModuleName(module);
+                var expected = bundle.Module(module).DimensionsKey();
+                if (!metadata.TryGetValue(BundleManifest.MetadataKey(name), out var actual) || actual != expected)
+                    throw InvalidInputException.InFile(bundle.PathOf(BundleManifest.FileName),
+                        $"the manifest's {name} dimensions ({expected}) do not match {file}, which was exported with ({actual ?? "no " + name + " model"})");
+            }
+            return session;
+        }
+    }
+
+    public SgrafBundle Bundle { get; }
+
+    /// <summary>The device the sessions actually run on (CPU when CUDA was asked for but is not available).</summary>
+    public ExecutionDevice Device { get; }
+
+    public IReadOnlyList<SimilarityModule> Modules => Bundle.Modules;
+
+    /// <summary>Opens and verifies the bundle in <paramref name="directory"/>, then loads its graphs.</summary>
+    /// <exception cref="InvalidInputException">The bundle is incomplete, corrupt, or its files do not match its manifest.</exception>
+    public static SgrafRuntime Open(string directory, SgrafRuntimeOptions? options = null, ILogger? logger = null) =>
+        Create(SgrafBundle.Open(directory), options, logger);
+
+    public static SgrafRuntime Create(SgrafBundle bundle, SgrafRuntimeOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        options ??= new SgrafRuntimeOptions();
+        options.Validate();
+        return new SgrafRuntime(bundle, options, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Encodes <paramref name="count"/> images given as region features, image by image: count × 36 × img_dim floats.</summary>
+    public ImageEmbeddings EncodeImages(ReadOnlySpan<float> features, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int imgDim = Bundle.ImgDim, perImage = SgrafConfig.Regions * imgDim;
+        if (features.Length != (long)count * perImage)
+            throw new ArgumentException($"{count} images need {(long)count * perImage} floats (36 regions × {imgDim}), got {features.Length}", nameof(features));
+        var result = Bundle.Modules.ToDictionary(m => m, m =>
+        {
+            int d = Bundle.Module(m).EmbedSize;
+            return new ImageEncoding(new float[(long)count * SgrafConfig.Regions * d], new float[(long)count * d], d);
+        });
+        for (int start = 0; start < count; start += options.EncodeBatchSize)
+        {
+            int n = Math.Min(options.EncodeBatchSize, count - start);
+            using var input = OrtTensors.Float(features.Slice(start * perImage, n * perImage), [n, SgrafConfig.Regions, imgDim]);
+            var outputNames = Bundle.Modules.SelectMany(m => new[] { $"{BundleManifest.ModuleName(m)}_regions", $"{BundleManifest.ModuleName(m)}_image_global" }).ToArray();
+            using var runOptions = new RunOptions();
+            using var outputs = imageEncoder.Run(runOptions, ["region_features"], [input], outputNames);
+            int k = 0;
+            foreach (var module in Bundle.Modules)
+            {
+                var encoding = result[module];
+                int d = encoding.EmbedSize;
+                outputs[k++].GetTensorDataAsSpan<float>().CopyTo(encoding.Regions.AsSpan(start * SgrafConfig.Regions * d, n * SgrafConfig.Regions * d));
+                outputs[k++].GetTensorDataAsSpan<float>().CopyTo(encoding.Globals.AsSpan(start * d, n * d));
+            }
+        }
+        return new ImageEmbeddings(count, result);
+    }
+
+    /// <summary>Tokenizes captions as the official data loader does (spec §11) with the bundle's vocabulary, then encodes them.</summary>
+    public CaptionEmbeddings EncodeCaptions(IReadOnlyList<string> captions)
+    {
+        ArgumentNullException.ThrowIfNull(captions);
+        return EncodeTokenIds(captions.Select(c => CaptionTokenizer.Encode(c, Bundle.Vocabulary)).ToArray());
+    }
+
+    /// <summary>Encodes captions given as token ids, &lt;start&gt; and &lt;end&gt; included; each needs at least one id.</summary>
+    public CaptionEmbeddings EncodeTokenIds(IReadOnlyList<int[]> tokenIds)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        int vocabularySize = Bundle.Vocabulary.Count;
+        for (int j = 0; j < tokenIds.Count; j++)
+        {
+            if (tokenIds[j] is not { Length: > 0 } ids) throw new ArgumentException($"caption {j} has no tokens", nameof(tokenIds));
+            foreach (var id in ids)
+                if (id < 0 || id >= vocabularySize)
+                    throw new ArgumentException($"caption {j} has token id {id}, outside the vocabulary's 0..{vocabularySize - 1}", nameof(tokenIds));
+        }
+        int count = tokenIds.Count;
+        var lengths = tokenIds.Select(t => t.Length).ToArray();
+        var words = Bundle.Modules.ToDictionary(m => m, _ => new float[count][]);
+        var globals = Bundle.Modules.ToDictionary(m => m, m => new float[(long)count * Bundle.Module(m).EmbedSize]);
+        // Captions of similar length share a batch, so little is spent on padding.
+        var order = Enumerable.Range(0, count).OrderBy(j => lengths[j]).ToArray();
+        foreach (var batch in order.Chunk(options.EncodeBatchSize))
+        {
+            int b = batch.Length, maxLength = batch.Max(j => lengths[j]);
+            using var ids = OrtTensors.Int64([b, maxLength], span =>
+            {
+                for (int i = 0; i < b; i++)
+                    for (int t = 0; t < lengths[batch[i]]; t++) span[i * maxLength + t] = tokenIds[batch[i]][t];
+            });
+            using var lengthTensor = OrtTensors.Int64([b], span => { for (int i = 0; i < b; i++) span[i] = lengths[batch[i]]; });
+            var outputNames = Bundle.Modules.SelectMany(m => new[] { $"{BundleManifest.ModuleName(m)}_words", $"{BundleManifest.ModuleName(m)}_caption_global" }).ToArray();
+            using var runOptions = new RunOptions();
+            using var outputs = textEncoder.Run(runOptions, ["token_ids", "lengths"], [ids, lengthTensor], outputNames);
+            int k = 0;
+            foreach (var module in Bundle.Modules)
+            {
+                int d = Bundle.Module(module).EmbedSize;
+                var batchWords = outputs[k++].GetTensorDataAsSpan<float>();
+                var batchGlobals = outputs[k++].GetTensorDataAsSpan<float>();
+                for (int i = 0; i < b; i++)
+                {
+                    int j = batch[i];
+                    words[module][j] = batchWords.Slice(i * maxLength * d, lengths[j] * d).ToArray();
+                    batchGlobals.Slice(i * d, d).CopyTo(globals[module].AsSpan(j * d, d));
+                }
+            }
+        }
+        return new CaptionEmbeddings(lengths, Bundle.Modules.ToDictionary(m => m,
+            m => new CaptionEncoding(words[m], globals[m], Bundle.Module(m).EmbedSize)));
+    }
+
+    /// <summary>Images × captions scores of the bundle: SGRAF (the mean of SGR and SAF) when it holds both, else its one model.</summary>
+    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions) =>
+        SgrafEnsemble.Average(Bundle.Modules.Select(m => Score(images, captions, m)).ToArray());
+
+    /// <summary>Images × captions scores of one model of the bundle.</summary>
+    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SimilarityModule module)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(captions);
+        if (!similarity.TryGetValue(module, out var session))
+            throw new ArgumentException($"the bundle has no {module} model", nameof(module));
+        if (!images.Encodings.TryGetValue(module, out var image) || !captions.Encodings.TryGetValue(module, out var caption))
+            throw new ArgumentException($"the embeddings were not made by this bundle's {module} encoders");
+        var scores = new double[(long)images.Count * captions.Count];
+        if (scores.Length == 0) return new ScoreMatrix(images.Count, captions.Count, scores);
+
+        int d = image.EmbedSize, regionsPerImage = SgrafConfig.Regions * d;
+        var order = Enumerable.Range(0, captions.Count).OrderBy(j => captions.Lengths[j]).ToArray();
+        long longest = captions.Lengths.Max();
+        int imageChunk = (int)Math.Clamp(options.MaxScoreChunkElements / (longest * d), 1, images.Count);
+        for (int i0 = 0; i0 < images.Count; i0 += imageChunk)
+        {
+            int n = Math.Min(imageChunk, images.Count - i0);
+            using var regions = OrtTensors.Float(image.Regions.AsSpan(i0 * regionsPerImage, n * regionsPerImage), [n, SgrafConfig.Regions, d]);
+            using var imageGlobal = OrtTensors.Float(image.Globals.AsSpan(i0 * d, n * d), [n, d]);
+            for (int start = 0; start < order.Length;)
+            {
+                // Captions in ascending length: the chunk is padded to its last caption's length.
+                int end = start + 1;
+                while (end < order.Length && (long)(end - start + 1) * n * captions.Lengths[order[end]] * d <= options.MaxScoreChunkElements) end++;
+                var chunk = order.AsSpan(start, end - start).ToArray();
+                ScoreChunk(session, regions, imageGlobal, caption, captions.Lengths, chunk, n, i0, captions.Count, scores);
+                start = end;
+            }
+        }
+        return new ScoreMatrix(images.Count, captions.Count, scores);
+    }
+
+    static void ScoreChunk(InferenceSession session, OrtValue regions, OrtValue imageGlobal, CaptionEncoding caption,
+        IReadOnlyList<int> lengths, int[] chunk, int images, int firstImage, int totalCaptions, double[] scores)
+    {
+        int c = chunk.Length, d = caption.EmbedSize, maxLength = lengths[chunk[^1]];
+        using var words = OrtTensors.Float([c, maxLength, d], span =>
+        {
+            for (int k = 0; k < c; k++) caption.Words[chunk[k]].CopyTo(span.Slice(k * maxLength * d));
+        });
+        using var lengthTensor = OrtTensors.Int64([c], span => { for (int k = 0; k < c; k++) span[k] = lengths[chunk[k]]; });
+        using var captionGlobal = OrtTensors.Float([c, d], span =>
+        {
+            for (int k = 0; k < c; k++) caption.Globals.AsSpan(chunk[k] * d, d).CopyTo(span.Slice(k * d));
+        });
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, ["regions", "image_global", "words", "lengths", "caption_global"],
+            [regions, imageGlobal, words, lengthTensor, captionGlobal], ["scores"]);
+        var values = outputs[0].GetTensorDataAsSpan<float>();
+        for (int i = 0; i < images; i++)
+            for (int k = 0; k < c; k++)
+                scores[(long)(firstImage + i) * totalCaptions + chunk[k]] = values[i * c + k];
+    }
+
+    static SessionOptions CreateSessionOptions(SgrafRuntimeOptions options, ILogger logger, out ExecutionDevice device)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = options.IntraOpThreads,
+        };
+        device = ExecutionDevice.Cpu;
+        if (options.Device == ExecutionDevice.Cuda)
+        {
+            var providers = OrtEnv.Instance().GetAvailableProviders();
+            if (providers.Contains(CudaProvider))
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                device = ExecutionDevice.Cuda;
+            }
+            else
+            {
+                RuntimeLog.CudaUnavailable(logger, string.Join(", ", providers));
+            }
+        }
+        return sessionOptions;
+    }
+
+    public void Dispose()
+    {
+        imageEncoder.Dispose();
+        textEncoder.Dispose();
+        foreach (var session in similarity.Values) session.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+namespace Sgraf.Inference.Runtime;
+
+/// <summary>Where ONNX Runtime runs the graphs.</summary>
+public enum ExecutionDevice
+{
+    Cpu,
+
+    /// <summary>CUDA when the GPU build of ONNX Runtime is loaded (<c>-p:OnnxRuntimeFlavor=Gpu</c>); otherwise the CPU, with one warning.</summary>
+    Cuda,
+}
+
+/// <summary>How <see cref="SgrafRuntime"/> runs a bundle.</summary>
+public sealed record SgrafRuntimeOptions
+{
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+
+    /// <summary>CUDA device ordinal when <see cref="Device"/> is CUDA.</summary>
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>ONNX Runtime intra-op threads per call; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Images or captions per encoder call.</summary>
+    public int EncodeBatchSize { get; init; } = 128;
+
+    /// <summary>
+    /// Bound on the largest working tensor of one scoring call, in float elements: images × captions × words × embed_size.
+    /// Scoring splits images and captions into chunks that fit it; ONNX Runtime keeps a few such tensors alive at once.
+    /// </summary>
+    public long MaxScoreChunkElements { get; init; } = 16L << 20;
+
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads, nameof(IntraOpThreads));
+        ArgumentOutOfRangeException.ThrowIfNegative(CudaDeviceId, nameof(CudaDeviceId));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EncodeBatchSize, nameof(EncodeBatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxScoreChunkElements, nameof(MaxScoreChunkElements));
+    }
+}
