@@ -8,9 +8,10 @@ namespace Sgraf.Training.Model;
 /// <summary>
 /// Spec §4–§8 (EncoderSimilarity): scores every image against every caption. The official code loops
 /// over captions one at a time; here captions of equal length are scored together against all images,
-/// which is the same arithmetic. SAF in training mode keeps each caption on its own, because its
-/// BatchNorm takes batch statistics per caption (spec §10) and grouping would change them; SGR's head
-/// has no BatchNorm, so it groups in training too.
+/// which is the same arithmetic. In training mode each caption stays on its own, as officially: SAF's
+/// BatchNorm takes batch statistics per caption (spec §10), which grouping would change, and for SGR
+/// the per-caption working set fits the CPU caches — grouped, it trained at 36 instead of ~95
+/// captions/s on one thread (embed 128, sim 32, batch 128).
 /// </summary>
 public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
 {
@@ -139,7 +140,7 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     /// <summary>Caption indices grouped by length, each group small enough for the working-set bound.</summary>
     IEnumerable<long[]> CaptionGroups(long[] lengths, long images, long embedSize)
     {
-        if (training && SAF_module is not null)
+        if (training)
             return Enumerable.Range(0, lengths.Length).Select(j => new long[] { j });
         return Enumerable.Range(0, lengths.Length)
             .GroupBy(j => lengths[j])
