@@ -105,8 +105,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
         var captionGlobals = t_global_w.call(words, captionAverage);                  // (G, D)
 
         var context = TextToVisualAttention.Attend(words, regions);                   // (G, N, L, D)
-        var localSimilarity = Normalization.L2Norm(sim_tranloc_w.call(context.sub(words.unsqueeze(1)).pow(2)), -1);
-        var globalDifference = imageGlobals.unsqueeze(0).sub(captionGlobals.unsqueeze(1)).pow(2);
+        var localSimilarity = Normalization.L2Norm(sim_tranloc_w.call(context.sub(words.unsqueeze(1)).square()), -1);
+        var globalDifference = imageGlobals.unsqueeze(0).sub(captionGlobals.unsqueeze(1)).square();
         var globalSimilarity = Normalization.L2Norm(sim_tranglo_w.call(globalDifference), -1);   // (G, N, S)
         // Node 0 is the global alignment, nodes 1..L the per-word local alignments.
         var nodes = cat([globalSimilarity.unsqueeze(2), localSimilarity], 2)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Sgraf.Inference.Model;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,8 @@ public sealed class TextEncoder : Module<Tensor, Tensor, Tensor>
         if (bidirectional)
         {
             var halves = padded.chunk(2, dim: 2);
-            padded = halves[0].add(halves[1]).div(2);
+            using var two = 2.0.ToScalar();   // explicit: see Normalization
+            padded = halves[0].add(halves[1]).div(two);
         }
         return normalize ? Normalization.L2Norm(padded, -1) : padded;
     }

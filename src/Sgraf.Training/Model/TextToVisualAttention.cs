@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Sgraf.Training.Model;
@@ -7,6 +8,9 @@ internal static class TextToVisualAttention
 {
     /// <summary>SCAN's inverse temperature λ.</summary>
     const double Smooth = 9.0;
+
+    /// <summary>SCAN's LeakyReLU slope on the word-region affinities.</summary>
+    const double NegativeSlope = 0.1;
 
     /// <summary>
     /// Attends every word of G captions over the regions of each of N images. Both products are single
@@ -22,10 +26,13 @@ internal static class TextToVisualAttention
         long dim = regions.shape[2];
         var affinity = regions.reshape(images * regionCount, dim).matmul(words.reshape(captions * length, dim).t())
             .view(images, regionCount, captions, length);                               // (N, 36, G, L)
-        affinity = nn.functional.leaky_relu(affinity, 0.1);
+        // Explicit Scalars (see Normalization): leaky ReLU as max(x, 0.1·x), which is the same for slope < 1.
+        using var slope = NegativeSlope.ToScalar();
+        using var smooth = Smooth.ToScalar();
+        affinity = affinity.maximum(affinity.mul(slope));
         // SCAN's quirk: each region's affinities are normalised over the words, not over regions.
         affinity = Normalization.L2Norm(affinity, -1);
-        var attention = affinity.permute(0, 2, 3, 1).mul(Smooth).softmax(-1);           // (N, G, L, 36)
+        var attention = affinity.permute(0, 2, 3, 1).mul(smooth).softmax(-1);           // (N, G, L, 36)
         var context = attention.reshape(images, captions * length, regionCount).bmm(regions)
             .view(images, captions, length, dim).permute(1, 0, 2, 3);                    // (G, N, L, D)
         return Normalization.L2Norm(context, -1);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Sgraf.Training.Training;
@@ -18,8 +19,11 @@ public static class ContrastiveLoss
             throw new ArgumentException($"the loss needs a square score matrix, got [{string.Join(", ", scores.shape)}]", nameof(scores));
         var positives = scores.diag().view(-1, 1);
         // c_s[i, j]: caption j outranks image i's own caption; c_im[i, j]: image i outranks caption j's own image.
-        var captionCost = scores.sub(positives).add(margin).clamp_min(0);
-        var imageCost = scores.sub(positives.t()).add(margin).clamp_min(0);
+        // Explicit Scalars: TorchSharp's implicit ones can be finalized during the native call (see Normalization).
+        using var marginScalar = margin.ToScalar();
+        using var zero = 0.0.ToScalar();
+        var captionCost = scores.sub(positives).add(marginScalar).clamp_min(zero);
+        var imageCost = scores.sub(positives.t()).add(marginScalar).clamp_min(zero);
         // The official mask only exists when CUDA is available; here it is built on every device.
         using var diagonal = eye(scores.shape[0], dtype: ScalarType.Bool, device: scores.device);
         captionCost = captionCost.masked_fill(diagonal, 0);
