@@ -19,8 +19,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     const long WorkingSetElements = 8L << 20;
 
     // Field names are the official state-dict names (sim_enc.v_global_w.*, sim_enc.SGR_module.0.*, ...).
-    readonly VisualSelfAttention v_global_w;
-    readonly TextSelfAttention t_global_w;
+    readonly SelfAttentionGlobal v_global_w;
+    readonly SelfAttentionGlobal t_global_w;
     readonly Linear sim_tranloc_w;
     readonly Linear sim_tranglo_w;
     readonly Linear sim_eval_w;
@@ -29,8 +29,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
 
     public SimilarityEncoder(SgrafConfig config) : base("sim_enc")
     {
-        v_global_w = new VisualSelfAttention(config.EmbedSize);
-        t_global_w = new TextSelfAttention(config.EmbedSize);
+        v_global_w = SelfAttentionGlobal.Visual(config.EmbedSize);
+        t_global_w = SelfAttentionGlobal.Text(config.EmbedSize);
         sim_tranloc_w = Linear(config.EmbedSize, config.SimDim);
         sim_tranglo_w = Linear(config.EmbedSize, config.SimDim);
         sim_eval_w = Linear(config.SimDim, 1);
