@@ -29,11 +29,18 @@ public sealed record SgrafRuntimeOptions
     /// </summary>
     public long MaxScoreChunkElements { get; init; } = 16L << 20;
 
+    /// <summary>
+    /// Score chunks run side by side, each ONNX Runtime call with <see cref="IntraOpThreads"/> threads. On a CPU,
+    /// chunks on one thread each keep every core on whole GEMMs; see docs/benchmarks.md.
+    /// </summary>
+    public int ScoreParallelism { get; init; } = 1;
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads, nameof(IntraOpThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(CudaDeviceId, nameof(CudaDeviceId));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EncodeBatchSize, nameof(EncodeBatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxScoreChunkElements, nameof(MaxScoreChunkElements));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ScoreParallelism, nameof(ScoreParallelism));
     }
 }

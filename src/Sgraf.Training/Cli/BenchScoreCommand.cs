@@ -30,7 +30,7 @@ internal static class BenchScoreCommand
     };
 
     sealed record Request(string? BundlePath, bool RandomFullSize, string[] ModelPaths, int Images, int Captions, int Words,
-        int Threads, int Repeat, long? ChunkElements, bool SkipTorch, int Seed);
+        int Threads, int Repeat, long? ChunkElements, int? Parallel, bool SkipTorch, int Seed);
 
     public static Command Create()
     {
@@ -53,16 +53,20 @@ internal static class BenchScoreCommand
         {
             Description = "ONNX Runtime score chunk bound, images × captions × words × embed_size floats (default: the runtime's)",
         };
+        var parallel = new Option<int?>("--parallel-chunks")
+        {
+            Description = "ONNX Runtime score chunks run side by side, each on threads / parallel-chunks intra-op threads (default: --threads)",
+        };
         var onnxOnly = new Option<bool>("--onnx-only") { Description = "Skip the TorchSharp side" };
         var seed = Value("--seed", 1, "seed of the random inputs (and of the --random-full-size weights)");
         var command = new Command("bench-score", "Scoring throughput, pairs/s: ONNX Runtime vs TorchSharp vs the official code")
         {
-            bundle, randomFullSize, models, images, captions, words, threads, repeat, chunk, onnxOnly, seed,
+            bundle, randomFullSize, models, images, captions, words, threads, repeat, chunk, parallel, onnxOnly, seed,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(
             parse.GetValue(bundle), parse.GetValue(randomFullSize), parse.GetValue(models) ?? [], parse.GetValue(images),
             parse.GetValue(captions), parse.GetValue(words), parse.GetValue(threads), parse.GetValue(repeat), parse.GetValue(chunk),
-            parse.GetValue(onnxOnly), parse.GetValue(seed)))));
+            parse.GetValue(parallel), parse.GetValue(onnxOnly), parse.GetValue(seed)))));
         return command;
     }
 
@@ -78,6 +82,9 @@ internal static class BenchScoreCommand
         foreach (var (name, value) in new[] { ("--images", request.Images), ("--captions", request.Captions), ("--words", request.Words),
                      ("--threads", request.Threads), ("--repeat", request.Repeat) })
             if (value < 1) throw new InvalidInputException($"{name} must be at least 1, got {value}");
+        int parallelChunks = request.Parallel ?? request.Threads;
+        if (parallelChunks < 1 || request.Threads % parallelChunks != 0)
+            throw new InvalidInputException($"--parallel-chunks must divide --threads ({request.Threads}), got {parallelChunks}");
         if (request.ChunkElements is < 1) throw new InvalidInputException($"--chunk-elements must be at least 1, got {request.ChunkElements}");
 
         string? temporary = null;
@@ -94,7 +101,7 @@ internal static class BenchScoreCommand
             {
                 bundlePath = request.BundlePath!;
             }
-            var runtimeOptions = new SgrafRuntimeOptions { IntraOpThreads = request.Threads };
+            var runtimeOptions = new SgrafRuntimeOptions { IntraOpThreads = request.Threads / parallelChunks, ScoreParallelism = parallelChunks };
             if (request.ChunkElements is { } elements) runtimeOptions = runtimeOptions with { MaxScoreChunkElements = elements };
             using var runtime = SgrafRuntime.Open(bundlePath, runtimeOptions);
             if (!request.SkipTorch && !request.RandomFullSize) LoadModels(runtime.Bundle, request.ModelPaths, models);
@@ -121,6 +128,8 @@ internal static class BenchScoreCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench-score: {request.Images} images × {request.Captions} captions × {request.Words} tokens = {pairs} pairs per call; " +
             $"{request.Repeat} timed calls after 1 warm-up; {request.Threads} thread(s); {Environment.ProcessorCount} logical CPUs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ONNX Runtime: {runtime.Options.ScoreParallelism} score chunk(s) at a time × {runtime.Options.IntraOpThreads} intra-op thread(s), chunks ≤ {runtime.Options.MaxScoreChunkElements} floats"));
         foreach (var module in bundle.Modules)
             Console.WriteLine($"{BundleManifest.ModuleName(module)} dims: {bundle.Module(module).DimensionsKey()}");
         Console.WriteLine($"ONNX Runtime {OrtVersion()}, {runtime.Device}; TorchSharp {TorchVersion()}" +
