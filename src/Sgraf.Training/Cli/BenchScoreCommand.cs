@@ -30,7 +30,7 @@ internal static class BenchScoreCommand
     };
 
     sealed record Request(string? BundlePath, bool RandomFullSize, string[] ModelPaths, int Images, int Captions, int Words,
-        int Threads, int Repeat, long? ChunkElements, int? Parallel, bool SkipTorch, int Seed);
+        int Threads, int Repeat, long? ChunkElements, int? Parallel, bool SkipTorch, int Seed, string? SaveBundle);
 
     public static Command Create()
     {
@@ -57,16 +57,17 @@ internal static class BenchScoreCommand
         {
             Description = "ONNX Runtime score chunks run side by side, each on threads / parallel-chunks intra-op threads (default: --threads)",
         };
+        var saveBundle = new Option<string?>("--save-bundle") { Description = "With --random-full-size: write its bundle here and keep it" };
         var onnxOnly = new Option<bool>("--onnx-only") { Description = "Skip the TorchSharp side" };
         var seed = Value("--seed", 1, "seed of the random inputs (and of the --random-full-size weights)");
         var command = new Command("bench-score", "Scoring throughput, pairs/s: ONNX Runtime vs TorchSharp vs the official code")
         {
-            bundle, randomFullSize, models, images, captions, words, threads, repeat, chunk, parallel, onnxOnly, seed,
+            bundle, randomFullSize, models, images, captions, words, threads, repeat, chunk, parallel, onnxOnly, seed, saveBundle,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(
             parse.GetValue(bundle), parse.GetValue(randomFullSize), parse.GetValue(models) ?? [], parse.GetValue(images),
             parse.GetValue(captions), parse.GetValue(words), parse.GetValue(threads), parse.GetValue(repeat), parse.GetValue(chunk),
-            parse.GetValue(parallel), parse.GetValue(onnxOnly), parse.GetValue(seed)))));
+            parse.GetValue(parallel), parse.GetValue(onnxOnly), parse.GetValue(seed), parse.GetValue(saveBundle)))));
         return command;
     }
 
@@ -79,6 +80,8 @@ internal static class BenchScoreCommand
             throw new InvalidInputException("give either --bundle BUNDLE or --random-full-size");
         if (request.RandomFullSize && request.ModelPaths.Length > 0)
             throw new InvalidInputException("--model goes with --bundle; --random-full-size makes its own models");
+        if (request.SaveBundle is not null && !request.RandomFullSize)
+            throw new InvalidInputException("--save-bundle goes with --random-full-size");
         foreach (var (name, value) in new[] { ("--images", request.Images), ("--captions", request.Captions), ("--words", request.Words),
                      ("--threads", request.Threads), ("--repeat", request.Repeat) })
             if (value < 1) throw new InvalidInputException($"{name} must be at least 1, got {value}");
@@ -95,7 +98,7 @@ internal static class BenchScoreCommand
             if (request.RandomFullSize)
             {
                 temporary = Directory.CreateTempSubdirectory("sgraf-bench-").FullName;
-                bundlePath = RandomFullSizeBundle(temporary, request.Seed, models);
+                bundlePath = RandomFullSizeBundle(temporary, request.SaveBundle ?? Path.Combine(temporary, "bundle"), request.Seed, models);
             }
             else
             {
@@ -105,7 +108,7 @@ internal static class BenchScoreCommand
             if (request.ChunkElements is { } elements) runtimeOptions = runtimeOptions with { MaxScoreChunkElements = elements };
             using var runtime = SgrafRuntime.Open(bundlePath, runtimeOptions);
             if (!request.SkipTorch && !request.RandomFullSize) LoadModels(runtime.Bundle, request.ModelPaths, models);
-            Bench(runtime, models, request);
+            Bench(runtime, request.SkipTorch ? [] : models, request);
             return CommandRunner.Success;
         }
         finally
@@ -236,7 +239,7 @@ internal static class BenchScoreCommand
     }
 
     /// <summary>Full-size random SGR and SAF models (Xavier weights, random eval-mode BatchNorm statistics) and their bundle.</summary>
-    static string RandomFullSizeBundle(string directory, int seed, Dictionary<SimilarityModule, SgrafModel> models)
+    static string RandomFullSizeBundle(string directory, string bundlePath, int seed, Dictionary<SimilarityModule, SgrafModel> models)
     {
         const int vocabularySize = 8481;
         var vocabularyPath = Path.Combine(directory, "vocab.json");
@@ -256,7 +259,6 @@ internal static class BenchScoreCommand
             var name = $"random full-size {module}";
             sources.Add(new ExportSource(new ModelCheckpoint(config, ModelWeights.FromFlat(SgrafModelWeights.Save(model), name)), name));
         }
-        var bundlePath = Path.Combine(directory, "bundle");
         BundleExporter.Export(sources, vocabularyPath, bundlePath, DateTimeOffset.UtcNow);
         return bundlePath;
     }
