@@ -50,8 +50,6 @@ public sealed class SgrafRuntime : IDisposable
             InferenceSession session;
             try
             {
-                if (Environment.GetEnvironmentVariable("SGRAF_ORT_DUMP") is { } dump) sessionOptions.OptimizedModelFilePath = Path.Combine(dump, file);
-                if (Environment.GetEnvironmentVariable("SGRAF_ORT_PROFILE") is { } profile) { sessionOptions.EnableProfiling = true; sessionOptions.ProfileOutputPathPrefix = Path.Combine(profile, file); }
                 session = new InferenceSession(path, sessionOptions);
             }
             catch (OnnxRuntimeException e)
