@@ -72,6 +72,8 @@ public sealed class SgrafRuntime : IDisposable
 
     public SgrafBundle Bundle { get; }
 
+    public SgrafRuntimeOptions Options => options;
+
     /// <summary>The device the sessions actually run on (CPU when CUDA was asked for but is not available).</summary>
     public ExecutionDevice Device { get; }
 
@@ -192,32 +194,38 @@ public sealed class SgrafRuntime : IDisposable
         var scores = new double[(long)images.Count * captions.Count];
         if (scores.Length == 0) return new ScoreMatrix(images.Count, captions.Count, scores);
 
-        int d = image.EmbedSize, regionsPerImage = SgrafConfig.Regions * d;
+        int d = image.EmbedSize;
         var order = Enumerable.Range(0, captions.Count).OrderBy(j => captions.Lengths[j]).ToArray();
         long longest = captions.Lengths.Max();
         int imageChunk = (int)Math.Clamp(options.MaxScoreChunkElements / (longest * d), 1, images.Count);
+        var chunks = new List<(int FirstImage, int Images, int[] Captions)>();
         for (int i0 = 0; i0 < images.Count; i0 += imageChunk)
         {
             int n = Math.Min(imageChunk, images.Count - i0);
-            using var regions = OrtTensors.Float(image.Regions.AsSpan(i0 * regionsPerImage, n * regionsPerImage), [n, SgrafConfig.Regions, d]);
-            using var imageGlobal = OrtTensors.Float(image.Globals.AsSpan(i0 * d, n * d), [n, d]);
             for (int start = 0; start < order.Length;)
             {
                 // Captions in ascending length: the chunk is padded to its last caption's length.
                 int end = start + 1;
                 while (end < order.Length && (long)(end - start + 1) * n * captions.Lengths[order[end]] * d <= options.MaxScoreChunkElements) end++;
-                var chunk = order.AsSpan(start, end - start).ToArray();
-                ScoreChunk(session, regions, imageGlobal, caption, captions.Lengths, chunk, n, i0, captions.Count, scores);
+                chunks.Add((i0, n, order[start..end]));
                 start = end;
             }
         }
+        // Chunks write disjoint scores, so they may run side by side (each ONNX Runtime call then uses its own threads).
+        Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.ScoreParallelism },
+            chunk => ScoreChunk(session, image, caption, captions.Lengths, chunk.Captions, chunk.Images, chunk.FirstImage, captions.Count, scores));
         return new ScoreMatrix(images.Count, captions.Count, scores);
     }
 
-    static void ScoreChunk(InferenceSession session, OrtValue regions, OrtValue imageGlobal, CaptionEncoding caption,
+    static void ScoreChunk(InferenceSession session, ImageEncoding image, CaptionEncoding caption,
         IReadOnlyList<int> lengths, int[] chunk, int images, int firstImage, int totalCaptions, double[] scores)
     {
-        int c = chunk.Length, d = caption.EmbedSize, maxLength = lengths[chunk[^1]];
+        int c = chunk.Length, d = caption.EmbedSize, maxLength = lengths[chunk[^1]], regionsPerImage = SgrafConfig.Regions * d;
+        // The image side is read in place from the managed arrays (pinned for the call), not copied.
+        using var regions = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            image.Regions.AsMemory(firstImage * regionsPerImage, images * regionsPerImage), [images, SgrafConfig.Regions, d]);
+        using var imageGlobal = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+            image.Globals.AsMemory(firstImage * d, images * d), [images, d]);
         using var words = OrtTensors.Float([c, maxLength, d], span =>
         {
             for (int k = 0; k < c; k++) caption.Words[chunk[k]].CopyTo(span.Slice(k * maxLength * d));

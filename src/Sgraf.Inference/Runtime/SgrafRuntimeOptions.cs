@@ -26,8 +26,15 @@ public sealed record SgrafRuntimeOptions
     /// <summary>
     /// Bound on the largest working tensor of one scoring call, in float elements: images × captions × words × embed_size.
     /// Scoring splits images and captions into chunks that fit it; ONNX Runtime keeps a few such tensors alive at once.
+    /// 8M (about 650 pairs of 12 words at embed 1024) was the fastest of 0.5M–64M on a 2-core EPYC (docs/benchmarks.md).
     /// </summary>
-    public long MaxScoreChunkElements { get; init; } = 16L << 20;
+    public long MaxScoreChunkElements { get; init; } = 8L << 20;
+
+    /// <summary>
+    /// Score chunks run side by side, each ONNX Runtime call with <see cref="IntraOpThreads"/> threads. On a CPU,
+    /// chunks on one thread each keep every core on whole GEMMs; see docs/benchmarks.md.
+    /// </summary>
+    public int ScoreParallelism { get; init; } = 1;
 
     public void Validate()
     {
@@ -35,5 +42,6 @@ public sealed record SgrafRuntimeOptions
         ArgumentOutOfRangeException.ThrowIfNegative(CudaDeviceId, nameof(CudaDeviceId));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EncodeBatchSize, nameof(EncodeBatchSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxScoreChunkElements, nameof(MaxScoreChunkElements));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ScoreParallelism, nameof(ScoreParallelism));
     }
 }

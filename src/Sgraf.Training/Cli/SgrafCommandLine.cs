@@ -14,6 +14,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BuildVocabCommand.Create());
         root.Subcommands.Add(ExportOnnxCommand.Create());
+        root.Subcommands.Add(BenchScoreCommand.Create());
         return root;
     }
 }

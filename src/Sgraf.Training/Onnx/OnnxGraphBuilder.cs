@@ -188,6 +188,19 @@ internal sealed class OnnxGraphBuilder(string graphName)
         return Add(MatMul(x, w), b);
     }
 
+    /// <summary>x Wt + b with Wt already (in, out) — a weight computed at export rather than read from a PyTorch Linear.</summary>
+    public string LinearTransposed(string x, string name, float[] weightT, int inFeatures, int outFeatures, float[] bias)
+    {
+        var w = Initializer($"{Scope}{name}.weight_t", [inFeatures, outFeatures], weightT);
+        var b = Initializer($"{Scope}{name}.bias", [outFeatures], bias);
+        return Add(MatMul(x, w), b);
+    }
+
+    /// <summary>2-D a · bᵀ as one Gemm (no Transpose node, no copy).</summary>
+    public string MatMulTransposedB(string a, string b) => Node("Gemm", [a, b], Attr("transB", 1L));
+
+    public string Exp(string x) => Node("Exp", [x]);
+
     /// <summary>The official l2norm: x / (sqrt(Σ x²) + 1e-8) along <paramref name="axis"/>.</summary>
     public string L2Norm(string x, long axis) =>
         Div(x, Add(Sqrt(ReduceSum(Mul(x, x), axis)), Scalar(1e-8f)));

@@ -47,6 +47,57 @@ public sealed class TorchSharpParityTests(ITestOutputHelper output) : IDisposabl
         AssertWithin(Compare(config, seed: 5, images: 4, longestCaption: 12, evalScale: 3));
     }
 
+    /// <summary>
+    /// The similarity graphs are rewritten for speed (SCAN's norm from a Gram matrix, SGR's W_qᵀW_k folded, only the
+    /// global node of the last step): small models, one-step SGR (whose only step is the last) included, still give
+    /// the plain TorchSharp scores with captions of mixed lengths.
+    /// </summary>
+    [Theory]
+    [InlineData(SimilarityModule.SGR, 1)]
+    [InlineData(SimilarityModule.SGR, 3)]
+    [InlineData(SimilarityModule.SAF, 3)]
+    public void Small_models_score_captions_of_mixed_lengths_as_in_TorchSharp(SimilarityModule module, int sgrStep)
+    {
+        var config = new SgrafConfig
+        {
+            Module = module, VocabSize = 40, ImgDim = 24, WordDim = 8, EmbedSize = 32, SimDim = 16, SgrStep = sgrStep,
+        };
+        AssertWithin(Compare(config, seed: 7 + sgrStep, images: 5, longestCaption: 17, evalScale: 5));
+    }
+
+    /// <summary>Scoring each caption alone (no padding) and all of them in one call padded to the longest give the same scores.</summary>
+    [Theory]
+    [InlineData(SimilarityModule.SGR)]
+    [InlineData(SimilarityModule.SAF)]
+    public void Padding_never_changes_a_score(SimilarityModule module)
+    {
+        var config = new SgrafConfig
+        {
+            Module = module, VocabSize = 40, ImgDim = 24, WordDim = 8, EmbedSize = 32, SimDim = 16,
+        };
+        manual_seed(3);
+        using var model = new SgrafModel(config);
+        SpreadScores(model, 5);
+        model.eval();
+        var random = new Random(3);
+        var captions = Enumerable.Range(1, 20).OrderBy(_ => random.Next())
+            .Select(length => Enumerable.Range(0, length).Select(_ => random.Next(config.VocabSize)).ToArray()).ToArray();
+        var features = new float[4 * SgrafConfig.Regions * config.ImgDim];
+        for (int k = 0; k < features.Length; k++) features[k] = random.NextSingle();
+        var bundleDir = ExportBundle(model, config);
+
+        double[] Scores(long chunkElements)
+        {
+            using var runtime = SgrafRuntime.Open(bundleDir, new SgrafRuntimeOptions { MaxScoreChunkElements = chunkElements });
+            return runtime.Score(runtime.EncodeImages(features, 4), runtime.EncodeTokenIds(captions), module).Values;
+        }
+        var alone = Scores(1);                       // one image × one caption per call: never padded
+        var together = Scores(1L << 30);             // every pair in one call, padded to 20 words
+        double worst = alone.Zip(together, (a, b) => Math.Abs(a - b)).Max();
+        output.WriteLine($"max |alone − padded| = {worst:E2}");
+        Assert.True(worst <= 1e-6, $"padding moved a score by {worst:E3}");
+    }
+
     void AssertWithin(Dictionary<string, double> errors)
     {
         foreach (var (what, error) in errors) output.WriteLine($"{what}: max |ONNX − TorchSharp| = {error:E2}");
