@@ -254,28 +254,13 @@ internal static class BenchScoreCommand
             manual_seed(seed + (int)module);
             var model = new SgrafModel(config);
             models[module] = model;
-            RandomizeBatchNorm(model);
+            RandomBatchNorm.Apply(model);
             model.eval();
             var name = $"random full-size {module}";
             sources.Add(new ExportSource(new ModelCheckpoint(config, ModelWeights.FromFlat(SgrafModelWeights.Save(model), name)), name));
         }
         BundleExporter.Export(sources, vocabularyPath, bundlePath, DateTimeOffset.UtcNow);
         return bundlePath;
-    }
-
-    /// <summary>Non-trivial eval-mode BatchNorm: random running statistics, γ and β.</summary>
-    static void RandomizeBatchNorm(SgrafModel model)
-    {
-        using var _ = no_grad();
-        foreach (var (name, value) in model.state_dict())
-        {
-            bool batchNorm = name.Contains("embedding_local.1.") || name.Contains("embedding_global.1.") || name.Contains("SAF_module.bn.");
-            if (!batchNorm || value.dtype != ScalarType.Float32) continue;
-            if (name.EndsWith("running_mean", StringComparison.Ordinal)) value.copy_(randn_like(value).mul(0.1));
-            else if (name.EndsWith("running_var", StringComparison.Ordinal)) value.copy_(rand_like(value).mul(1.5).add(0.5));
-            else if (name.EndsWith("weight", StringComparison.Ordinal)) value.copy_(rand_like(value).add(0.5));
-            else if (name.EndsWith("bias", StringComparison.Ordinal)) value.copy_(randn_like(value).mul(0.1));
-        }
     }
 
     static bool IsFullSize(BundleModule m) => m is { ImgDim: 2048, EmbedSize: 1024, SimDim: 256, WordDim: 300 };

@@ -108,7 +108,7 @@ public sealed class TorchSharpParityTests(ITestOutputHelper output) : IDisposabl
     {
         manual_seed(seed);
         using var model = new SgrafModel(config);
-        RandomizeBatchNorm(model);
+        RandomBatchNorm.Apply(model);
         SpreadScores(model, evalScale);
         model.eval();
 
@@ -164,21 +164,6 @@ public sealed class TorchSharpParityTests(ITestOutputHelper output) : IDisposabl
         var bundle = work.File("bundle");
         BundleExporter.Export([new ExportSource(checkpoint, "random model")], vocabulary, bundle, DateTimeOffset.UtcNow);
         return bundle;
-    }
-
-    /// <summary>Non-trivial eval-mode BatchNorm: random running statistics, γ and β.</summary>
-    static void RandomizeBatchNorm(SgrafModel model)
-    {
-        using var _ = no_grad();
-        foreach (var (name, value) in model.state_dict())
-        {
-            bool batchNorm = name.Contains("embedding_local.1.") || name.Contains("embedding_global.1.") || name.Contains("SAF_module.bn.");
-            if (!batchNorm || value.dtype != ScalarType.Float32) continue;
-            if (name.EndsWith("running_mean")) value.copy_(randn_like(value).mul(0.1));
-            else if (name.EndsWith("running_var")) value.copy_(rand_like(value).mul(1.5).add(0.5));
-            else if (name.EndsWith("weight")) value.copy_(rand_like(value).add(0.5));
-            else if (name.EndsWith("bias")) value.copy_(randn_like(value).mul(0.1));
-        }
     }
 
     /// <summary>
