@@ -55,7 +55,10 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
         _worker = Task.Run(RunWorkerAsync);
     }
 
-    /// <summary>Requests waiting in the queue (not counting the batch being gathered or run).</summary>
+    /// <summary>
+    /// Requests waiting in the queue, not counting the batch being gathered or run. Cancelled requests count until
+    /// the worker next reads the queue, so they hold their slot for at most the length of the running batch.
+    /// </summary>
     public int QueuedCount => _queue.Reader.Count;
 
     /// <summary>Queues <paramref name="request"/> and completes with its result once its batch has run.</summary>
@@ -166,13 +169,13 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
         if (batch.Count == 0)
             return;
 
-        var now = Stopwatch.GetTimestamp();
-        _metrics?.BatchStarted(batch.Count, batch.Sum(p => p.Weight));
-        foreach (var pending in batch)
-            _metrics?.RequestDequeued(Stopwatch.GetElapsedTime(pending.SubmittedAt, now));
-
         try
         {
+            var now = Stopwatch.GetTimestamp();
+            _metrics?.BatchStarted(batch.Count, batch.Sum(p => p.Weight));
+            foreach (var pending in batch)
+                _metrics?.RequestDequeued(Stopwatch.GetElapsedTime(pending.SubmittedAt, now));
+
             var results = await _runBatch(batch.Select(p => p.Request).ToList(), stop).ConfigureAwait(false);
             if (results is null || results.Count != batch.Count)
                 throw new InvalidOperationException(
