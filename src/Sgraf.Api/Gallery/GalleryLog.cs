@@ -54,6 +54,7 @@ public sealed class GalleryLog : IDisposable
                 // A brand-new log, or one whose header never reached the disk: nothing was acknowledged yet.
                 file.SetLength(0);
                 Write(file, GalleryRecordFrame.Encode(GalleryRecord.Header(bundleHash)));
+                DirectorySync.Flush(System.IO.Path.GetDirectoryName(path)!);
             }
             else if (replay.BundleHash != bundleHash)
             {
@@ -83,6 +84,8 @@ public sealed class GalleryLog : IDisposable
             throw new ArgumentException("The header is written by Open and Compact only.", nameof(record));
         }
         byte[] frame = GalleryRecordFrame.Encode(record);
+        // The state keeps the payload; a copy stops the caller's later writes to its buffer from reaching it.
+        record = record with { Payload = record.Payload.ToArray() };
         lock (_gate)
         {
             long end = _file.Length;
@@ -120,10 +123,17 @@ public sealed class GalleryLog : IDisposable
                 snapshot.Flush(flushToDisk: true);
             }
             _file.Dispose();
-            File.Move(temp, Path, overwrite: true);
-            DirectorySync.Flush(System.IO.Path.GetDirectoryName(Path)!);
-            _file = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            _file.Seek(0, SeekOrigin.End);
+            try
+            {
+                File.Move(temp, Path, overwrite: true);
+                DirectorySync.Flush(System.IO.Path.GetDirectoryName(Path)!);
+            }
+            finally
+            {
+                // Whichever file won the rename is a complete log; keep appending to it.
+                _file = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+                _file.Seek(0, SeekOrigin.End);
+            }
         }
     }
 
