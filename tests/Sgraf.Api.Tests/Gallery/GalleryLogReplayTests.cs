@@ -52,6 +52,18 @@ public class GalleryLogReplayTests
     }
 
     [Fact]
+    public void Caller_reusing_its_buffer_after_append_does_not_change_the_gallery()
+    {
+        using var dir = new GalleryDirectory();
+        using var log = GalleryLog.Open(dir.LogPath, GalleryDirectory.Bundle);
+        byte[] buffer = GalleryDirectory.Embedding(1);
+        log.Append(GalleryRecord.AddImage("a", buffer));
+        buffer[0] ^= 0xFF;
+
+        Assert.Equal(GalleryDirectory.Embedding(1), log.State.Images["a"].Payload.ToArray());
+    }
+
+    [Fact]
     public void Log_written_for_another_bundle_is_refused_naming_both_hashes()
     {
         using var dir = new GalleryDirectory();
