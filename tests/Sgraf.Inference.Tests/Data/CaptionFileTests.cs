@@ -1,3 +1,4 @@
+using Sgraf.TestSupport;
 using System.Text;
 using Sgraf.Inference.Data;
 

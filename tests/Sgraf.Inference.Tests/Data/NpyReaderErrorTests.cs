@@ -1,3 +1,4 @@
+using Sgraf.TestSupport;
 using Sgraf.Inference.Data;
 
 namespace Sgraf.Inference.Tests.Data;

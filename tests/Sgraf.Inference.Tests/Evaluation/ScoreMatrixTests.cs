@@ -1,3 +1,4 @@
+using Sgraf.TestSupport;
 using Sgraf.Inference.Evaluation;
 
 namespace Sgraf.Inference.Tests.Evaluation;

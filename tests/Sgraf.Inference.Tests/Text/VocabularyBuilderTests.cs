@@ -1,3 +1,4 @@
+using Sgraf.TestSupport;
 using Sgraf.Inference.Text;
 
 namespace Sgraf.Inference.Tests.Text;

@@ -54,13 +54,3 @@ internal static class TestWeights
         }
     }
 }
-
-/// <summary>A temporary folder deleted when the test ends.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("sgraf-checkpoints-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

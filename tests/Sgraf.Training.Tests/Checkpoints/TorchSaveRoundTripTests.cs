@@ -1,3 +1,4 @@
+using Sgraf.TestSupport;
 using System.Diagnostics;
 using Sgraf.Inference.Model;
 using Sgraf.Training.Checkpoints;

@@ -1,3 +1,4 @@
+using Sgraf.TestSupport;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;

@@ -1,7 +1,7 @@
-namespace Sgraf.Inference.Tests;
+namespace Sgraf.TestSupport;
 
 /// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
-sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("sgraf-tests-").FullName;
 
