@@ -76,22 +76,42 @@ public sealed class GalleryLog : IDisposable
     }
 
     /// <summary>Writes and fsyncs one record, then applies it to <see cref="State"/>. Concurrent calls are serialised.</summary>
-    public void Append(GalleryRecord record)
+    public void Append(GalleryRecord record) => Append([record]);
+
+    /// <summary>
+    /// Writes the records and fsyncs once, then applies them to <see cref="State"/> in order. Concurrent calls are
+    /// serialised. A crash before the fsync may keep any prefix of the records; none was acknowledged.
+    /// </summary>
+    public void Append(IReadOnlyList<GalleryRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (record.Kind == GalleryRecordKind.Header)
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0) return;
+        var frames = new List<byte[]>(records.Count);
+        var owned = new GalleryRecord[records.Count];
+        for (int i = 0; i < records.Count; i++)
         {
-            throw new ArgumentException("The header is written by Open and Compact only.", nameof(record));
+            var record = records[i] ?? throw new ArgumentException($"Record {i} is null.", nameof(records));
+            if (record.Kind == GalleryRecordKind.Header)
+            {
+                throw new ArgumentException("The header is written by Open and Compact only.", nameof(records));
+            }
+            frames.Add(GalleryRecordFrame.Encode(record));
+            // The state keeps the payload; a copy stops the caller's later writes to its buffer from reaching it.
+            owned[i] = record with { Payload = record.Payload.ToArray() };
         }
-        byte[] frame = GalleryRecordFrame.Encode(record);
-        // The state keeps the payload; a copy stops the caller's later writes to its buffer from reaching it.
-        record = record with { Payload = record.Payload.ToArray() };
+        var bytes = new byte[frames.Sum(f => f.Length)];
+        int at = 0;
+        foreach (var frame in frames)
+        {
+            frame.CopyTo(bytes, at);
+            at += frame.Length;
+        }
         lock (_gate)
         {
             long end = _file.Length;
             try
             {
-                Write(_file, frame);
+                Write(_file, bytes);
             }
             catch
             {
@@ -100,7 +120,7 @@ public sealed class GalleryLog : IDisposable
                 _file.Seek(end, SeekOrigin.Begin);
                 throw;
             }
-            State.Apply(record);
+            foreach (var record in owned) State.Apply(record);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Sgraf.Inference;
-using Sgraf.Training.Shapes;
+using Sgraf.Shapes;
 
 namespace Sgraf.Training.Cli;
 

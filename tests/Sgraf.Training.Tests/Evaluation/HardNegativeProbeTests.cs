@@ -3,7 +3,7 @@ using Sgraf.Inference.Data;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Evaluation;
-using Sgraf.Training.Shapes;
+using Sgraf.Shapes;
 using Sgraf.Training.Tests.Checkpoints;
 
 namespace Sgraf.Training.Tests.Evaluation;

@@ -1,4 +1,4 @@
-using Sgraf.Training.Shapes;
+using Sgraf.Shapes;
 
 namespace Sgraf.Training.Tests.Shapes;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Sgraf.Training.Shapes;
+using Sgraf.Shapes;
 
 namespace Sgraf.Training.Tests.Shapes;
 

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Sgraf.Inference.Data;
 using Sgraf.Inference.Text;
-using Sgraf.Training.Shapes;
+using Sgraf.Shapes;
+using Sgraf.TestSupport;
 
 namespace Sgraf.Training.Tests.Shapes;
 
@@ -24,6 +25,17 @@ public sealed class ShapesBenchmarkWriterTests(ShapesBenchmarkFixture benchmark)
                 Assert.Equal(benchmark.Scenes[split][i].Captions, captions);
             }
         }
+    }
+
+    [Fact]
+    public void Writing_one_split_gives_the_same_bytes_as_the_whole_benchmark()
+    {
+        using var dir = new TempDirectory();
+        ShapesBenchmarkWriter.WriteSplit(dir.Path, ShapesBenchmarkFixture.Options, "test");
+        foreach (var file in new[] { "test_caps.txt", "test_ims.npy", Path.Combine("svg", "test", "000007.svg") })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(benchmark.Dir, file)), File.ReadAllBytes(Path.Combine(dir.Path, file)));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "train_ims.npy")));
+        Assert.Throws<ArgumentException>(() => ShapesBenchmarkWriter.WriteSplit(dir.Path, ShapesBenchmarkFixture.Options, "val"));
     }
 
     [Fact]

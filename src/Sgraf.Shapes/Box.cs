@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>
 /// An axis-aligned box in picture coordinates: centre (<see cref="X"/>, <see cref="Y"/>) and size

@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>"a [size] colour shape": an object description; the size is optional.</summary>
 public sealed record NounPhrase(Size? Size, Colour Colour, Shape Shape)

@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>A minimally changed caption that is false for the scene, and the kind of change that made it.</summary>
 public sealed record ProbeCaption(CaptionMeaning False, string Kind);

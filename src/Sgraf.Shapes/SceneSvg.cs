@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>A picture of a scene for people to look at: a 256 × 256 SVG with one element (class "object") per object.</summary>
 public static class SceneSvg

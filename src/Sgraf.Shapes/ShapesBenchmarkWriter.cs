@@ -5,7 +5,7 @@ using Sgraf.Inference.Data;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Text;
 
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>What <see cref="ShapesBenchmarkWriter.Write"/> wrote.</summary>
 public sealed record ShapesBenchmarkSummary(int VocabularySize, int ProbeCount);
@@ -54,6 +54,24 @@ public static class ShapesBenchmarkWriter
         WriteScenes(Path.Combine(outDir, ScenesFile), options, splits);
         int probes = WriteProbe(Path.Combine(outDir, ProbeFile), splits["test"], new Random(DerivedSeed(options.Seed, ProbeStream)));
         return new ShapesBenchmarkSummary(vocabulary.Count, probes);
+    }
+
+    /// <summary>
+    /// Writes one split only (<c>{split}_caps.txt</c>, <c>{split}_ims.npy</c>, <c>svg/{split}/</c>), byte-identical to
+    /// the files <see cref="Write"/> makes for the same options: the service's demo gallery needs the test split, not
+    /// the training data or a vocabulary (that comes with the bundle).
+    /// </summary>
+    public static void WriteSplit(string outDir, ShapesBenchmarkOptions options, string split, Action<int>? imagesDone = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outDir);
+        ArgumentNullException.ThrowIfNull(options);
+        int s = options.Splits.Select(x => x.Name).ToList().IndexOf(split);
+        if (s < 0) throw new ArgumentException($"unknown split '{split}'; the benchmark has {string.Join(", ", options.Splits.Select(x => x.Name))}", nameof(split));
+        Directory.CreateDirectory(outDir);
+        var scenes = new SceneGenerator(new Random(DerivedSeed(options.Seed, s))).Split(options.Splits[s].Images);
+        WriteCaptions(Path.Combine(outDir, $"{split}_caps.txt"), scenes);
+        WriteSvgs(Path.Combine(outDir, "svg", split), scenes);
+        WriteFeatures(Path.Combine(outDir, $"{split}_ims.npy"), scenes, new RegionFeatures(options.ImgDim), (options.Seed, s), imagesDone);
     }
 
     static void WriteCaptions(string path, IReadOnlyList<CaptionedScene> scenes)

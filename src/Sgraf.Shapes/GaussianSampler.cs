@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>Standard normal samples from a seeded <see cref="Random"/> by the Box–Muller transform, both values of each pair used.</summary>
 internal sealed class GaussianSampler(Random rng)

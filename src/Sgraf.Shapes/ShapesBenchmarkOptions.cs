@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>
 /// The size and seed of a generated shapes benchmark. The defaults (seed 7; 5000/500/500 images; 2048-d features)

@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>What an object of the shapes benchmark is. The enum names, lowercased, are the caption words.</summary>
 public enum Shape { Circle, Square, Triangle, Star, Diamond }

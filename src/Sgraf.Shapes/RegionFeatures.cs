@@ -1,6 +1,6 @@
 using Sgraf.Inference.Model;
 
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>
 /// The synthetic stand-in for bottom-up region features: 36 regions per picture, each a <see cref="Dim"/>-vector

@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>
 /// Samples the scenes of one split from a seeded <see cref="Random"/>: two to four objects of random shape, colour and

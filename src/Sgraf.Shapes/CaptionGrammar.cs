@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>
 /// The caption grammar of the shapes benchmark (35 words, 5–10 tokens):

@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>A spatial relation a caption can state between two objects: "a X left of a Y".</summary>
 public enum SpatialRelation { LeftOf, RightOf, Above, Below }

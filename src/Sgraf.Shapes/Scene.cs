@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>One object of a scene: its attributes and its box.</summary>
 public sealed record SceneObject(Shape Shape, Colour Colour, Size Size, Box Box);

@@ -1,4 +1,4 @@
-namespace Sgraf.Training.Shapes;
+namespace Sgraf.Shapes;
 
 /// <summary>What a region of a shapes picture shows.</summary>
 public enum RegionKind { Object, Background, Clutter }

@@ -1,0 +1,161 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Sgraf.Inference.Runtime;
+
+namespace Sgraf.Api.Configuration;
+
+/// <summary>
+/// The service's settings: section <c>Sgraf</c> of appsettings.json, or environment variables such as
+/// <c>Sgraf__BundleDirectory</c>, <c>Sgraf__ApiKeys__0</c>, <c>Sgraf__Batching__Enabled</c>. Validated at start.
+/// </summary>
+public sealed class SgrafServiceOptions
+{
+    public const string Section = "Sgraf";
+
+    /// <summary>The ONNX bundle (made by <c>sgraf export-onnx</c>). Empty: the demo bundle, models/shapes-bundle of this repository.</summary>
+    public string BundleDirectory { get; set; } = "";
+
+    /// <summary>Where the local gallery log lives. Empty: data/service of this repository, or ./data outside one.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>Where the gallery is kept: <see cref="GalleryStoreKind.Local"/> (a log in DataDirectory) or <see cref="GalleryStoreKind.Redis"/> (shared by replicas).</summary>
+    public GalleryStoreKind Store { get; set; } = GalleryStoreKind.Local;
+
+    [ValidateObjectMembers]
+    public RedisStoreOptions Redis { get; set; } = new();
+
+    /// <summary>Keys accepted in X-Api-Key for adds and deletes. With none, the gallery is read-only.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Also require a key for searches and reads.</summary>
+    public bool RequireApiKeyForSearch { get; set; }
+
+    [ValidateObjectMembers]
+    public DemoGalleryOptions DemoGallery { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public LimitOptions Limits { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public BatchingOptions Batching { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public QueryCacheOptions QueryCache { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public RuntimeOptions Runtime { get; set; } = new();
+
+    /// <summary>Log as compact JSON (one object per line), as containers want; plain text otherwise.</summary>
+    public bool JsonLogs { get; set; }
+}
+
+public enum GalleryStoreKind
+{
+    Local,
+    Redis,
+}
+
+public sealed class RedisStoreOptions
+{
+    /// <summary>StackExchange.Redis configuration string, e.g. <c>localhost:6379</c> or <c>redis:6379,password=…</c>.</summary>
+    public string Configuration { get; set; } = "localhost:6379";
+
+    /// <summary>Prefix of every key the gallery uses, so several galleries can share one Redis.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "Sgraf:Redis:KeyPrefix must be 1-64 letters, digits or _ . : -")]
+    public string KeyPrefix { get; set; } = "sgraf";
+}
+
+public sealed class DemoGalleryOptions
+{
+    /// <summary>When the gallery is empty at start, fill it with the shapes test split (generated if missing).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Where the shapes split is read or generated. Empty: data/shapes of this repository.</summary>
+    public string ShapesDirectory { get; set; } = "";
+
+    /// <summary>How many test images (and their five captions each) to load.</summary>
+    [Range(1, 100_000)]
+    public int Images { get; set; } = 500;
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>Largest request body; larger ones get 413. JSON region features are about 0.7 MB per 2048-d image.</summary>
+    [Range(1024, 2L * 1024 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Most images or captions in one add.</summary>
+    [Range(1, 100_000)]
+    public int MaxItemsPerRequest { get; set; } = 1000;
+
+    /// <summary>Most queries in one search.</summary>
+    [Range(1, 10_000)]
+    public int MaxQueriesPerRequest { get; set; } = 64;
+
+    [Range(1, 100_000)]
+    public int MaxK { get; set; } = 1000;
+
+    /// <summary>Longest caption or text query, in characters.</summary>
+    [Range(1, 100_000)]
+    public int MaxTextLength { get; set; } = 1000;
+
+    [Range(1, 1_000_000)]
+    public int MaxCandidateIds { get; set; } = 10_000;
+
+    /// <summary>Largest metadata object, in UTF-8 bytes of its JSON.</summary>
+    [Range(2, 1024 * 1024)]
+    public int MaxMetadataBytes { get; set; } = 4096;
+
+    /// <summary>Largest page of a list.</summary>
+    [Range(1, 100_000)]
+    public int MaxPageSize { get; set; } = 1000;
+}
+
+public sealed class BatchingOptions
+{
+    /// <summary>Gather concurrent searches into shared scoring batches; off runs each request on its own.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Queries per batch (a request weighs its number of queries).</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>How long a batch's first request waits for company.</summary>
+    [Range(0, 10_000)]
+    public double MaxWaitMilliseconds { get; set; } = 2;
+
+    /// <summary>Requests that may wait; beyond, 503 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 256;
+}
+
+public sealed class QueryCacheOptions
+{
+    /// <summary>Budget of cached text-query embeddings, in floats (4 bytes each). 0 turns the cache off.</summary>
+    [Range(0, long.MaxValue)]
+    public long SizeLimitFloats { get; set; } = 16L * 1024 * 1024;
+}
+
+public sealed class RuntimeOptions
+{
+    public ExecutionDevice Device { get; set; } = ExecutionDevice.Cpu;
+
+    [Range(0, 1024)]
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>ONNX Runtime threads per call; 0 lets ONNX Runtime choose.</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Score chunks run side by side.</summary>
+    [Range(1, 1024)]
+    public int ScoreParallelism { get; set; } = 1;
+
+    public SgrafRuntimeOptions ToRuntimeOptions() => new()
+    {
+        Device = Device,
+        CudaDeviceId = CudaDeviceId,
+        IntraOpThreads = IntraOpThreads,
+        ScoreParallelism = ScoreParallelism,
+    };
+}
