@@ -2,7 +2,7 @@ namespace Sgraf.Api.Gallery;
 
 /// <summary>
 /// The durable gallery: an append-only write-ahead log of adds and deletes, replayed into
-/// <see cref="State"/> at open. Every <see cref="Append"/> is fsync'ed before it returns, so an
+/// <see cref="State"/> at open. Every <c>Append</c> is fsync'ed before it returns, so an
 /// acknowledged change survives kill -9. Owns the file handle; dispose to release it.
 /// </summary>
 public sealed class GalleryLog : IDisposable
