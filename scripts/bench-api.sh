@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Load test of the service's text-to-image search (docs/benchmarks.md): for each gallery size, starts the service with
 # the batcher off, then on, runs `sgraf bench-api` against it, and stops it; then prints both side by side with ratios.
-# The service gets a fresh data folder per size, kept for both runs of that size, so each size is uploaded once.
+# The service gets a fresh data folder per size, filled once by a service of its own, so that both measured services
+# start alike: restored from the same gallery log, with no upload behind them.
 #
 #   SIZES="1000 10000"  gallery sizes            CLIENTS=1,4,16  concurrent clients per measurement
 #   RUN_SECONDS=20      measured seconds each    WARMUP=3        warm-up seconds before each measurement
+#   ROUNDS=1            off-then-on rounds; with more, the summary shows medians, so that a change in the
+#                       machine's background load does not land on one side only
 #   PORT=5391           OUT=artifacts/bench-api/<time>: JSON results, service logs and summary.md
 # Quick run: SIZES=1000 CLIENTS=1,8 RUN_SECONDS=5 scripts/bench-api.sh
 # (not SECONDS: bash counts the seconds since its start in that variable). Other Sgraf__* variables, such as
@@ -15,14 +18,15 @@ sizes=${SIZES:-1000 10000}
 clients=${CLIENTS:-1,4,16}
 seconds=${RUN_SECONDS:-20}
 warmup=${WARMUP:-3}
+rounds=${ROUNDS:-1}
 port=${PORT:-5391}
 out=${OUT:-artifacts/bench-api/$(date +%Y%m%d-%H%M%S)}
 url="http://127.0.0.1:$port"
 key="bench-$RANDOM$RANDOM"
 mkdir -p "$out"
 
-dotnet build -c Release src/Sgraf.Training -v quiet -nologo
-dotnet build -c Release src/Sgraf.Api -v quiet -nologo
+dotnet build -c Release src/Sgraf.Training -v quiet -nologo >&2
+dotnet build -c Release src/Sgraf.Api -v quiet -nologo >&2
 sgraf() { dotnet src/Sgraf.Training/bin/Release/net10.0/sgraf.dll "$@"; }
 
 service=""
@@ -56,18 +60,27 @@ start_service() {
 for size in $sizes; do
   data=$(mktemp -d -t sgraf-bench-api-XXXXXX)
   data_dirs+=("$data")
-  for batching in off on; do
-    echo "== $size images, batching $batching" >&2
-    start_service "$data" "$batching" "$out/service-$size-$batching.log"
-    sgraf bench-api --url "$url" --api-key "$key" --images "$size" --clients "$clients" --seconds "$seconds" \
-      --warmup "$warmup" --label "batching $batching" --json "$out/$size-$batching.json" | tee "$out/$size-$batching.txt"
-    stop_service
+  echo "== $size images: upload" >&2
+  start_service "$data" on "$out/service-$size-fill.log"
+  sgraf bench-api --url "$url" --api-key "$key" --images "$size" --fill-only
+  stop_service
+  for round in $(seq "$rounds"); do
+    for batching in off on; do
+      name="$size-$batching-$round"
+      echo "== $size images, batching $batching, round $round of $rounds" >&2
+      start_service "$data" "$batching" "$out/service-$name.log"
+      sgraf bench-api --url "$url" --api-key "$key" --images "$size" --clients "$clients" --seconds "$seconds" \
+        --warmup "$warmup" --label "batching $batching" --json "$out/$name.json" | tee "$out/$name.txt"
+      stop_service
+    done
   done
 done
 
 off=() on=()
-for size in $sizes; do off+=("$out/$size-off.json"); on+=("$out/$size-on.json"); done
+for size in $sizes; do
+  for round in $(seq "$rounds"); do off+=("$out/$size-off-$round.json"); on+=("$out/$size-on-$round.json"); done
+done
 echo
-echo "Text-to-image search under load, batching off vs on ($(nproc) logical CPUs, $seconds s per measurement):"
+echo "Text-to-image search under load, batching off vs on ($(nproc) logical CPUs, $seconds s per measurement, $rounds round(s)):"
 sgraf bench-api-compare "${off[@]}" "${on[@]}" | tee "$out/summary.md"
 echo "Results: $out" >&2

@@ -14,7 +14,7 @@ namespace Sgraf.Training.Cli;
 /// </summary>
 internal static class BenchApiCommand
 {
-    sealed record Request(Uri Url, string? ApiKey, bool AllowRemote, GalleryFill Fill, int[] Clients, int Seconds, int Warmup,
+    sealed record Request(Uri Url, string? ApiKey, bool AllowRemote, GalleryFill Fill, bool FillOnly, int[] Clients, int Seconds, int Warmup,
         SearchSettings Search, bool DistinctQueries, string? JsonPath, string? Label);
 
     public static Command Create()
@@ -27,6 +27,10 @@ internal static class BenchApiCommand
         var seed = Value("--seed", 1, "seed of the features and of the query order");
         var reset = new Option<bool>("--reset") { Description = "Delete images that are not bench images and upload every bench image again" };
         var uploadBatch = Value("--upload-batch", 200, "images per POST /images");
+        var fillOnly = new Option<bool>("--fill-only")
+        {
+            Description = "Fill the gallery and stop (so that a restarted service, not the one that took the upload, is measured)",
+        };
         var clients = new Option<string>("--clients")
         {
             Description = "Concurrent clients, a comma-separated list: one measurement per count",
@@ -47,13 +51,13 @@ internal static class BenchApiCommand
         var label = new Option<string?>("--label") { Description = "Name of this run in the JSON, e.g. \"batching on\" (see bench-api-compare)" };
         var command = new Command("bench-api", "Load test a running service: QPS and p50/p95/p99 latency of text-to-image search")
         {
-            url, apiKey, allowRemote, images, imgDim, seed, reset, uploadBatch, clients, seconds, warmup, k, model, queriesPerRequest,
+            url, apiKey, allowRemote, images, imgDim, seed, reset, uploadBatch, fillOnly, clients, seconds, warmup, k, model, queriesPerRequest,
             distinct, json, label,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(
             ParseUrl(parse.GetValue(url)!), parse.GetValue(apiKey), parse.GetValue(allowRemote),
             new GalleryFill(parse.GetValue(images), parse.GetValue(imgDim), parse.GetValue(seed), parse.GetValue(reset), parse.GetValue(uploadBatch)),
-            ParseClients(parse.GetValue(clients)!), parse.GetValue(seconds), parse.GetValue(warmup),
+            parse.GetValue(fillOnly), ParseClients(parse.GetValue(clients)!), parse.GetValue(seconds), parse.GetValue(warmup),
             new SearchSettings(parse.GetValue(k), parse.GetValue(model)!, parse.GetValue(queriesPerRequest)),
             parse.GetValue(distinct), parse.GetValue(json), parse.GetValue(label)))));
         return command;
@@ -75,8 +79,10 @@ internal static class BenchApiCommand
             if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
                 throw new InvalidInputException($"{request.Url}: GET health/ready does not answer 200; is the service up?");
             var fill = BenchGallery.Fill(client, request.Fill, cancel);
+            PrintFill(request, fill);
+            if (request.FillOnly) return CommandRunner.Success;
             var firstHit = SearchLoad.Probe(client, queries, request.Search, request.Fill.Images, cancel);
-            PrintSettings(request, fill, sentences.Length, firstHit);
+            PrintSettings(request, sentences.Length, firstHit);
 
             var runs = request.Clients.Select(clients => CommandRunner.WithProgress($"{clients} client(s)", progress =>
                 SearchLoad.Run(client, queries, request.Search, clients, TimeSpan.FromSeconds(request.Warmup),
@@ -141,16 +147,18 @@ internal static class BenchApiCommand
         return counts.Length > 0 ? counts : throw new InvalidInputException("--clients: give at least one count, e.g. 1,4,16");
     }
 
-    static void PrintSettings(Request request, GalleryFillResult fill, int sentences, string firstHit)
+    static void PrintFill(Request request, GalleryFillResult fill) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bench-api: {request.Url} — gallery of {request.Fill.Images} bench images × {request.Fill.ImgDim} features " +
+            $"({fill.Kept} kept, {fill.Uploaded} uploaded in {fill.UploadSeconds:0.0} s, {fill.Deleted} deleted)"));
+
+    static void PrintSettings(Request request, int sentences, string firstHit)
     {
         var search = request.Search;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bench-api: {request.Url} — gallery {request.Fill.Images} images × {request.Fill.ImgDim} features " +
-            $"({fill.Kept} kept, {fill.Uploaded} uploaded in {fill.UploadSeconds:0.0} s, {fill.Deleted} deleted); first probe hit {firstHit}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"text-to-image, model {search.Model}, k {search.K}, {search.QueriesPerRequest} quer{(search.QueriesPerRequest == 1 ? "y" : "ies")} per request, " +
-            $"{(request.DistinctQueries ? "distinct" : "a fixed set of")} {sentences} sentences; {request.Warmup} s warm-up + {request.Seconds} s per client count; " +
-            $"this machine: {Environment.ProcessorCount} logical CPUs"));
+            $"text-to-image, model {search.Model}, k {search.K}, {search.QueriesPerRequest} quer{(search.QueriesPerRequest == 1 ? "y" : "ies")} per request " +
+            $"(first probe's top hit: {firstHit}), {(request.DistinctQueries ? "distinct" : "a fixed set of")} {sentences} sentences; " +
+            $"{request.Warmup} s warm-up + {request.Seconds} s per client count; this machine: {Environment.ProcessorCount} logical CPUs"));
     }
 
     static void PrintResults(IReadOnlyList<LoadResult> runs)

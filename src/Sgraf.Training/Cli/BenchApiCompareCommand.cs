@@ -43,7 +43,10 @@ internal static class BenchApiCompareCommand
         }
     }
 
-    /// <summary>One row per gallery size and client count that both labels measured; "–" where a figure is missing.</summary>
+    /// <summary>
+    /// One row per gallery size and client count that both labels measured. Where a label has several runs (rounds of
+    /// the script, interleaved so that a change in the machine's load hits both labels), each figure is their median.
+    /// </summary>
     internal static string Table(IReadOnlyList<BenchApiReport> reports, string baseline, string other)
     {
         var rows = new System.Text.StringBuilder();
@@ -51,21 +54,38 @@ internal static class BenchApiCompareCommand
                         $"p99 ms {baseline} | p99 ms {other} | p99 ratio | rejected + errors {baseline} / {other} |");
         rows.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var runs = reports.SelectMany(r => r.Runs.Select(run => (Label: r.Label ?? "", r.Images, Run: run))).ToArray();
+        int mostRounds = 1;
         foreach (var key in runs.Select(r => (r.Images, r.Run.Clients)).Distinct().Order())
         {
-            LoadResult? Find(string label) =>
-                runs.LastOrDefault(r => r.Label == label && r.Images == key.Images && r.Run.Clients == key.Clients).Run;
+            LoadResult[] Find(string label) =>
+                runs.Where(r => r.Label == label && r.Images == key.Images && r.Run.Clients == key.Clients).Select(r => r.Run).ToArray();
             var (a, b) = (Find(baseline), Find(other));
-            if (a is null || b is null) continue;
+            if (a.Length == 0 || b.Length == 0) continue;
+            mostRounds = Math.Max(mostRounds, Math.Max(a.Length, b.Length));
+            var (qpsA, qpsB) = (Median(a.Select(r => r.RequestsPerSecond)), Median(b.Select(r => r.RequestsPerSecond)));
+            var (p50A, p50B) = (Median(a.Select(r => r.LatencyMs?.P50)), Median(b.Select(r => r.LatencyMs?.P50)));
+            var (p99A, p99B) = (Median(a.Select(r => r.LatencyMs?.P99)), Median(b.Select(r => r.LatencyMs?.P99)));
             rows.AppendLine(string.Join(" | ",
                 $"| {key.Images}", key.Clients,
-                Number(a.RequestsPerSecond, "0.0"), Number(b.RequestsPerSecond, "0.0"), Ratio(b.RequestsPerSecond, a.RequestsPerSecond),
-                Number(a.LatencyMs?.P50, "0.0"), Number(b.LatencyMs?.P50, "0.0"), Ratio(b.LatencyMs?.P50, a.LatencyMs?.P50),
-                Number(a.LatencyMs?.P99, "0.0"), Number(b.LatencyMs?.P99, "0.0"), Ratio(b.LatencyMs?.P99, a.LatencyMs?.P99),
-                $"{a.Rejected + a.Errors} / {b.Rejected + b.Errors} |"));
+                Number(qpsA, "0.0"), Number(qpsB, "0.0"), Ratio(qpsB, qpsA),
+                Number(p50A, "0.0"), Number(p50B, "0.0"), Ratio(p50B, p50A),
+                Number(p99A, "0.0"), Number(p99B, "0.0"), Ratio(p99B, p99A),
+                $"{a.Sum(r => r.Rejected + r.Errors)} / {b.Sum(r => r.Rejected + r.Errors)} |"));
         }
+        if (mostRounds > 1) rows.AppendLine($"\n(medians of up to {mostRounds} runs per cell; rejected + errors are totals)");
         return rows.ToString();
     }
+
+    /// <summary>The middle value, or the mean of the two middle ones; null when no run has the figure.</summary>
+    internal static double? Median(IEnumerable<double?> values)
+    {
+        var sorted = values.OfType<double>().Order().ToArray();
+        if (sorted.Length == 0) return null;
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    static double? Median(IEnumerable<double> values) => Median(values.Select(v => (double?)v));
 
     static string Ratio(double? value, double? baseline) =>
         value is { } v && baseline is { } b && b > 0 ? Number(v / b, "0.00") + "×" : "–";
