@@ -73,7 +73,7 @@ internal static class BenchApiCommand
         var sentences = request.DistinctQueries ? BenchQueries.Distinct(request.Fill.Seed) : BenchQueries.Fixed(request.Fill.Seed);
         var queries = new QueryStream(sentences);
         using var client = new BenchServiceClient(request.Url, request.ApiKey, maxConnections: request.Clients.Max() + 4);
-        var cancel = CancellationToken.None;
+        var cancel = CancellationToken.None;   // Ctrl+C ends the process; nothing here needs undoing
         try
         {
             if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
@@ -100,9 +100,10 @@ internal static class BenchApiCommand
             }
             return CommandRunner.Success;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             // "Error while copying content to a stream" says little; its inner exceptions say why (a reset, a refused key).
+            // TaskCanceledException: HttpClient's timeout, the only cancellation here.
             var reasons = string.Join(": ", Causes(e).Select(c => c.Message).Distinct());
             throw new InvalidInputException($"{request.Url}: {reasons}", e);
         }
