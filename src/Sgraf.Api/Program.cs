@@ -1,6 +1,35 @@
+using Sgraf.Api.Captions;
+using Sgraf.Api.Demo;
+using Sgraf.Api.Health;
+using Sgraf.Api.Hosting;
+using Sgraf.Api.Images;
+using Sgraf.Api.OpenApi;
+using Sgraf.Api.Search;
+using Serilog;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSgrafLogging();
+builder.AddSgrafOptions();
+builder.Services.AddSgrafProblems();
+builder.Services.AddSgrafGallery();
+builder.Services.AddSgrafSearch();
+builder.Services.AddSgrafSwagger();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+
+app.UseExceptionHandler();
+app.UseInstanceHeader(app.Configuration);
+app.UseSerilogRequestLogging();
+app.UseDemoPictures();
+app.UseSgrafSwagger();
+
+app.MapHealth();
+app.MapImages();
+app.MapCaptions();
+app.MapSearch();
+
 app.Run();
 
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -10,13 +10,20 @@ namespace Sgraf.Inference.Runtime;
 /// </summary>
 public sealed class SgrafBundle
 {
-    SgrafBundle(string directory, BundleManifest manifest, Vocabulary vocabulary, IReadOnlyList<SimilarityModule> modules)
+    SgrafBundle(string directory, BundleManifest manifest, Vocabulary vocabulary, IReadOnlyList<SimilarityModule> modules, string hash)
     {
+        Hash = hash;
         Directory = directory;
         Manifest = manifest;
         Vocabulary = vocabulary;
         Modules = modules;
     }
+
+    /// <summary>
+    /// SHA-256 of the manifest, which holds every file's SHA-256: it identifies the bundle's exact weights, so stored
+    /// embeddings and cached query encodings are tagged with it and never mixed across bundles.
+    /// </summary>
+    public string Hash { get; }
 
     public string Directory { get; }
     public BundleManifest Manifest { get; }
@@ -66,7 +73,8 @@ public sealed class SgrafBundle
             if (module.VocabSize != vocabulary.Count)
                 throw InvalidInputException.InFile(vocabularyPath,
                     $"has {vocabulary.Count} words but the manifest's {name} model has vocab_size {module.VocabSize}");
-        return new SgrafBundle(directory, manifest, vocabulary, modules);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(manifestPath)));
+        return new SgrafBundle(directory, manifest, vocabulary, modules, hash);
     }
 
     static void Verify(string path, BundleFile expected)

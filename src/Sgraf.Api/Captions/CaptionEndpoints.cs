@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Configuration;
+using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Security;
+using Sgraf.Api.Validation;
+
+namespace Sgraf.Api.Captions;
+
+/// <summary>The caption gallery: add (encoded once, word embeddings cached), get, list, delete.</summary>
+public static class CaptionEndpoints
+{
+    public static IEndpointRouteBuilder MapCaptions(this IEndpointRouteBuilder app)
+    {
+        var captions = app.MapGalleryGroup("/captions", "Captions");
+
+        captions.MapPost("/", AddCaptions).RequireApiKey()
+            .WithName("AddCaptions")
+            .WithSummary("Add or replace captions")
+            .WithDescription("Tokenizes each caption as the official loader does, encodes it once with the bundle's text encoder and keeps the word embeddings and global vector. An existing id is replaced. Durable when answered. Needs X-Api-Key.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        captions.MapGet("/{id}", GetCaption)
+            .WithName("GetCaption")
+            .WithSummary("Get one caption")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        captions.MapGet("/", ListCaptions)
+            .WithName("ListCaptions")
+            .WithSummary("List captions by id, a page at a time")
+            .ProducesValidationProblem();
+
+        captions.MapDelete("/{id}", DeleteCaption).RequireApiKey()
+            .WithName("DeleteCaption")
+            .WithSummary("Delete a caption")
+            .WithDescription("Durable when answered. Needs X-Api-Key.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<Ok<AddCaptionsResponse>> AddCaptions(AddCaptionsRequest request, RequestRules rules, GalleryWriter writer, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var valid = new List<(string, string, JsonObject?)>();
+        if (rules.CheckList(request.Captions, "captions", rules.Limits.MaxItemsPerRequest, errors))
+        {
+            for (int i = 0; i < request.Captions!.Count; i++)
+            {
+                var caption = request.Captions[i];
+                var path = $"captions[{i}]";
+                if (caption is null)
+                {
+                    errors.Add(path, "is null");
+                    continue;
+                }
+                rules.CheckId(caption.Id, $"{path}.id", errors);
+                rules.CheckText(caption.Text, $"{path}.text", errors);
+                rules.CheckMetadata(caption.Metadata, $"{path}.metadata", errors);
+                if (caption.Id is not null && caption.Text is not null) valid.Add((caption.Id, caption.Text, caption.Metadata));
+            }
+            rules.CheckDistinct(request.Captions.Select(c => c?.Id), "captions", errors);
+        }
+        errors.ThrowIfAny();
+        var outcome = await writer.AddCaptionsAsync(valid, cancellationToken);
+        return TypedResults.Ok(new AddCaptionsResponse(outcome.Added, outcome.Replaced, outcome.Ids));
+    }
+
+    static Results<Ok<CaptionInfo>, ProblemHttpResult> GetCaption(string id, GalleryIndex index) =>
+        index.Current.Captions.TryGetValue(id, out var location)
+            ? TypedResults.Ok(Info(location))
+            : NotFound(id);
+
+    static IResult ListCaptions(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100)
+    {
+        if (GalleryRoutes.CheckPage(offset, limit, options.Value.Limits.MaxPageSize) is { } problem) return problem;
+        var all = index.Current.Captions;
+        return TypedResults.Ok(new Page<CaptionInfo>(all.Count, offset, limit, [.. all.Values.Skip(offset).Take(limit).Select(Info)]));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteCaption(string id, GalleryWriter writer, CancellationToken cancellationToken) =>
+        await writer.DeleteCaptionAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+
+    static CaptionInfo Info(ItemLocation<CaptionSegment> location) =>
+        new(location.Segment.Id(location.Slot), location.Segment.Text(location.Slot) ?? "",
+            location.Segment.MetadataJson(location.Slot) is { } json ? JsonNode.Parse(json)!.AsObject() : null);
+
+    static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such caption", detail: $"The gallery has no caption with id '{id}'.");
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace Sgraf.Api.Configuration;
+
+/// <summary>Fills the paths left empty with this repository's demo locations (or ./data outside a checkout).</summary>
+public sealed class SgrafServiceOptionsSetup : IPostConfigureOptions<SgrafServiceOptions>
+{
+    public void PostConfigure(string? name, SgrafServiceOptions options)
+    {
+        var root = RepositoryLayout.FindRoot();
+        if (options.BundleDirectory.Length == 0 && root is not null)
+            options.BundleDirectory = Path.Combine(root, "models", "shapes-bundle");
+        if (options.DataDirectory.Length == 0)
+            options.DataDirectory = root is not null ? Path.Combine(root, "data", "service") : Path.GetFullPath("data");
+        if (options.DemoGallery.ShapesDirectory.Length == 0)
+            options.DemoGallery.ShapesDirectory = root is not null ? Path.Combine(root, "data", "shapes") : Path.Combine(options.DataDirectory, "shapes");
+    }
+}
+
+/// <summary>What data annotations cannot say: folders that must exist, keys that must be usable.</summary>
+public sealed class SgrafServiceOptionsValidator : IValidateOptions<SgrafServiceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SgrafServiceOptions options)
+    {
+        var problems = new List<string>();
+        if (options.BundleDirectory.Length == 0)
+            problems.Add("Sgraf:BundleDirectory is not set (and no repository checkout with models/shapes-bundle was found)");
+        else if (!File.Exists(Path.Combine(options.BundleDirectory, "manifest.json")))
+            problems.Add($"Sgraf:BundleDirectory '{options.BundleDirectory}' holds no manifest.json; point it at a folder made by `sgraf export-onnx`");
+        for (int i = 0; i < options.ApiKeys.Count; i++)
+            if (string.IsNullOrWhiteSpace(options.ApiKeys[i]) || options.ApiKeys[i].Length < 8)
+                problems.Add($"Sgraf:ApiKeys:{i} is shorter than 8 characters; use a long random key");
+        if (options.Store == GalleryStoreKind.Redis && string.IsNullOrWhiteSpace(options.Redis.Configuration))
+            problems.Add("Sgraf:Redis:Configuration is empty but Sgraf:Store is Redis");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

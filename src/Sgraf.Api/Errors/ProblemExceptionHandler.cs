@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Sgraf.Api.Batching;
+using Sgraf.Api.Hosting;
+using Sgraf.Api.Search;
+using Sgraf.Api.Validation;
+
+namespace Sgraf.Api.Errors;
+
+/// <summary>
+/// Turns what went wrong into application/problem+json: bad input (validation, malformed JSON, body too large) into
+/// 400/413 saying what and where; a full batch queue or a service still starting into 503 with Retry-After; anything
+/// else into 500 without internals (the log has them).
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem = exception switch
+        {
+            RequestValidationException e => new HttpValidationProblemDetails(e.Errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid",
+                Detail = "See 'errors': each JSON path names what is wrong there. Nothing was changed.",
+            },
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "The request body is too large",
+                Detail = $"The body exceeds the limit of {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes (Sgraf:Limits:MaxRequestBodyBytes). Send fewer items per request.",
+            },
+            BadHttpRequestException e => new ProblemDetails
+            {
+                Status = e.StatusCode,
+                Title = "The request body could not be read",
+                Detail = Describe(e),
+            },
+            BatcherQueueFullException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The search queue is full",
+                Detail = "Too many searches are waiting; retry after the time in Retry-After.",
+            },
+            ServiceNotReadyException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The service is not ready",
+                Detail = e.Message,
+            },
+            GalleryItemGoneException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "A queried item was deleted",
+                Detail = e.Message,
+            },
+            _ => new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "The service failed to answer",
+                Detail = "An unexpected error occurred; it was logged with this request's trace id.",
+            },
+        };
+        if (problem.Status == StatusCodes.Status500InternalServerError) LogUnexpected(logger, exception, context.Request.Path);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The JSON reader's own words (they give the path, line and byte), or the reason the body could not be read.</summary>
+    static string Describe(BadHttpRequestException e) => e.InnerException switch
+    {
+        JsonException json => $"Malformed JSON: {json.Message}",
+        { } inner => $"{e.Message} {inner.Message}",
+        _ => e.Message,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error answering {Path}")]
+    static partial void LogUnexpected(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Hosting;
+using Sgraf.Api.Search;
+using Sgraf.Inference.Runtime;
+
+namespace Sgraf.Api.Gallery;
+
+/// <summary>What an add did: ids that were new, and ids that replaced an item.</summary>
+public sealed record AddOutcome(int Added, int Replaced, IReadOnlyList<string> Ids);
+
+/// <summary>
+/// Changes the gallery: encodes new items with the bundle (raw features are not kept), writes the change to the
+/// store — durable when this returns — and, through the store, to the in-memory index.
+/// </summary>
+public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, GalleryStoreHolder store)
+{
+    public async Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken)
+    {
+        var features = new float[images.Sum(i => (long)i.Features.Length)];
+        for (int i = 0; i < images.Count; i++) images[i].Features.CopyTo(features, (long)i * images[i].Features.Length);
+        var encoded = EmbeddingPacking.Split(runtime.EncodeImages(features, images.Count));
+        var records = images.Select((image, i) => GalleryRecord.AddImage(image.Id,
+            index.Codec.EncodeImage(encoded[i]), new ItemDescription(null, image.Metadata).ToJson())).ToArray();
+        return await AppendAdds(records, index.Current.Images.ContainsKey, cancellationToken);
+    }
+
+    public async Task<AddOutcome> AddCaptionsAsync(IReadOnlyList<(string Id, string Text, JsonObject? Metadata)> captions, CancellationToken cancellationToken)
+    {
+        var encoded = QueryEmbeddingCache.Split(runtime.EncodeCaptions([.. captions.Select(c => c.Text)]));
+        var records = captions.Select((caption, i) => GalleryRecord.AddCaption(caption.Id,
+            index.Codec.EncodeCaption(encoded[i]), new ItemDescription(caption.Text, caption.Metadata).ToJson())).ToArray();
+        return await AppendAdds(records, index.Current.Captions.ContainsKey, cancellationToken);
+    }
+
+    /// <summary>False when the image is not in the gallery (nothing is written).</summary>
+    public Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken) =>
+        Delete(index.Current.Images.ContainsKey(id), GalleryRecord.DeleteImage(id), cancellationToken);
+
+    public Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken) =>
+        Delete(index.Current.Captions.ContainsKey(id), GalleryRecord.DeleteCaption(id), cancellationToken);
+
+    async Task<AddOutcome> AppendAdds(GalleryRecord[] records, Func<string, bool> exists, CancellationToken cancellationToken)
+    {
+        int replaced = records.Count(r => exists(r.Id));
+        // Once the store has the change, finishing it matters more than the caller's patience: it is not cancelled.
+        await store.Store.AppendAsync(records, CancellationToken.None);
+        return new AddOutcome(records.Length - replaced, replaced, [.. records.Select(r => r.Id)]);
+    }
+
+    async Task<bool> Delete(bool exists, GalleryRecord record, CancellationToken cancellationToken)
+    {
+        if (!exists) return false;
+        await store.Store.AppendAsync([record], CancellationToken.None);
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+using Sgraf.Inference.Model;
+using Sgraf.Inference.Runtime;
+
+namespace Sgraf.Api.Gallery.Index;
+
+/// <summary>Captions stored as the runtime scores them: per model, each caption's word embeddings and a (capacity × D) global array.</summary>
+public sealed class CaptionSegment : GallerySegment
+{
+    public const int DefaultCapacity = 4096;
+
+    readonly int[] lengths;
+    readonly Dictionary<SimilarityModule, CaptionEncoding> encodings;
+
+    public CaptionSegment(EmbeddingCodec codec, int capacity = DefaultCapacity) : base(capacity)
+    {
+        lengths = new int[capacity];
+        encodings = codec.Modules.ToDictionary(m => m, m =>
+        {
+            int d = codec.EmbedSize(m);
+            return new CaptionEncoding(new float[capacity][], new float[(long)capacity * d], d);
+        });
+    }
+
+    /// <summary>The first <paramref name="count"/> slots as runtime input (dead slots included; the caller skips them).</summary>
+    public CaptionEmbeddings Embeddings(int count) => new(lengths[..count], encodings);
+
+    public int Length(int slot) => lengths[slot];
+
+    /// <summary>One caption's word embeddings (shared, never written again) and a copy of its global vector.</summary>
+    public (float[] Words, float[] Global) Read(int slot, SimilarityModule module)
+    {
+        var encoding = encodings[module];
+        return (encoding.Words[slot], encoding.Globals.AsSpan(slot * encoding.EmbedSize, encoding.EmbedSize).ToArray());
+    }
+
+    public int Add(string id, ItemDescription description, EncodedCaption caption)
+    {
+        foreach (var (module, encoding) in encodings)
+        {
+            var (words, global) = caption.Encodings[module];
+            encoding.Words[Count] = words;
+            global.CopyTo(encoding.Globals.AsSpan(Count * encoding.EmbedSize));
+        }
+        lengths[Count] = caption.Length;
+        return Append(id, description);
+    }
+}

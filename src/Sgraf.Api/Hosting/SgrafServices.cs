@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Configuration;
+using Sgraf.Api.Demo;
+using Sgraf.Api.Errors;
+using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Search;
+using Sgraf.Api.Validation;
+using Sgraf.Inference.Runtime;
+
+namespace Sgraf.Api.Hosting;
+
+/// <summary>The service's parts, registered once: options, runtime, gallery, search, errors.</summary>
+public static class SgrafServices
+{
+    public static WebApplicationBuilder AddSgrafOptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SgrafServiceOptions>()
+            .Bind(builder.Configuration.GetSection(SgrafServiceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IPostConfigureOptions<SgrafServiceOptions>, SgrafServiceOptionsSetup>();
+        builder.Services.AddSingleton<IValidateOptions<SgrafServiceOptions>, SgrafServiceOptionsValidator>();
+
+        // The body limit is enforced by Kestrel while reading, so a client cannot make us buffer more than it.
+        long maxBody = builder.Configuration.GetSection(SgrafServiceOptions.Section).Get<SgrafServiceOptions>()?.Limits.MaxRequestBodyBytes
+            ?? new LimitOptions().MaxRequestBodyBytes;
+        builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
+        return builder;
+    }
+
+    public static IServiceCollection AddSgrafGallery(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value;
+            return SgrafRuntime.Open(options.BundleDirectory, options.Runtime.ToRuntimeOptions(), sp.GetRequiredService<ILogger<SgrafRuntime>>());
+        });
+        services.AddSingleton(sp => new EmbeddingCodec(sp.GetRequiredService<SgrafRuntime>().Bundle));
+        services.AddSingleton<GalleryIndex>();
+        services.AddSingleton<GalleryStoreHolder>();
+        services.AddSingleton<GalleryStoreFactory>();
+        services.AddSingleton<GalleryWriter>();
+        services.AddSingleton<ServiceReadiness>();
+        services.AddSingleton<DemoGallerySeeder>();
+        services.AddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<SgrafRuntime>();
+            return new RequestRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits, runtime.Bundle.ImgDim, runtime.Modules);
+        });
+        services.AddHostedService<GalleryStartup>();
+        return services;
+    }
+
+    public static IServiceCollection AddSgrafSearch(this IServiceCollection services)
+    {
+        services.AddSingleton<QueryEmbeddingCache>();
+        services.AddSingleton<SearchEngine>();
+        services.AddSingleton<SearchDispatcher>();
+        return services;
+    }
+
+    public static IServiceCollection AddSgrafProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Body binding failures (malformed JSON, oversize) become exceptions the handler turns into problem details.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}

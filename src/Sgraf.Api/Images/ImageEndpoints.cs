@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Configuration;
+using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Security;
+using Sgraf.Api.Validation;
+
+namespace Sgraf.Api.Images;
+
+/// <summary>The image gallery: add (encoded once, embeddings cached), get, list, delete.</summary>
+public static class ImageEndpoints
+{
+    public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder app)
+    {
+        var images = app.MapGalleryGroup("/images", "Images");
+
+        images.MapPost("/", AddImages).RequireApiKey()
+            .WithName("AddImages")
+            .WithSummary("Add or replace images")
+            .WithDescription("Encodes each image's 36 region features once with the bundle's image encoder and keeps the region embeddings and global vector (not the raw features). An existing id is replaced. Durable when answered. Needs X-Api-Key.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        images.MapGet("/{id}", GetImage)
+            .WithName("GetImage")
+            .WithSummary("Get one image's metadata")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        images.MapGet("/", ListImages)
+            .WithName("ListImages")
+            .WithSummary("List images by id, a page at a time")
+            .ProducesValidationProblem();
+
+        images.MapDelete("/{id}", DeleteImage).RequireApiKey()
+            .WithName("DeleteImage")
+            .WithSummary("Delete an image")
+            .WithDescription("Durable when answered. Needs X-Api-Key.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<Ok<AddImagesResponse>> AddImages(AddImagesRequest request, RequestRules rules, GalleryWriter writer, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var valid = new List<(string, float[], JsonObject?)>();
+        if (rules.CheckList(request.Images, "images", rules.Limits.MaxItemsPerRequest, errors))
+        {
+            for (int i = 0; i < request.Images!.Count; i++)
+            {
+                var image = request.Images[i];
+                var path = $"images[{i}]";
+                if (image is null)
+                {
+                    errors.Add(path, "is null");
+                    continue;
+                }
+                rules.CheckId(image.Id, $"{path}.id", errors);
+                rules.CheckMetadata(image.Metadata, $"{path}.metadata", errors);
+                var features = rules.Features(image.Regions, image.RegionsBase64, path, errors);
+                if (features is not null && image.Id is not null) valid.Add((image.Id, features, image.Metadata));
+            }
+            rules.CheckDistinct(request.Images.Select(i => i?.Id), "images", errors);
+        }
+        errors.ThrowIfAny();
+        var outcome = await writer.AddImagesAsync(valid, cancellationToken);
+        return TypedResults.Ok(new AddImagesResponse(outcome.Added, outcome.Replaced, outcome.Ids));
+    }
+
+    static Results<Ok<ImageInfo>, ProblemHttpResult> GetImage(string id, GalleryIndex index) =>
+        index.Current.Images.TryGetValue(id, out var location)
+            ? TypedResults.Ok(Info(location))
+            : NotFound(id);
+
+    static IResult ListImages(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100)
+    {
+        if (GalleryRoutes.CheckPage(offset, limit, options.Value.Limits.MaxPageSize) is { } problem) return problem;
+        var all = index.Current.Images;
+        return TypedResults.Ok(new Page<ImageInfo>(all.Count, offset, limit, [.. all.Values.Skip(offset).Take(limit).Select(Info)]));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, GalleryWriter writer, CancellationToken cancellationToken) =>
+        await writer.DeleteImageAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+
+    static ImageInfo Info(ItemLocation<ImageSegment> location) =>
+        new(location.Segment.Id(location.Slot), location.Segment.MetadataJson(location.Slot) is { } json ? JsonNode.Parse(json)!.AsObject() : null);
+
+    static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such image", detail: $"The gallery has no image with id '{id}'.");
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+using Microsoft.OpenApi;
+using Sgraf.Api.Security;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Sgraf.Api.OpenApi;
+
+/// <summary>The OpenAPI description (from endpoint summaries and XML comments) and Swagger UI at /swagger.</summary>
+public static class SwaggerSetup
+{
+    public const string ApiKeyScheme = "ApiKey";
+
+    public static IServiceCollection AddSgrafSwagger(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Sgraf",
+                Version = "v1",
+                Description = "SGRAF image-text retrieval: a gallery of images and captions with cached embeddings, searched in both directions with SGR, SAF or SGRAF.",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml)) options.IncludeXmlComments(xml);
+            options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyFilter.Header,
+                Description = "One of the keys in Sgraf:ApiKeys; needed for adds and deletes.",
+            });
+            options.OperationFilter<ApiKeyOperationFilter>();
+            options.OperationFilter<RequestExampleFilter>();
+        });
+        return services;
+    }
+
+    public static WebApplication UseSgrafSwagger(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Sgraf v1");
+            ui.DocumentTitle = "Sgraf API";
+        });
+        return app;
+    }
+}
+
+/// <summary>Marks operations that need X-Api-Key with the ApiKey security requirement.</summary>
+public sealed class ApiKeyOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequiredMetadata>().Any()) return;
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement
+        {
+            [new OpenApiSecuritySchemeReference(SwaggerSetup.ApiKeyScheme, context.Document)] = [],
+        });
+    }
+}

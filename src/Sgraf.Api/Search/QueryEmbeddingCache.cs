@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Configuration;
+using Sgraf.Api.Gallery.Index;
+using Sgraf.Inference.Runtime;
+using Sgraf.Inference.Text;
+
+namespace Sgraf.Api.Search;
+
+/// <summary>
+/// Encodes text queries with the bundle's text encoder, remembering encodings in a size-limited IMemoryCache keyed by
+/// the bundle hash and the normalised text (what the tokenizer sees), so a repeated query skips the encoder.
+/// </summary>
+public sealed class QueryEmbeddingCache : IDisposable
+{
+    readonly SgrafRuntime runtime;
+    readonly MemoryCache? cache;
+
+    public QueryEmbeddingCache(SgrafRuntime runtime, IOptions<SgrafServiceOptions> options)
+    {
+        this.runtime = runtime;
+        long limit = options.Value.QueryCache.SizeLimitFloats;
+        // The service's own cache: entries are sized in floats, which a shared IMemoryCache would not expect.
+        cache = limit > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = limit }) : null;
+    }
+
+    long hits, misses;
+
+    public long Hits => Interlocked.Read(ref hits);
+
+    public long Misses => Interlocked.Read(ref misses);
+
+    /// <summary>Raised with (hits, misses) of each call, for metrics.</summary>
+    public event Action<int, int>? Looked;
+
+    /// <summary>Encodings of <paramref name="texts"/>, keyed by the texts as given.</summary>
+    public IReadOnlyDictionary<string, EncodedCaption> Encode(IEnumerable<string> texts)
+    {
+        var result = new Dictionary<string, EncodedCaption>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var text in texts.Distinct(StringComparer.Ordinal))
+        {
+            if (cache is not null && cache.TryGetValue(Key(text), out EncodedCaption? cached)) result[text] = cached!;
+            else missing.Add(text);
+        }
+        Interlocked.Add(ref hits, result.Count);
+        Interlocked.Add(ref misses, missing.Count);
+        Looked?.Invoke(result.Count, missing.Count);
+        if (missing.Count == 0) return result;
+
+        var encoded = Split(runtime.EncodeCaptions(missing));
+        for (int i = 0; i < missing.Count; i++)
+        {
+            result[missing[i]] = encoded[i];
+            cache?.Set(Key(missing[i]), encoded[i], new MemoryCacheEntryOptions { Size = encoded[i].FloatCount });
+        }
+        return result;
+    }
+
+    /// <summary>One <see cref="EncodedCaption"/> per caption of a runtime encoding (word arrays shared, globals copied).</summary>
+    public static IReadOnlyList<EncodedCaption> Split(CaptionEmbeddings embeddings) =>
+        [.. Enumerable.Range(0, embeddings.Count).Select(j => new EncodedCaption(embeddings.Lengths[j],
+            embeddings.Encodings.ToDictionary(e => e.Key, e =>
+                (e.Value.Words[j], e.Value.Globals.AsSpan(j * e.Value.EmbedSize, e.Value.EmbedSize).ToArray()))))];
+
+    (string Bundle, string Text) Key(string text) => (runtime.Bundle.Hash, CaptionTokenizer.Normalize(text));
+
+    public void Dispose() => cache?.Dispose();
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Batching;
+using Sgraf.Api.Configuration;
+
+namespace Sgraf.Api.Search;
+
+/// <summary>
+/// Sends searches to the engine: through one dynamic batcher per direction when batching is on (concurrent searches
+/// share scoring calls; a full queue refuses with <see cref="BatcherQueueFullException"/>), or straight through when off.
+/// </summary>
+public sealed class SearchDispatcher : IAsyncDisposable
+{
+    readonly SearchEngine engine;
+    readonly DynamicBatcher<TextSearchJob, IReadOnlyList<QueryResult>>? textBatcher;
+    readonly DynamicBatcher<ImageSearchJob, IReadOnlyList<QueryResult>>? imageBatcher;
+
+    public SearchDispatcher(SearchEngine engine, IOptions<SgrafServiceOptions> options, IBatcherMetricsSource? metrics = null)
+    {
+        this.engine = engine;
+        var batching = options.Value.Batching;
+        if (!batching.Enabled) return;
+        var batcherOptions = new BatcherOptions(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMilliseconds), batching.QueueCapacity);
+        textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics?.For("text-to-image"));
+        imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics?.For("image-to-text"));
+    }
+
+    public bool Batching => textBatcher is not null;
+
+    public Task<IReadOnlyList<QueryResult>> TextToImageAsync(TextSearchJob job, CancellationToken cancellationToken) =>
+        textBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.TextToImage([job])[0]);
+
+    public Task<IReadOnlyList<QueryResult>> ImageToTextAsync(ImageSearchJob job, CancellationToken cancellationToken) =>
+        imageBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.ImageToText([job])[0]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (textBatcher is not null) await textBatcher.DisposeAsync();
+        if (imageBatcher is not null) await imageBatcher.DisposeAsync();
+    }
+}
+
+/// <summary>Metrics for each direction's batcher (implemented by the service metrics).</summary>
+public interface IBatcherMetricsSource
+{
+    IBatcherMetrics For(string direction);
+}

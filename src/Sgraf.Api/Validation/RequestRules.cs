@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json.Nodes;
+using Sgraf.Api.Configuration;
+using Sgraf.Api.Search;
+using Sgraf.Inference.Model;
+
+namespace Sgraf.Api.Validation;
+
+/// <summary>The checks every request field goes through, each reporting where the problem is.</summary>
+public sealed class RequestRules(LimitOptions limits, int imgDim, IReadOnlyList<SimilarityModule> modules)
+{
+    public const int MaxIdLength = 256;
+    public const int DefaultK = 10;
+
+    public LimitOptions Limits => limits;
+
+    public int ImgDim => imgDim;
+
+    /// <summary>The list itself: present, not empty, not over <paramref name="max"/>.</summary>
+    public bool CheckList<T>(IReadOnlyList<T>? items, string path, int max, ValidationErrors errors)
+    {
+        if (items is null || items.Count == 0)
+        {
+            errors.Add(path, $"is required and must hold at least one item");
+            return false;
+        }
+        if (items.Count > max)
+        {
+            errors.Add(path, $"has {items.Count} items; at most {max} are allowed per request (Sgraf:Limits)");
+            return false;
+        }
+        return true;
+    }
+
+    public void CheckId(string? id, string path, ValidationErrors errors)
+    {
+        if (string.IsNullOrEmpty(id)) errors.Add(path, "is required");
+        else if (id.Length > MaxIdLength) errors.Add(path, $"is {id.Length} characters; ids are at most {MaxIdLength}");
+        else if (id.Any(char.IsControl)) errors.Add(path, "contains a control character");
+        else if (id.Trim().Length != id.Length) errors.Add(path, "starts or ends with whitespace");
+    }
+
+    public void CheckDistinct(IEnumerable<string?> ids, string path, ValidationErrors errors)
+    {
+        var repeated = ids.Where(id => id is not null).GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).Take(5).ToArray();
+        if (repeated.Length > 0) errors.Add(path, $"repeats id(s) {string.Join(", ", repeated.Select(id => $"'{id}'"))}; each id may appear once");
+    }
+
+    public void CheckText(string? text, string path, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) errors.Add(path, "is required and must not be empty or only whitespace");
+        else if (text.Length > limits.MaxTextLength) errors.Add(path, $"is {text.Length} characters; at most {limits.MaxTextLength} are allowed (Sgraf:Limits:MaxTextLength)");
+    }
+
+    public void CheckMetadata(JsonObject? metadata, string path, ValidationErrors errors)
+    {
+        if (metadata is null) return;
+        int bytes = Encoding.UTF8.GetByteCount(metadata.ToJsonString());
+        if (bytes > limits.MaxMetadataBytes) errors.Add(path, $"is {bytes} bytes of JSON; at most {limits.MaxMetadataBytes} are allowed (Sgraf:Limits:MaxMetadataBytes)");
+    }
+
+    public int K(int? k, string path, ValidationErrors errors)
+    {
+        int value = k ?? DefaultK;
+        if (value < 1 || value > limits.MaxK) errors.Add(path, $"is {value}; k must be from 1 to {limits.MaxK}");
+        return value;
+    }
+
+    public SearchModel Model(string? model, string path, ValidationErrors errors)
+    {
+        var available = SearchModels.Available(modules);
+        if (model is null) return SearchModels.Default(modules);
+        var match = available.Where(m => m.Name() == model.ToLowerInvariant()).ToArray();
+        if (match.Length == 1) return match[0];
+        errors.Add(path, $"is '{model}'; this bundle offers {string.Join(", ", available.Select(m => m.Name()))}");
+        return SearchModels.Default(modules);
+    }
+
+    public IReadOnlyList<string>? CandidateIds(IReadOnlyList<string>? ids, string path, Func<string, bool> exists, string kind, ValidationErrors errors)
+    {
+        if (ids is null) return null;
+        if (!CheckList(ids, path, limits.MaxCandidateIds, errors)) return null;
+        var unknown = ids.Where(id => id is null || !exists(id)).Distinct().Take(10).ToArray();
+        if (unknown.Length > 0) errors.Add(path, $"names {kind} id(s) not in the gallery: {string.Join(", ", unknown.Select(id => $"'{id}'"))}");
+        return ids;
+    }
+
+    /// <summary>
+    /// Region features as 36 × img_dim finite floats, from nested arrays or base64 float32 (exactly one of the two).
+    /// Null when they are wrong (and <paramref name="errors"/> says why).
+    /// </summary>
+    public float[]? Features(float[][]? regions, string? regionsBase64, string path, ValidationErrors errors)
+    {
+        int expected = SgrafConfig.Regions * imgDim;
+        if ((regions is null) == (regionsBase64 is null))
+        {
+            errors.Add(path, "needs exactly one of 'regions' (36 arrays of img_dim floats) or 'regionsBase64' (36 × img_dim float32, little-endian)");
+            return null;
+        }
+        float[] features;
+        if (regions is not null)
+        {
+            if (regions.Length != SgrafConfig.Regions)
+            {
+                errors.Add($"{path}.regions", $"has {regions.Length} regions; images have exactly {SgrafConfig.Regions}");
+                return null;
+            }
+            features = new float[expected];
+            for (int r = 0; r < regions.Length; r++)
+            {
+                if (regions[r] is not { } region || region.Length != imgDim)
+                {
+                    errors.Add($"{path}.regions[{r}]", $"has {regions[r]?.Length ?? 0} values; this bundle's regions have img_dim = {imgDim}");
+                    return null;
+                }
+                region.CopyTo(features, r * imgDim);
+            }
+        }
+        else
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(regionsBase64!);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"{path}.regionsBase64", "is not valid base64");
+                return null;
+            }
+            if (bytes.Length != expected * sizeof(float))
+            {
+                errors.Add($"{path}.regionsBase64", $"decodes to {bytes.Length} bytes; 36 regions × img_dim {imgDim} × 4 bytes = {expected * sizeof(float)} are needed");
+                return null;
+            }
+            features = new float[expected];
+            for (int i = 0; i < expected; i++) features[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+        }
+        int bad = Array.FindIndex(features, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            errors.Add($"{path}.{(regions is not null ? "regions" : "regionsBase64")}[{bad / imgDim}][{bad % imgDim}]", $"is {features[bad]}; features must be finite (no NaN or Infinity)");
+            return null;
+        }
+        return features;
+    }
+}
