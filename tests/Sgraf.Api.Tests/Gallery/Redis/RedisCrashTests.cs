@@ -52,6 +52,21 @@ public sealed class RedisCrashTests : IDisposable
         Assert.Equal(reader.Applied.Ids, writer.Applied.Ids);
     }
 
+    [Fact]
+    public async Task A_replica_started_while_redis_is_down_waits_for_it()
+    {
+        _redis.Kill();
+
+        Task<Replica> starting = Replica.StartAsync(_redis.Configuration, "late");
+        await Task.Delay(1000);
+        Assert.False(starting.IsCompleted, "the store started without Redis");
+        _redis.Start();
+
+        await using var replica = await starting;
+        await replica.AddImagesAsync("cat");
+        Assert.Equal(["cat"], replica.Applied.Ids);
+    }
+
     private static int Count(List<string> acknowledged)
     {
         lock (acknowledged) return acknowledged.Count;
