@@ -5,6 +5,10 @@
 # the .NET SDK (and root with apt access, as CI has) can run them.
 set -euo pipefail
 
+# Tests run side by side may call this at once; apt-get would fail on the other's lock, so callers take turns.
+exec 9>"${TMPDIR:-/tmp}/sgraf-install-deps.lock"
+flock 9
+
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # nginx lives in /usr/sbin, which a non-login root shell may not have on PATH.
