@@ -128,4 +128,20 @@ public sealed class GalleryEndpointTests : IAsyncLifetime
         Assert.NotNull(paths["/images"]!["post"]!["security"]);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html")).StatusCode);
     }
+
+    [Fact]
+    public async Task Metrics_report_requests_batches_cache_and_gallery_size_in_prometheus_text()
+    {
+        await Json(await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("m1", 1), ("m2", 2))), HttpStatusCode.OK);
+        for (int i = 0; i < 2; i++)
+            await Json(await client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a blue circle" }, k = 1 }), HttpStatusCode.OK);
+        using var response = await client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("sgraf_http_requests_total{route=\"/search/text-to-image\",method=\"POST\",status=\"200\"} 2", text);
+        Assert.Contains("sgraf_gallery_items{kind=\"image\"} 2", text);
+        Assert.Contains("sgraf_query_cache_requests_total{result=\"hit\"} 1", text);
+        Assert.Contains("sgraf_batch_queries_count{direction=\"text-to-image\"} 2", text);
+        Assert.Contains("sgraf_scoring_seconds_bucket{direction=\"text-to-image\",model=\"sgraf\",le=\"+Inf\"}", text);
+    }
 }
