@@ -3,6 +3,7 @@ using Sgraf.Api.Demo;
 using Sgraf.Api.Health;
 using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
+using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
 using Sgraf.Api.Search;
 using Serilog;
@@ -15,6 +16,7 @@ builder.Services.AddSgrafProblems();
 builder.Services.AddSgrafGallery();
 builder.Services.AddSgrafSearch();
 builder.Services.AddSgrafSwagger();
+builder.Services.AddServiceMetrics();
 
 var app = builder.Build();
 
@@ -23,11 +25,15 @@ app.UseInstanceHeader(app.Configuration);
 app.UseSerilogRequestLogging();
 app.UseDemoPictures();
 app.UseSgrafSwagger();
+app.UseRouting();
+app.UseRequestMetrics();
+app.ObserveGallerySize();
 
 app.MapHealth();
 app.MapImages();
 app.MapCaptions();
 app.MapSearch();
+app.MapMetrics();
 
 app.Run();
 

@@ -70,3 +70,15 @@ public static class SgrafServices
         return services;
     }
 }
+
+/// <summary>Gallery sizes for /metrics, read from the index at scrape time.</summary>
+public static class GalleryMetrics
+{
+    public static WebApplication ObserveGallerySize(this WebApplication app)
+    {
+        var index = app.Services.GetRequiredService<GalleryIndex>();
+        app.Services.GetRequiredService<Sgraf.Api.Observability.ServiceMetrics>()
+            .ObserveGallerySize(() => (index.Current.Images.Count, index.Current.Captions.Count));
+        return app;
+    }
+}

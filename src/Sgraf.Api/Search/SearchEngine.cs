@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Observability;
 using Sgraf.Inference.Evaluation;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
@@ -12,11 +13,8 @@ namespace Sgraf.Api.Search;
 /// in one runtime call, and every query keeps its own top k. One search alone goes through the same code, so a batched
 /// answer equals the single-request answer. Thread-safe; reads one gallery snapshot per batch.
 /// </summary>
-public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache)
+public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ServiceMetrics metrics)
 {
-    /// <summary>Told after each scoring pass: direction, model, queries, gallery items, time.</summary>
-    public event Action<string, SearchModel, int, int, TimeSpan>? Scored;
-
     public IReadOnlyList<IReadOnlyList<QueryResult>> TextToImage(IReadOnlyList<TextSearchJob> jobs)
     {
         var snapshot = index.Current;
@@ -164,7 +162,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
                 for (int k = 0; k < members.Length; k++) values[(long)i * captions.Count + members[k]] = scores[i, k];
         }
         bool textQueries = direction == "text-to-image";
-        Scored?.Invoke(direction, model, textQueries ? captions.Count : images.Count, textQueries ? images.Count : captions.Count, watch.Elapsed);
+        metrics.ScoringCompleted(direction, model.Name(), textQueries ? captions.Count : images.Count, textQueries ? images.Count : captions.Count, watch.Elapsed);
         return new ScoreMatrix(images.Count, captions.Count, values);
     }
 
