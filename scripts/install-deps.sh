@@ -26,16 +26,19 @@ fi
 
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-# The packages' own services are not wanted (we start redis-server and nginx ourselves, on loopback ports), and
-# there may be no init system: policy-rc.d 101 tells the maintainer scripts not to start them.
+# apt's chatter goes to a log, shown only if something fails.
+apt_log="$(mktemp)"
 policy=/usr/sbin/policy-rc.d
 created_policy=false
+trap '[ "$created_policy" = true ] && rm -f "$policy"; rm -f "$apt_log"' EXIT
+quietly() { "$@" >>"$apt_log" 2>&1 || { cat "$apt_log" >&2; echo "install-deps: failed: $*" >&2; exit 1; }; }
+quietly apt-get update
+# The packages' own services are not wanted (we start redis-server and nginx ourselves, on loopback ports), and
+# there may be no init system: policy-rc.d 101 tells the maintainer scripts not to start them.
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy"
   chmod +x "$policy"
   created_policy=true
 fi
-trap '[ "$created_policy" = true ] && rm -f "$policy"' EXIT
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+quietly apt-get install -y --no-install-recommends "${missing[@]}"
 echo "install-deps: installed ${missing[*]}"
