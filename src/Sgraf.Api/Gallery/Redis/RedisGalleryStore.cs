@@ -86,6 +86,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         ArgumentNullException.ThrowIfNull(records);
         var follower = _follower ?? throw new InvalidOperationException("Start the store before appending.");
         if (records.Count == 0) return;
+        follower.ThrowIfStopped();
 
         byte[] batch = GalleryBatchValue.Encode(records);
         var result = await RedisAppendScript.RunAsync(_connection.GetDatabase(), _keys, _bundleHash, batch)

@@ -60,6 +60,15 @@ internal sealed class RedisLogFollower(
     /// <summary>Something was appended: look now rather than at the next poll.</summary>
     public void Wake() => _wake.Release();
 
+    /// <summary>Throws if the loop stopped following (a damaged entry, a failing apply): nothing more should be written through it.</summary>
+    public void ThrowIfStopped()
+    {
+        lock (_gate)
+        {
+            if (_stoppedBecause is not null) throw Stopped();
+        }
+    }
+
     /// <summary>Completes once the entry <paramref name="id"/> (and so every one before it) has been applied.</summary>
     public Task WaitUntilAppliedAsync(StreamEntryId id, CancellationToken cancellationToken)
     {
@@ -165,7 +174,7 @@ internal sealed class RedisLogFollower(
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         StopWaiters(new ObjectDisposedException(nameof(RedisGalleryStore)));
+        // _wake stays undisposed: a notification that arrives while the connection closes may still release it.
         _stopping.Dispose();
-        _wake.Dispose();
     }
 }

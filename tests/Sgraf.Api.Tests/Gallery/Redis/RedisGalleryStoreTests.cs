@@ -103,6 +103,23 @@ public sealed class RedisGalleryStoreTests(RedisServerProcess redis) : IClassFix
     }
 
     [Fact]
+    public async Task A_damaged_entry_stops_the_replica_instead_of_being_skipped()
+    {
+        await using var replica = await Replica.StartAsync(redis.Configuration, _gallery);
+        await replica.AddImagesAsync("before");
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration))
+        {
+            await connection.GetDatabase().StreamAddAsync($"{_gallery}:gallery:log", "frames", new byte[] { 1, 2, 3 });
+        }
+
+        // Skipping the entry would let this replica answer differently from the others: it refuses to go on.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => replica.AddImagesAsync("after"));
+        Assert.IsType<InvalidDataException>(refused.InnerException);
+        Assert.Equal(["before"], replica.Applied.Ids);
+        await Assert.ThrowsAsync<InvalidDataException>(() => Replica.StartAsync(redis.Configuration, _gallery));
+    }
+
+    [Fact]
     public async Task Start_warns_when_redis_would_lose_acknowledged_appends_in_a_crash()
     {
         var logger = new CapturingLogger();
