@@ -21,6 +21,7 @@ builder.Services.AddServiceMetrics();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseInstanceHeader(app.Configuration);
 app.UseSerilogRequestLogging();
 app.UseDemoPictures();

@@ -15,6 +15,8 @@ public static class SgrafCommandLine
         root.Subcommands.Add(BuildVocabCommand.Create());
         root.Subcommands.Add(ExportOnnxCommand.Create());
         root.Subcommands.Add(BenchScoreCommand.Create());
+        root.Subcommands.Add(BenchApiCommand.Create());
+        root.Subcommands.Add(BenchApiCompareCommand.Create());
         return root;
     }
 }

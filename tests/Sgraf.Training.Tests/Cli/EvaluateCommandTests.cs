@@ -55,7 +55,7 @@ public sealed class EvaluateCommandTests : IDisposable
     [Fact]
     public void Every_verb_has_help()
     {
-        foreach (var verb in new[] { "import-official", "evaluate" })
+        foreach (var verb in new[] { "import-official", "evaluate", "bench-api", "bench-api-compare" })
         {
             var result = SgrafProcess.Run(verb, "--help");
             Assert.True(result.ExitCode == 0, result.ToString());
