@@ -3,6 +3,7 @@ using Sgraf.Api.Demo;
 using Sgraf.Api.Health;
 using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
+using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
 using Sgraf.Api.Search;
 using Serilog;
@@ -15,19 +16,25 @@ builder.Services.AddSgrafProblems();
 builder.Services.AddSgrafGallery();
 builder.Services.AddSgrafSearch();
 builder.Services.AddSgrafSwagger();
+builder.Services.AddServiceMetrics();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseInstanceHeader(app.Configuration);
 app.UseSerilogRequestLogging();
 app.UseDemoPictures();
 app.UseSgrafSwagger();
+app.UseRouting();
+app.UseRequestMetrics();
+app.ObserveGallerySize();
 
 app.MapHealth();
 app.MapImages();
 app.MapCaptions();
 app.MapSearch();
+app.MapMetrics();
 
 app.Run();
 

@@ -58,7 +58,8 @@ public sealed partial class GalleryStartup(
             readiness.Report(StartupStage.Failed, e.Message);
             LogFailed(logger, e, e.Message);
             Environment.ExitCode = 1;
-            lifetime.StopApplication();
+            // Stopping while the host is still starting can race its start-up; stop once it has started.
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
         }
     }
 

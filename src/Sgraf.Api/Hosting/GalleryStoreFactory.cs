@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Redis;
 
 namespace Sgraf.Api.Hosting;
 
@@ -10,11 +11,12 @@ public sealed class GalleryStoreFactory(IOptions<SgrafServiceOptions> options, I
     public async Task<IGalleryStore> OpenAsync(string bundleHash, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        await Task.Yield();
         return settings.Store switch
         {
             GalleryStoreKind.Local => LocalGalleryStore.Open(settings.DataDirectory, bundleHash),
-            _ => throw new NotSupportedException($"Sgraf:Store {settings.Store} is not available in this build ({loggers.GetType().Name})"),
+            GalleryStoreKind.Redis => await RedisGalleryStore.ConnectAsync(
+                settings.Redis, bundleHash, loggers.CreateLogger<RedisGalleryStore>(), cancellationToken),
+            _ => throw new NotSupportedException($"Sgraf:Store {settings.Store} is not a known store."),
         };
     }
 }

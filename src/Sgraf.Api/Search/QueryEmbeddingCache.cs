@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Observability;
 using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 
@@ -16,9 +17,12 @@ public sealed class QueryEmbeddingCache : IDisposable
     readonly SgrafRuntime runtime;
     readonly MemoryCache? cache;
 
-    public QueryEmbeddingCache(SgrafRuntime runtime, IOptions<SgrafServiceOptions> options)
+    readonly ServiceMetrics metrics;
+
+    public QueryEmbeddingCache(SgrafRuntime runtime, IOptions<SgrafServiceOptions> options, ServiceMetrics metrics)
     {
         this.runtime = runtime;
+        this.metrics = metrics;
         long limit = options.Value.QueryCache.SizeLimitFloats;
         // The service's own cache: entries are sized in floats, which a shared IMemoryCache would not expect.
         cache = limit > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = limit }) : null;
@@ -29,9 +33,6 @@ public sealed class QueryEmbeddingCache : IDisposable
     public long Hits => Interlocked.Read(ref hits);
 
     public long Misses => Interlocked.Read(ref misses);
-
-    /// <summary>Raised with (hits, misses) of each call, for metrics.</summary>
-    public event Action<int, int>? Looked;
 
     /// <summary>Encodings of <paramref name="texts"/>, keyed by the texts as given.</summary>
     public IReadOnlyDictionary<string, EncodedCaption> Encode(IEnumerable<string> texts)
@@ -45,7 +46,8 @@ public sealed class QueryEmbeddingCache : IDisposable
         }
         Interlocked.Add(ref hits, result.Count);
         Interlocked.Add(ref misses, missing.Count);
-        Looked?.Invoke(result.Count, missing.Count);
+        for (int i = 0; i < result.Count; i++) metrics.QueryCacheHit();
+        for (int i = 0; i < missing.Count; i++) metrics.QueryCacheMiss();
         if (missing.Count == 0) return result;
 
         var encoded = Split(runtime.EncodeCaptions(missing));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Batching;
 using Sgraf.Api.Configuration;
+using Sgraf.Api.Observability;
 
 namespace Sgraf.Api.Search;
 
@@ -14,14 +15,14 @@ public sealed class SearchDispatcher : IAsyncDisposable
     readonly DynamicBatcher<TextSearchJob, IReadOnlyList<QueryResult>>? textBatcher;
     readonly DynamicBatcher<ImageSearchJob, IReadOnlyList<QueryResult>>? imageBatcher;
 
-    public SearchDispatcher(SearchEngine engine, IOptions<SgrafServiceOptions> options, IBatcherMetricsSource? metrics = null)
+    public SearchDispatcher(SearchEngine engine, IOptions<SgrafServiceOptions> options, ServiceMetrics metrics)
     {
         this.engine = engine;
         var batching = options.Value.Batching;
         if (!batching.Enabled) return;
         var batcherOptions = new BatcherOptions(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMilliseconds), batching.QueueCapacity);
-        textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics?.For("text-to-image"));
-        imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics?.For("image-to-text"));
+        textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics.BatcherMetrics("text-to-image"));
+        imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics.BatcherMetrics("image-to-text"));
     }
 
     public bool Batching => textBatcher is not null;
@@ -37,10 +38,4 @@ public sealed class SearchDispatcher : IAsyncDisposable
         if (textBatcher is not null) await textBatcher.DisposeAsync();
         if (imageBatcher is not null) await imageBatcher.DisposeAsync();
     }
-}
-
-/// <summary>Metrics for each direction's batcher (implemented by the service metrics).</summary>
-public interface IBatcherMetricsSource
-{
-    IBatcherMetrics For(string direction);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Observability;
 using Sgraf.Inference.Evaluation;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
@@ -12,11 +13,8 @@ namespace Sgraf.Api.Search;
 /// in one runtime call, and every query keeps its own top k. One search alone goes through the same code, so a batched
 /// answer equals the single-request answer. Thread-safe; reads one gallery snapshot per batch.
 /// </summary>
-public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache)
+public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ServiceMetrics metrics)
 {
-    /// <summary>Told after each scoring pass: direction, model, queries, gallery items, time.</summary>
-    public event Action<string, SearchModel, int, int, TimeSpan>? Scored;
-
     public IReadOnlyList<IReadOnlyList<QueryResult>> TextToImage(IReadOnlyList<TextSearchJob> jobs)
     {
         var snapshot = index.Current;
@@ -141,19 +139,41 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
                 : throw new GalleryItemGoneException("image", q.GalleryId!)).ToList())];
     }
 
+    /// <summary>
+    /// Scores images × captions, one runtime call per caption length. Captions of one length need no padding, so a
+    /// pair's score does not depend on which other captions share its batch: padded lengths change the order of
+    /// floating-point sums, and a batched answer would then differ from the same search alone in the last bits.
+    /// </summary>
     ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SearchModel model, string direction)
     {
         var watch = Stopwatch.StartNew();
-        var scores = model switch
+        var values = new double[(long)images.Count * captions.Count];
+        foreach (var group in Enumerable.Range(0, captions.Count).GroupBy(j => captions.Lengths[j]))
         {
-            SearchModel.Sgr => runtime.Score(images, captions, SimilarityModule.SGR),
-            SearchModel.Saf => runtime.Score(images, captions, SimilarityModule.SAF),
-            _ => runtime.Score(images, captions),
-        };
-        Scored?.Invoke(direction, model, direction == "text-to-image" ? captions.Count : images.Count,
-            direction == "text-to-image" ? images.Count : captions.Count, watch.Elapsed);
-        return scores;
+            var members = group.ToArray();
+            var subset = members.Length == captions.Count ? captions : Subset(captions, members);
+            var scores = model switch
+            {
+                SearchModel.Sgr => runtime.Score(images, subset, SimilarityModule.SGR),
+                SearchModel.Saf => runtime.Score(images, subset, SimilarityModule.SAF),
+                _ => runtime.Score(images, subset),
+            };
+            for (int i = 0; i < images.Count; i++)
+                for (int k = 0; k < members.Length; k++) values[(long)i * captions.Count + members[k]] = scores[i, k];
+        }
+        bool textQueries = direction == "text-to-image";
+        metrics.ScoringCompleted(direction, model.Name(), textQueries ? captions.Count : images.Count, textQueries ? images.Count : captions.Count, watch.Elapsed);
+        return new ScoreMatrix(images.Count, captions.Count, values);
     }
+
+    static CaptionEmbeddings Subset(CaptionEmbeddings captions, int[] members) =>
+        new([.. members.Select(j => captions.Lengths[j])], captions.Encodings.ToDictionary(e => e.Key, e =>
+        {
+            int d = e.Value.EmbedSize;
+            var globals = new float[(long)members.Length * d];
+            for (int k = 0; k < members.Length; k++) e.Value.Globals.AsSpan(members[k] * d, d).CopyTo(globals.AsSpan(k * d));
+            return new CaptionEncoding([.. members.Select(j => e.Value.Words[j])], globals, d);
+        }));
 
     /// <summary>Candidate ids still in the snapshot (one deleted since the request was checked is skipped), each once.</summary>
     static List<ItemLocation<TSegment>> Locate<TSegment>(IReadOnlyList<string> ids,

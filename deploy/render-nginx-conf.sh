@@ -1,0 +1,44 @@
+#!/bin/sh
+# Renders deploy/nginx.conf (the template beside this script) to stdout.
+#   render-nginx-conf.sh --listen ADDRESS --state-dir DIR [--resolver DNS_IP] REPLICA...
+# --listen     what nginx listens on: a port (8080) or address:port (127.0.0.1:18080)
+# --state-dir  where nginx keeps its pid file and request-body temp files (must exist)
+# --resolver   re-resolve replica names through this DNS server (Docker's is 127.0.0.11), so replicas added with
+#              `docker compose up --scale` or restarted with a new address are followed; needs nginx >= 1.27.3
+# REPLICA      host:port of an API replica, one `server` line each; a DNS name stands for every address it has
+# POSIX sh and awk only: it runs in the nginx image as well as on Debian.
+set -eu
+
+listen=""
+state_dir=""
+resolver=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --listen) listen="$2"; shift 2 ;;
+    --state-dir) state_dir="$2"; shift 2 ;;
+    --resolver) resolver="$2"; shift 2 ;;
+    --*) echo "render-nginx-conf: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ -z "$listen" ] || [ -z "$state_dir" ] || [ $# -eq 0 ]; then
+  echo "usage: render-nginx-conf.sh --listen ADDRESS --state-dir DIR [--resolver DNS_IP] REPLICA..." >&2
+  exit 2
+fi
+
+awk -v listen="$listen" -v state_dir="$state_dir" -v resolver="$resolver" -v replicas="$*" '
+  /@RESOLVER@/ {
+    if (resolver != "") { line = $0; sub(/@RESOLVER@/, "resolver " resolver " valid=5s ipv6=off;", line); print line }
+    next
+  }
+  /@API_SERVER@/ {
+    n = split(replicas, address, " ")
+    for (i = 1; i <= n; i++) {
+      line = $0
+      sub(/@API_SERVER@/, address[i] (resolver != "" ? " resolve" : ""), line)
+      print line
+    }
+    next
+  }
+  { gsub(/@LISTEN@/, listen); gsub(/@STATE_DIR@/, state_dir); print }
+' "$(dirname "$0")/nginx.conf"

@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Sgraf.Api.Gallery.Redis;
+
+/// <summary>
+/// Keeps one replica's in-memory gallery in step with the shared stream: reads entries after the last one it applied
+/// and hands them to the apply callback in stream order, from one loop, so applies never overlap. It wakes on every
+/// notification and also polls, because pub/sub messages are lost while a connection is down.
+/// </summary>
+internal sealed class RedisLogFollower(
+    IDatabaseAsync database,
+    RedisGalleryKeys keys,
+    Action<IReadOnlyList<GalleryRecord>> apply,
+    string storeDescription,
+    ILogger logger) : IAsyncDisposable
+{
+    // Entries are whole appends, possibly megabytes each: small pages bound what one read holds in memory.
+    private const int PageSize = 16;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private readonly List<(StreamEntryId Id, TaskCompletionSource Applied)> _waiters = [];
+    private StreamEntryId _applied = StreamEntryId.Zero;
+    private Exception? _stoppedBecause;
+    private Task _loop = Task.CompletedTask;
+
+    public StreamEntryId LastApplied
+    {
+        get { lock (_gate) { return _applied; } }
+    }
+
+    /// <summary>
+    /// Applies every entry after the last applied one until the stream has no more. Called by StartAsync before
+    /// <see cref="StartFollowing"/>, then only by the loop, so two catch-ups never run at once.
+    /// </summary>
+    /// <returns>How many batches and records were applied.</returns>
+    public async Task<(int Batches, int Records)> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        int batches = 0, records = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            StreamEntryId from = LastApplied;
+            RedisValue after = from == StreamEntryId.Zero ? "-" : $"({from}";
+            StreamEntry[] page = await database.StreamRangeAsync(keys.Log, after, "+", PageSize).ConfigureAwait(false);
+            foreach (StreamEntry entry in page)
+            {
+                records += Apply(entry);
+                batches++;
+            }
+            if (page.Length < PageSize) return (batches, records);
+        }
+    }
+
+    public void StartFollowing() => _loop = Task.Run(FollowAsync);
+
+    /// <summary>Something was appended: look now rather than at the next poll.</summary>
+    public void Wake() => _wake.Release();
+
+    /// <summary>Throws if the loop stopped following (a damaged entry, a failing apply): nothing more should be written through it.</summary>
+    public void ThrowIfStopped()
+    {
+        lock (_gate)
+        {
+            if (_stoppedBecause is not null) throw Stopped();
+        }
+    }
+
+    /// <summary>Completes once the entry <paramref name="id"/> (and so every one before it) has been applied.</summary>
+    public Task WaitUntilAppliedAsync(StreamEntryId id, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_stoppedBecause is not null) return Task.FromException(Stopped());
+            if (_applied >= id) return Task.CompletedTask;
+            var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((id, applied));
+            return applied.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private int Apply(StreamEntry entry)
+    {
+        string id = entry.Id.ToString();
+        byte[]? value = entry[GalleryBatchValue.Field];
+        if (value is null)
+        {
+            throw new InvalidDataException($"Entry {id} of {keys.Log} has no '{GalleryBatchValue.Field}' field.");
+        }
+        var records = GalleryBatchValue.Decode(value, $"Entry {id} of {keys.Log}");
+        apply(records);
+        lock (_gate)
+        {
+            _applied = StreamEntryId.Parse(id);
+            for (int i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Id <= _applied)
+                {
+                    _waiters[i].Applied.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+        return records.Count;
+    }
+
+    private async Task FollowAsync()
+    {
+        int failures = 0;
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(PollInterval, _stopping.Token).ConfigureAwait(false);
+                // One catch-up covers every wake-up received so far.
+                while (_wake.Wait(0)) { }
+                await CatchUpAsync(_stopping.Token).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                // Redis is restarting or unreachable: StackExchange.Redis reconnects by itself; we resume from the last applied id.
+                failures++;
+                var delay = RetryDelay(failures);
+                RedisGalleryLog.Unavailable(logger, storeDescription, "read new gallery entries", e.Message, (int)delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception e)
+            {
+                // A damaged entry or a failing apply: skipping it would leave this replica answering differently from
+                // the others, so it stops following and says so.
+                StopWaiters(e);
+                RedisGalleryLog.Faulted(logger, e, storeDescription, LastApplied.ToString());
+                return;
+            }
+        }
+    }
+
+    /// <summary>Redis being down, loading or slow: worth retrying, unlike damaged data or a failing apply.</summary>
+    public static bool IsTransient(Exception e) => e is RedisConnectionException or RedisTimeoutException or RedisServerException;
+
+    /// <summary>Doubling from 100 ms up to 5 s.</summary>
+    public static TimeSpan RetryDelay(int failures) => TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures - 1, 6))));
+
+    private void StopWaiters(Exception cause)
+    {
+        lock (_gate)
+        {
+            _stoppedBecause ??= cause;
+            foreach (var (_, applied) in _waiters) applied.TrySetException(Stopped());
+            _waiters.Clear();
+        }
+    }
+
+    private InvalidOperationException Stopped() =>
+        new($"Gallery store {storeDescription} stopped following the gallery; see the inner exception.", _stoppedBecause);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        StopWaiters(new ObjectDisposedException(nameof(RedisGalleryStore)));
+        // _wake stays undisposed: a notification that arrives while the connection closes may still release it.
+        _stopping.Dispose();
+    }
+}

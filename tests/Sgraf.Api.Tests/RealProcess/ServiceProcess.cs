@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Sgraf.Api.Tests.Service;
+using Sgraf.TestSupport;
+
+namespace Sgraf.Api.Tests.RealProcess;
+
+/// <summary>
+/// The built service (src/Sgraf.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/Sgraf.Api.dll) as a real process on a free loopback
+/// port, for what only a process can show: kill -9, exit codes, Kestrel's body limit.
+/// </summary>
+public sealed class ServiceProcess : IDisposable
+{
+    readonly System.Diagnostics.Process process;
+    readonly StringBuilder output = new();
+
+    ServiceProcess(System.Diagnostics.Process process, int port)
+    {
+        this.process = process;
+        Url = $"http://127.0.0.1:{port}";
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Url { get; }
+
+    public string Output { get { lock (output) return output.ToString(); } }
+
+    public bool HasExited => process.HasExited;
+
+    public int ExitCode => process.ExitCode;
+
+    public static ServiceProcess Start(string dataDirectory, IDictionary<string, string>? settings = null)
+    {
+        var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(RepositoryPaths.Root, "src", "Sgraf.Api", "bin", build.Parent!.Name, build.Name, "Sgraf.Api.dll");
+        Assert.True(File.Exists(dll), $"the service is not built at {dll}");
+        int port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Sgraf__BundleDirectory"] = SgrafServiceFactory.BundlePath;
+        start.Environment["Sgraf__DataDirectory"] = dataDirectory;
+        start.Environment["Sgraf__DemoGallery__Enabled"] = "false";
+        start.Environment["Sgraf__ApiKeys__0"] = SgrafServiceFactory.ApiKey;
+        start.Environment["Sgraf__Runtime__IntraOpThreads"] = "1";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        return new ServiceProcess(System.Diagnostics.Process.Start(start)!, port);
+    }
+
+    public HttpClient Client()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", SgrafServiceFactory.ApiKey);
+        return client;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var client = Client();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, $"the service exited with {(process.HasExited ? process.ExitCode : 0)}:\n{Output}");
+            try
+            {
+                using var response = await client.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the service was not ready within {timeout}:\n{Output}");
+    }
+
+    public bool WaitForExit(TimeSpan timeout) => process.WaitForExit(timeout);
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public void KillHard()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) KillHard();
+        process.Dispose();
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Sgraf.Api.Tests.Service;
+
+/// <summary>Every bad input gets 400 problem+json naming what is wrong and where, and changes nothing.</summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    readonly SgrafServiceFactory factory = new(new Dictionary<string, string?>
+    {
+        ["Sgraf:Limits:MaxTextLength"] = "50",
+        ["Sgraf:Limits:MaxK"] = "20",
+        ["Sgraf:Limits:MaxItemsPerRequest"] = "3",
+    });
+    HttpClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        client = await factory.CreateReadyClientAsync();
+        (await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("known", 1)))).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/captions", TestGallery.CaptionBody(("known-caption", "a red star")))).EnsureSuccessStatusCode();
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    static string Features(Func<float[], float[]> change) => TestGallery.Base64(change(TestGallery.Features(3)));
+
+    public static TheoryData<string, string, string, string> BadRequests()
+    {
+        var good = TestGallery.Nested(TestGallery.Features(2));
+        var oneRegionShort = good[..35];
+        var shortRegion = good.Select((r, i) => i == 7 ? r[..1024] : r).ToArray();
+        string Json(object o) => System.Text.Json.JsonSerializer.Serialize(o);
+        return new()
+        {
+            // path, body, JSON path the error names, words the message must hold
+            { "/images", Json(new { images = new[] { new { id = "new", regions = oneRegionShort } } }), "images[0].regions", "35 regions" },
+            { "/images", Json(new { images = new[] { new { id = "new", regions = shortRegion } } }), "images[0].regions[7]", "img_dim = 2048" },
+            { "/images", Json(new { images = new[] { new { id = "new", regionsBase64 = Features(f => { f[5000] = float.NaN; return f; }) } } }), "images[0].regionsBase64[2][904]", "NaN" },
+            { "/images", Json(new { images = new[] { new { id = "new", regionsBase64 = Features(f => { f[10] = float.PositiveInfinity; return f; }) } } }), "images[0].regionsBase64[0][10]", "finite" },
+            { "/images", Json(new { images = new[] { new { id = "new", regionsBase64 = "bm90IGZsb2F0cw==" } } }), "images[0].regionsBase64", "bytes" },
+            { "/images", Json(new { images = new[] { new { id = "new", regionsBase64 = "!!!" } } }), "images[0].regionsBase64", "base64" },
+            { "/images", Json(new { images = new[] { new { id = "new" } } }), "images[0]", "exactly one" },
+            { "/images", Json(new { images = new[] { new { id = "", regions = good } } }), "images[0].id", "required" },
+            { "/images", Json(new { images = new[] { new { id = "dup", regions = good }, new { id = "dup", regions = good } } }), "images", "'dup'" },
+            { "/images", Json(new { images = Enumerable.Range(0, 4).Select(i => new { id = $"n{i}", regions = good }) }), "images", "at most 3" },
+            { "/images", Json(new { images = Array.Empty<object>() }), "images", "at least one" },
+            { "/images", "{}", "images", "required" },
+            { "/captions", Json(new { captions = new[] { new { id = "new", text = "   " } } }), "captions[0].text", "empty" },
+            { "/captions", Json(new { captions = new[] { new { id = "new", text = new string('a', 51) } } }), "captions[0].text", "at most 50" },
+            { "/captions", Json(new { captions = new[] { new { id = "new\u0001", text = "a star" } } }), "captions[0].id", "control character" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, k = 0 }), "k", "from 1 to 20" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, k = 21 }), "k", "from 1 to 20" },
+            { "/search/text-to-image", Json(new { queries = new[] { "" } }), "queries[0]", "empty" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, model = "vse" }), "model", "sgr, saf, sgraf" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, candidateIds = new[] { "known", "ghost" } }), "candidateIds", "'ghost'" },
+            { "/search/image-to-text", Json(new { queries = new[] { new { id = "ghost" } } }), "queries[0].id", "'ghost'" },
+            { "/search/image-to-text", Json(new { queries = new[] { new { id = "known" } }, candidateIds = new[] { "nope" } }), "candidateIds", "'nope'" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task A_bad_request_gets_400_naming_the_problem_and_changes_nothing(string path, string body, string errorPath, string words)
+    {
+        var before = await Gallery();
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = JsonNode.Parse(text)!["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey(errorPath), $"no error at {errorPath}: {text}");
+        Assert.Contains(words, string.Join(" ", errors[errorPath]!.AsArray().Select(e => e!.GetValue<string>())));
+        Assert.Equal(before, await Gallery());
+    }
+
+    [Theory]
+    [InlineData("/images", "{\"images\": [ {\"id\": \"x\", ")]
+    [InlineData("/search/text-to-image", "{\"queries\": \"not a list\"}")]
+    [InlineData("/captions", "{\"captions\": [ {\"id\": 5, \"text\": \"a star\"} ]}")]
+    public async Task Malformed_json_gets_400_with_the_readers_position_and_changes_nothing(string path, string body)
+    {
+        var before = await Gallery();
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
+        Assert.Contains("Malformed JSON", detail);
+        Assert.Contains("Path: $", detail);
+        Assert.Equal(before, await Gallery());
+    }
+
+    async Task<string> Gallery() =>
+        await client.GetStringAsync("/images") + await client.GetStringAsync("/captions");
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Sgraf.Api.Tests.Service;
+
+public sealed class GalleryEndpointTests : IAsyncLifetime
+{
+    readonly SgrafServiceFactory factory = new();
+    HttpClient client = null!;
+
+    public async Task InitializeAsync() => client = await factory.CreateReadyClientAsync();
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    [Fact]
+    public async Task Images_can_be_added_read_listed_replaced_and_deleted()
+    {
+        var added = await Json(await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("b", 1), ("a", 2), ("c", 3))), HttpStatusCode.OK);
+        Assert.Equal(3, added["added"]!.GetValue<int>());
+        Assert.Equal(0, added["replaced"]!.GetValue<int>());
+
+        var image = await Json(await client.GetAsync("/images/a"), HttpStatusCode.OK);
+        Assert.Equal(2, image["metadata"]!["seed"]!.GetValue<int>());
+
+        var page = await Json(await client.GetAsync("/images?offset=1&limit=1"), HttpStatusCode.OK);
+        Assert.Equal(3, page["total"]!.GetValue<int>());
+        Assert.Equal("b", page["items"]![0]!["id"]!.GetValue<string>());
+
+        var replaced = await Json(await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("a", 9))), HttpStatusCode.OK);
+        Assert.Equal(1, replaced["replaced"]!.GetValue<int>());
+        Assert.Equal(9, (await Json(await client.GetAsync("/images/a"), HttpStatusCode.OK))["metadata"]!["seed"]!.GetValue<int>());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/images/a")).StatusCode);
+        var gone = await Json(await client.GetAsync("/images/a"), HttpStatusCode.NotFound);
+        Assert.Contains("'a'", gone["detail"]!.GetValue<string>());
+        await Json(await client.DeleteAsync("/images/a"), HttpStatusCode.NotFound);
+        Assert.Equal(2, (await Json(await client.GetAsync("/images"), HttpStatusCode.OK))["total"]!.GetValue<int>());
+
+        var search = await Json(await client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a red circle" }, k = 5 }), HttpStatusCode.OK);
+        Assert.Equal(["b", "c"], search["results"]![0]!["hits"]!.AsArray().Select(h => h!["id"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
+    public async Task Captions_can_be_added_read_listed_and_deleted_and_are_searched_by_image()
+    {
+        await Json(await client.PostAsJsonAsync("/captions", TestGallery.CaptionBody(("x", "a red circle"), ("y", "a blue square"))), HttpStatusCode.OK);
+        var caption = await Json(await client.GetAsync("/captions/y"), HttpStatusCode.OK);
+        Assert.Equal("a blue square", caption["text"]!.GetValue<string>());
+        Assert.Equal(2, (await Json(await client.GetAsync("/captions?limit=1"), HttpStatusCode.OK))["total"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/captions/x")).StatusCode);
+        await Json(await client.GetAsync("/captions/x"), HttpStatusCode.NotFound);
+
+        var search = await Json(await client.PostAsJsonAsync("/search/image-to-text",
+            new { queries = new[] { new { regionsBase64 = TestGallery.Base64(TestGallery.Features(4)) } }, k = 5 }), HttpStatusCode.OK);
+        var hits = search["results"]![0]!["hits"]!.AsArray();
+        Assert.Equal("y", Assert.Single(hits)!["id"]!.GetValue<string>());
+        Assert.Equal("a blue square", hits[0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Adds_and_deletes_need_a_configured_key_and_searches_do_not()
+    {
+        using var anonymous = factory.CreateClient();
+        var missing = await Json(await anonymous.PostAsJsonAsync("/images", TestGallery.ImageBody(("k", 1))), HttpStatusCode.Unauthorized);
+        Assert.Contains("X-Api-Key", missing["detail"]!.GetValue<string>());
+        anonymous.DefaultRequestHeaders.Add("X-Api-Key", "wrong-key-000000");
+        await Json(await anonymous.PostAsJsonAsync("/captions", TestGallery.CaptionBody(("k", "a star"))), HttpStatusCode.Unauthorized);
+        await Json(await anonymous.DeleteAsync("/images/k"), HttpStatusCode.Unauthorized);
+        Assert.Equal(0, (await Json(await client.GetAsync("/images"), HttpStatusCode.OK))["total"]!.GetValue<int>());
+        Assert.Equal(0, (await Json(await client.GetAsync("/captions"), HttpStatusCode.OK))["total"]!.GetValue<int>());
+        await Json(await anonymous.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a star" } }), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_gallery_survives_a_restart_on_the_same_data_directory()
+    {
+        await Json(await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("p", 11), ("q", 12), ("r", 13))), HttpStatusCode.OK);
+        await Json(await client.PostAsJsonAsync("/captions", TestGallery.CaptionBody(("t", "a green star"))), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/images/q")).StatusCode);
+        var body = new { queries = new[] { "a small green triangle" }, k = 5 };
+        var before = await (await client.PostAsJsonAsync("/search/text-to-image", body)).Content.ReadAsStringAsync();
+
+        await using var restarted = new SgrafServiceFactory(new Dictionary<string, string?>(), factory.DataDirectory);
+        using var again = await restarted.CreateReadyClientAsync();
+        var page = await Json(await again.GetAsync("/images"), HttpStatusCode.OK);
+        Assert.Equal(["p", "r"], page["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Equal("a green star", (await Json(await again.GetAsync("/captions/t"), HttpStatusCode.OK))["text"]!.GetValue<string>());
+        Assert.Equal(before, await (await again.PostAsJsonAsync("/search/text-to-image", body)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Health_and_operations_endpoints_answer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await Json(await client.GetAsync("/health/ready"), HttpStatusCode.OK);
+        Assert.Equal("ready", ready["status"]!.GetValue<string>());
+        Assert.Equal(64, ready["bundle"]!.GetValue<string>().Length);
+        var response = await client.GetAsync("/health/live");
+        Assert.True(response.Headers.Contains("X-Sgraf-Instance"));
+    }
+
+    [Fact]
+    public async Task Swagger_describes_every_endpoint_with_a_summary_and_its_errors()
+    {
+        var doc = await Json(await client.GetAsync("/swagger/v1/swagger.json"), HttpStatusCode.OK);
+        var paths = doc["paths"]!.AsObject();
+        foreach (var path in new[] { "/images", "/images/{id}", "/captions", "/captions/{id}", "/search/text-to-image", "/search/image-to-text", "/health/live", "/health/ready" })
+            Assert.True(paths.ContainsKey(path), $"{path} is not described");
+        foreach (var (path, operations) in paths)
+            foreach (var (method, operation) in operations!.AsObject())
+                Assert.False(string.IsNullOrEmpty(operation!["summary"]?.GetValue<string>()), $"{method} {path} has no summary");
+        var search = paths["/search/text-to-image"]!["post"]!;
+        Assert.NotNull(search["requestBody"]!["content"]!["application/json"]!["example"]);
+        Assert.True(search["responses"]!.AsObject().ContainsKey("400"));
+        Assert.True(search["responses"]!.AsObject().ContainsKey("503"));
+        Assert.NotNull(paths["/images"]!["post"]!["security"]);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_report_requests_batches_cache_and_gallery_size_in_prometheus_text()
+    {
+        await Json(await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("m1", 1), ("m2", 2))), HttpStatusCode.OK);
+        for (int i = 0; i < 2; i++)
+            await Json(await client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a blue circle" }, k = 1 }), HttpStatusCode.OK);
+        using var response = await client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("sgraf_http_requests_total{route=\"/search/text-to-image\",method=\"POST\",status=\"200\"} 2", text);
+        Assert.Contains("sgraf_gallery_items{kind=\"image\"} 2", text);
+        Assert.Contains("sgraf_query_cache_requests_total{result=\"hit\"} 1", text);
+        Assert.Contains("sgraf_batch_queries_count{direction=\"text-to-image\"} 2", text);
+        Assert.Contains("sgraf_scoring_seconds_bucket{direction=\"text-to-image\",model=\"sgraf\",le=\"+Inf\"}", text);
+    }
+}

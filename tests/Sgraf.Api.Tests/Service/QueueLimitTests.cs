@@ -1,0 +1,28 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Sgraf.Api.Tests.Service;
+
+public sealed class QueueLimitTests
+{
+    [Fact]
+    public async Task A_full_search_queue_answers_503_with_retry_after_and_the_others_are_served()
+    {
+        await using var factory = new SgrafServiceFactory(new Dictionary<string, string?>
+        {
+            ["Sgraf:Batching:QueueCapacity"] = "1",
+            ["Sgraf:Batching:MaxBatchSize"] = "1",
+        });
+        using var client = await factory.CreateReadyClientAsync();
+        (await client.PostAsJsonAsync("/images", TestGallery.ImageBody([.. Enumerable.Range(0, 200).Select(i => ($"q{i}", i))]))).EnsureSuccessStatusCode();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { $"a red circle {i}" }, k = 3 })));
+        var full = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToArray();
+        Assert.NotEmpty(full);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
+        Assert.Equal("1", full[0].Headers.RetryAfter?.ToString());
+        Assert.Contains("queue is full", await full[0].Content.ReadAsStringAsync());
+    }
+}
