@@ -8,7 +8,7 @@
 #   RUN_SECONDS=20      measured seconds each    WARMUP=3        warm-up seconds before each measurement
 #   ROUNDS=1            off-then-on rounds; with more, the summary shows medians, so that a change in the
 #                       machine's background load does not land on one side only
-#   PORT=5391           OUT=artifacts/bench-api/<time>: JSON results, service logs and summary.md
+#   PORT=5391           OUT=artifacts/bench-api/<time>: JSON results, service logs and metrics, summary.md
 # Quick run: SIZES=1000 CLIENTS=1,8 RUN_SECONDS=5 scripts/bench-api.sh
 # (not SECONDS: bash counts the seconds since its start in that variable). Other Sgraf__* variables, such as
 # Sgraf__Batching__MaxBatchSize or Sgraf__Batching__MaxWaitMilliseconds, pass through to the service.
@@ -71,6 +71,8 @@ for size in $sizes; do
       start_service "$data" "$batching" "$out/service-$name.log"
       sgraf bench-api --url "$url" --api-key "$key" --images "$size" --clients "$clients" --seconds "$seconds" \
         --warmup "$warmup" --label "batching $batching" --json "$out/$name.json" | tee "$out/$name.txt"
+      # Batch sizes, query-cache hits and scoring time, as the service counted them.
+      curl -s "$url/metrics" >"$out/metrics-$name.prom" || true
       stop_service
     done
   done
