@@ -20,10 +20,11 @@ builder.Services.AddServiceMetrics();
 
 var app = builder.Build();
 
+// Request logging outside the exception handler, so it logs the status the client got (503, 400), not the exception.
+app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseInstanceHeader(app.Configuration);
-app.UseSerilogRequestLogging();
 app.UseDemoPictures();
 app.UseSgrafSwagger();
 app.UseRouting();
