@@ -71,22 +71,15 @@ public static class CaptionEndpoints
     static Results<Ok<CaptionInfo>, ProblemHttpResult> GetCaption(string id, GalleryIndex index) =>
         index.Current.Captions.TryGetValue(id, out var location)
             ? TypedResults.Ok(Info(location))
-            : NotFound(id);
+            : GalleryRoutes.NotFound("caption", id);
 
-    static IResult ListCaptions(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100)
-    {
-        if (GalleryRoutes.CheckPage(offset, limit, options.Value.Limits.MaxPageSize) is { } problem) return problem;
-        var all = index.Current.Captions;
-        return TypedResults.Ok(new Page<CaptionInfo>(all.Count, offset, limit, [.. all.Values.Skip(offset).Take(limit).Select(Info)]));
-    }
+    static IResult ListCaptions(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100) =>
+        GalleryRoutes.List(index.Current.Captions, offset, limit, options.Value.Limits.MaxPageSize, Info);
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteCaption(string id, GalleryWriter writer, CancellationToken cancellationToken) =>
-        await writer.DeleteCaptionAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+        await writer.DeleteCaptionAsync(id, cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("caption", id);
 
     static CaptionInfo Info(ItemLocation<CaptionSegment> location) =>
         new(location.Segment.Id(location.Slot), location.Segment.Text(location.Slot) ?? "",
-            location.Segment.MetadataJson(location.Slot) is { } json ? JsonNode.Parse(json)!.AsObject() : null);
-
-    static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such caption", detail: $"The gallery has no caption with id '{id}'.");
+            location.Segment.Metadata(location.Slot));
 }

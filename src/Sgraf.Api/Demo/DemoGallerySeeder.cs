@@ -56,6 +56,6 @@ public sealed class DemoGallerySeeder(GalleryWriter writer, IOptions<SgrafServic
         logger.LogInformation("Demo gallery loaded: {Images} images and {Captions} captions from {Directory}", images, images * perImage, dir);
     }
 
-    /// <summary>The folder of the demo's SVG pictures.</summary>
-    public string PictureDirectory => Path.Combine(options.Value.DemoGallery.ShapesDirectory, "svg", Split);
+    /// <summary>The folder of the demo's SVG pictures (as <see cref="ShapesBenchmarkWriter"/> lays them out).</summary>
+    public static string PictureDirectory(string shapesDirectory) => Path.Combine(shapesDirectory, "svg", Split);
 }

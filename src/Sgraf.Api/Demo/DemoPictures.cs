@@ -11,7 +11,7 @@ public static class DemoPictures
     {
         var options = app.Services.GetRequiredService<IOptions<SgrafServiceOptions>>().Value;
         if (!options.DemoGallery.Enabled) return app;
-        var dir = Path.Combine(options.DemoGallery.ShapesDirectory, "svg", DemoGallerySeeder.Split);
+        var dir = DemoGallerySeeder.PictureDirectory(options.DemoGallery.ShapesDirectory);
         Directory.CreateDirectory(dir);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(dir), RequestPath = DemoGallerySeeder.PicturePath });
         return app;

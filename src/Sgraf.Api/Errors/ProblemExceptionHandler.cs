@@ -25,12 +25,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 Title = "The request is not valid",
                 Detail = "See 'errors': each JSON path names what is wrong there. Nothing was changed.",
             },
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemDetails
-            {
-                Status = StatusCodes.Status413PayloadTooLarge,
-                Title = "The request body is too large",
-                Detail = $"The body exceeds the limit of {context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes (Sgraf:Limits:MaxRequestBodyBytes). Send fewer items per request.",
-            },
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = e.StatusCode,

@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
+using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Hosting;
 using Sgraf.Api.Security;
 
@@ -16,12 +19,16 @@ public static class GalleryRoutes
         return group;
     }
 
-    /// <summary>Checks paging arguments; null when they are fine.</summary>
-    public static IResult? CheckPage(int offset, int limit, int maxPageSize) =>
+    /// <summary>One page of <paramref name="items"/> (ordered by id), or 400 when the paging arguments are out of range.</summary>
+    public static IResult List<TSegment, TInfo>(ImmutableSortedDictionary<string, ItemLocation<TSegment>> items,
+        int offset, int limit, int maxPageSize, Func<ItemLocation<TSegment>, TInfo> info) where TSegment : GallerySegment =>
         offset < 0 || limit < 1 || limit > maxPageSize
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 [offset < 0 ? "offset" : "limit"] = [offset < 0 ? $"is {offset}; it must be 0 or more" : $"is {limit}; it must be from 1 to {maxPageSize}"],
             }, title: "The request is not valid")
-            : null;
+            : TypedResults.Ok(new Page<TInfo>(items.Count, offset, limit, [.. items.Values.Skip(offset).Take(limit).Select(info)]));
+
+    public static ProblemHttpResult NotFound(string kind, string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No such {kind}", detail: $"The gallery has no {kind} with id '{id}'.");
 }

@@ -17,30 +17,32 @@ public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, Gall
 {
     public async Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var features = new float[images.Sum(i => (long)i.Features.Length)];
         for (int i = 0; i < images.Count; i++) images[i].Features.CopyTo(features, (long)i * images[i].Features.Length);
         var encoded = EmbeddingPacking.Split(runtime.EncodeImages(features, images.Count));
         var records = images.Select((image, i) => GalleryRecord.AddImage(image.Id,
             index.Codec.EncodeImage(encoded[i]), new ItemDescription(null, image.Metadata).ToJson())).ToArray();
-        return await AppendAdds(records, index.Current.Images.ContainsKey, cancellationToken);
+        return await AppendAdds(records, index.Current.Images.ContainsKey);
     }
 
     public async Task<AddOutcome> AddCaptionsAsync(IReadOnlyList<(string Id, string Text, JsonObject? Metadata)> captions, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var encoded = QueryEmbeddingCache.Split(runtime.EncodeCaptions([.. captions.Select(c => c.Text)]));
         var records = captions.Select((caption, i) => GalleryRecord.AddCaption(caption.Id,
             index.Codec.EncodeCaption(encoded[i]), new ItemDescription(caption.Text, caption.Metadata).ToJson())).ToArray();
-        return await AppendAdds(records, index.Current.Captions.ContainsKey, cancellationToken);
+        return await AppendAdds(records, index.Current.Captions.ContainsKey);
     }
 
     /// <summary>False when the image is not in the gallery (nothing is written).</summary>
     public Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken) =>
-        Delete(index.Current.Images.ContainsKey(id), GalleryRecord.DeleteImage(id), cancellationToken);
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<bool>(cancellationToken) : Delete(index.Current.Images.ContainsKey(id), GalleryRecord.DeleteImage(id));
 
     public Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken) =>
-        Delete(index.Current.Captions.ContainsKey(id), GalleryRecord.DeleteCaption(id), cancellationToken);
+        cancellationToken.IsCancellationRequested ? Task.FromCanceled<bool>(cancellationToken) : Delete(index.Current.Captions.ContainsKey(id), GalleryRecord.DeleteCaption(id));
 
-    async Task<AddOutcome> AppendAdds(GalleryRecord[] records, Func<string, bool> exists, CancellationToken cancellationToken)
+    async Task<AddOutcome> AppendAdds(GalleryRecord[] records, Func<string, bool> exists)
     {
         int replaced = records.Count(r => exists(r.Id));
         // Once the store has the change, finishing it matters more than the caller's patience: it is not cancelled.
@@ -48,7 +50,7 @@ public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, Gall
         return new AddOutcome(records.Length - replaced, replaced, [.. records.Select(r => r.Id)]);
     }
 
-    async Task<bool> Delete(bool exists, GalleryRecord record, CancellationToken cancellationToken)
+    async Task<bool> Delete(bool exists, GalleryRecord record)
     {
         if (!exists) return false;
         await store.Store.AppendAsync([record], CancellationToken.None);

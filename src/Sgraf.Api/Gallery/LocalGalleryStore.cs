@@ -36,9 +36,10 @@ public sealed class LocalGalleryStore : IGalleryStore
         {
             if (_apply is not null) throw new InvalidOperationException("The store was already started.");
             _apply = apply;
-            apply([.. _log.State.LiveRecords()]);
+            GalleryRecord[] records = [.. _log.State.LiveRecords()];
+            apply(records);
             // A log that is mostly replaced or deleted records is rewritten, so restarts stay fast.
-            long live = _log.State.LiveRecords().Sum(r => (long)r.Payload.Length + r.Metadata.Length + r.Id.Length + 32);
+            long live = records.Sum(r => (long)r.Payload.Length + r.Metadata.Length + r.Id.Length + 32);
             if (_log.Length > 2 * live + (1 << 20)) _log.Compact();
         }
         return Task.CompletedTask;

@@ -3,6 +3,7 @@ using Sgraf.Api.Configuration;
 using Sgraf.Api.Demo;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Hosting;
@@ -46,7 +47,7 @@ public sealed partial class GalleryStartup(
 
             readiness.Report(StartupStage.WarmingUp, "running a first search");
             // The first ONNX Runtime call of each session allocates and plans; a user's first search should not pay it.
-            runtime.Score(runtime.EncodeImages(new float[36 * runtime.Bundle.ImgDim], 1), runtime.EncodeCaptions(["warm up"]));
+            runtime.Score(runtime.EncodeImages(new float[SgrafConfig.Regions * runtime.Bundle.ImgDim], 1), runtime.EncodeCaptions(["warm up"]));
             readiness.Report(StartupStage.Ready, $"{index.Current.Images.Count} images and {index.Current.Captions.Count} captions from {store.Description}");
             LogReady(logger, index.Current.Images.Count, index.Current.Captions.Count, runtime.Device.ToString());
         }

@@ -24,9 +24,8 @@ public static class SgrafServices
         builder.Services.AddSingleton<IValidateOptions<SgrafServiceOptions>, SgrafServiceOptionsValidator>();
 
         // The body limit is enforced by Kestrel while reading, so a client cannot make us buffer more than it.
-        long maxBody = builder.Configuration.GetSection(SgrafServiceOptions.Section).Get<SgrafServiceOptions>()?.Limits.MaxRequestBodyBytes
-            ?? new LimitOptions().MaxRequestBodyBytes;
-        builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SgrafServiceOptions>>(
+            (kestrel, sgraf) => kestrel.Limits.MaxRequestBodySize = sgraf.Value.Limits.MaxRequestBodyBytes);
         return builder;
     }
 

@@ -71,21 +71,14 @@ public static class ImageEndpoints
     static Results<Ok<ImageInfo>, ProblemHttpResult> GetImage(string id, GalleryIndex index) =>
         index.Current.Images.TryGetValue(id, out var location)
             ? TypedResults.Ok(Info(location))
-            : NotFound(id);
+            : GalleryRoutes.NotFound("image", id);
 
-    static IResult ListImages(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100)
-    {
-        if (GalleryRoutes.CheckPage(offset, limit, options.Value.Limits.MaxPageSize) is { } problem) return problem;
-        var all = index.Current.Images;
-        return TypedResults.Ok(new Page<ImageInfo>(all.Count, offset, limit, [.. all.Values.Skip(offset).Take(limit).Select(Info)]));
-    }
+    static IResult ListImages(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100) =>
+        GalleryRoutes.List(index.Current.Images, offset, limit, options.Value.Limits.MaxPageSize, Info);
 
     static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, GalleryWriter writer, CancellationToken cancellationToken) =>
-        await writer.DeleteImageAsync(id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+        await writer.DeleteImageAsync(id, cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("image", id);
 
     static ImageInfo Info(ItemLocation<ImageSegment> location) =>
-        new(location.Segment.Id(location.Slot), location.Segment.MetadataJson(location.Slot) is { } json ? JsonNode.Parse(json)!.AsObject() : null);
-
-    static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such image", detail: $"The gallery has no image with id '{id}'.");
+        new(location.Segment.Id(location.Slot), location.Segment.Metadata(location.Slot));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Observability;
 using Sgraf.Inference.Evaluation;
@@ -89,9 +88,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
             {
                 var job = jobs[j];
                 var candidates = Locate(job.CandidateIds!, snapshot.Captions);
-                var captions = new CaptionEmbeddings(
-                    [.. candidates.Select(c => c.Segment.Length(c.Slot))],
-                    index.Codec.Modules.ToDictionary(m => m, m => CandidateCaptions(candidates, m)));
+                var captions = EmbeddingPacking.Captions([.. candidates.Select(c => c.Segment.Read(c.Slot))], index.Codec);
                 var scores = Score(EmbeddingPacking.Images(queryImages[j], index.Codec), captions, model, "image-to-text");
                 var top = queryImages[j].Select(_ => new TopHits(job.K)).ToArray();
                 for (int q = 0; q < top.Length; q++)
@@ -100,20 +97,6 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
             }
         }
         return results;
-    }
-
-    CaptionEncoding CandidateCaptions(IReadOnlyList<ItemLocation<CaptionSegment>> candidates, SimilarityModule module)
-    {
-        int d = index.Codec.EmbedSize(module);
-        var globals = new float[(long)candidates.Count * d];
-        var words = new float[candidates.Count][];
-        for (int c = 0; c < candidates.Count; c++)
-        {
-            var (w, g) = candidates[c].Segment.Read(candidates[c].Slot, module);
-            words[c] = w;
-            g.CopyTo(globals.AsSpan(c * d));
-        }
-        return new CaptionEncoding(words, globals, d);
     }
 
     /// <summary>Query images per job: gallery images are read from the snapshot, raw features are encoded (all at once).</summary>
@@ -184,5 +167,5 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
         [.. perQuery.Select((top, q) => new QueryResult(q, [.. top.Best(k).Select(Hit)]))];
 
     static SearchHit Hit(TopHits.Candidate c) =>
-        new(c.Id, c.Score, c.Segment.Text(c.Slot), c.Segment.MetadataJson(c.Slot) is { } json ? JsonNode.Parse(json)!.AsObject() : null);
+        new(c.Id, c.Score, c.Segment.Text(c.Slot), c.Segment.Metadata(c.Slot));
 }

@@ -24,14 +24,9 @@ public sealed class CaptionSegment : GallerySegment
     /// <summary>The first <paramref name="count"/> slots as runtime input (dead slots included; the caller skips them).</summary>
     public CaptionEmbeddings Embeddings(int count) => new(lengths[..count], encodings);
 
-    public int Length(int slot) => lengths[slot];
-
-    /// <summary>One caption's word embeddings (shared, never written again) and a copy of its global vector.</summary>
-    public (float[] Words, float[] Global) Read(int slot, SimilarityModule module)
-    {
-        var encoding = encodings[module];
-        return (encoding.Words[slot], encoding.Globals.AsSpan(slot * encoding.EmbedSize, encoding.EmbedSize).ToArray());
-    }
+    /// <summary>One caption's encodings: word embeddings shared (never written again), global vectors copied.</summary>
+    public EncodedCaption Read(int slot) => new(lengths[slot], encodings.ToDictionary(e => e.Key, e =>
+        (e.Value.Words[slot], e.Value.Globals.AsSpan(slot * e.Value.EmbedSize, e.Value.EmbedSize).ToArray())));
 
     public int Add(string id, ItemDescription description, EncodedCaption caption)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Sgraf.Api.Gallery.Index;
 
 /// <summary>
@@ -27,8 +29,11 @@ public abstract class GallerySegment(int capacity)
 
     public string? Text(int slot) => texts[slot];
 
-    /// <summary>The caller's metadata object as JSON, or null.</summary>
-    public string? MetadataJson(int slot) => metadata[slot];
+    /// <summary>
+    /// The caller's metadata object, parsed afresh for each reader: it is kept as JSON text because a shared
+    /// JsonObject is not safe to read from several threads.
+    /// </summary>
+    public JsonObject? Metadata(int slot) => metadata[slot] is { } json ? JsonNode.Parse(json)!.AsObject() : null;
 
     /// <summary>Writer: fills the next slot; it becomes visible at the next <see cref="Publish"/>.</summary>
     protected int Append(string id, ItemDescription description)
