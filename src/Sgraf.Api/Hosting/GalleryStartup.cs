@@ -30,7 +30,7 @@ public sealed partial class GalleryStartup(
         try
         {
             readiness.Report(StartupStage.RestoringGallery, $"opening the {options.Value.Store} gallery store");
-            var store = await stores.OpenAsync(runtime.Bundle.Hash, stoppingToken);
+            var store = await stores.OpenAsync(runtime.Bundle.EmbeddingsHash, stoppingToken);
             holder.Set(store);
             if (store is LocalGalleryStore { TailRepair: { } repair })
                 LogTornTail(logger, store.Description, repair.Offset, repair.Reason);

@@ -6,7 +6,7 @@ namespace Sgraf.Inference.Evaluation;
 /// <c>argsort(kind='stable')[::-1]</c> would, the higher index first, so a tie never depends on sort internals.
 /// NaN ranks first, as numpy sorts it after every number.
 /// </summary>
-static class RankingOrder
+public static class RankingOrder
 {
     /// <summary>True when candidate <paramref name="a"/> (score <paramref name="scoreA"/>) is ranked before candidate <paramref name="b"/>.</summary>
     public static bool Precedes(double scoreA, int a, double scoreB, int b)
@@ -36,6 +36,32 @@ static class RankingOrder
             if (Precedes(scores[c], c, scores[best], best)) best = c;
         }
         return best;
+    }
+
+    /// <summary>The first <paramref name="k"/> candidates of the ranking of <paramref name="scores"/>, in ranking order.</summary>
+    public static int[] Top(ReadOnlySpan<double> scores, int k)
+    {
+        k = Math.Min(k, scores.Length);
+        if (k <= 0) return [];
+        // A heap of the k best so far with the worst on top: O(n log k), no full sort of a 10^5-item gallery.
+        var worstFirst = new PriorityQueue<int, (double Score, int Index)>(k + 1, WorstFirst.Instance);
+        for (var c = 0; c < scores.Length; c++)
+        {
+            if (worstFirst.Count < k) worstFirst.Enqueue(c, (scores[c], c));
+            else if (worstFirst.TryPeek(out var worst, out var worstKey) && Precedes(scores[c], c, worstKey.Score, worst))
+                worstFirst.DequeueEnqueue(c, (scores[c], c));
+        }
+        var top = new int[worstFirst.Count];
+        for (var i = top.Length - 1; i >= 0; i--) top[i] = worstFirst.Dequeue();
+        return top;
+    }
+
+    sealed class WorstFirst : IComparer<(double Score, int Index)>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare((double Score, int Index) a, (double Score, int Index) b) =>
+            Precedes(a.Score, a.Index, b.Score, b.Index) ? 1 : Precedes(b.Score, b.Index, a.Score, a.Index) ? -1 : 0;
     }
 
     // double.CompareTo puts NaN below every number; numpy's sort puts it above.

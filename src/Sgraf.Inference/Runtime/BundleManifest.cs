@@ -37,6 +37,13 @@ public sealed record BundleModule
     };
 }
 
+/// <summary>A bundle's shortlist head: its architecture and the head checkpoint it was exported from.</summary>
+public sealed record BundleShortlist
+{
+    [JsonPropertyName("config")] public required ShortlistHeadConfig Config { get; init; }
+    [JsonPropertyName("source_checkpoint")] public required string SourceCheckpoint { get; init; }
+}
+
 /// <summary>Size and SHA-256 of one file of a bundle.</summary>
 public sealed record BundleFile
 {
@@ -52,11 +59,19 @@ public sealed record BundleManifest
 {
     public const string FileName = "manifest.json";
     public const string Format = "sgraf-onnx-bundle";
-    public const int CurrentFormatVersion = 1;
+    /// <summary>Version 2 added the optional shortlist head; version 1 bundles (no head) still open.</summary>
+    public const int CurrentFormatVersion = 2;
+
+    public const int FirstFormatVersion = 1;
 
     public const string ImageEncoderFile = "image_encoder.onnx";
     public const string TextEncoderFile = "text_encoder.onnx";
     public const string VocabularyFile = "vocab.json";
+    public const string ShortlistImageFile = "shortlist_image.onnx";
+    public const string ShortlistTextFile = "shortlist_text.onnx";
+
+    /// <summary>The key of the head's <see cref="ShortlistHeadConfig.DimensionsKey"/> in the head graphs' metadata.</summary>
+    public const string ShortlistMetadataKey = "sgraf.shortlist";
 
     /// <summary>The key of a module's <see cref="BundleModule.DimensionsKey"/> in each .onnx file's metadata.</summary>
     public static string MetadataKey(string module) => $"sgraf.{module}";
@@ -78,6 +93,11 @@ public sealed record BundleManifest
 
     /// <summary>"sgr" and/or "saf", in that order.</summary>
     [JsonPropertyName("modules")] public required IReadOnlyDictionary<string, BundleModule> Modules { get; init; }
+
+    /// <summary>The shortlist head, if the bundle has one (format version 2).</summary>
+    [JsonPropertyName("shortlist")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BundleShortlist? Shortlist { get; init; }
 
     /// <summary>Every file of the bundle except the manifest, by file name.</summary>
     [JsonPropertyName("files")] public required IReadOnlyDictionary<string, BundleFile> Files { get; init; }

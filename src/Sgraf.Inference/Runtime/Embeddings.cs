@@ -13,6 +13,28 @@ public sealed class ImageEmbeddings(int count, IReadOnlyDictionary<SimilarityMod
 {
     public int Count { get; } = count;
     public IReadOnlyDictionary<SimilarityModule, ImageEncoding> Encodings { get; } = encodings;
+
+    /// <summary>The images at <paramref name="items"/> (each a source and an index in it), copied in that order into one set.</summary>
+    public static ImageEmbeddings Gather(IReadOnlyList<(ImageEmbeddings Source, int Index)> items)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(items.Count);
+        return new(items.Count, items[0].Source.Encodings.ToDictionary(e => e.Key, e =>
+        {
+            int d = e.Value.EmbedSize, perImage = SgrafConfig.Regions * d;
+            var gathered = new ImageEncoding(new float[(long)items.Count * perImage], new float[(long)items.Count * d], d);
+            for (int k = 0; k < items.Count; k++)
+            {
+                var (source, i) = items[k];
+                var encoding = source.Encodings[e.Key];
+                encoding.Regions.AsSpan(i * perImage, perImage).CopyTo(gathered.Regions.AsSpan(k * perImage));
+                encoding.Globals.AsSpan(i * d, d).CopyTo(gathered.Globals.AsSpan(k * d));
+            }
+            return gathered;
+        }));
+    }
+
+    /// <summary>The images at <paramref name="indices"/>, copied in that order.</summary>
+    public ImageEmbeddings Select(IReadOnlyList<int> indices) => Gather([.. indices.Select(i => (this, i))]);
 }
 
 /// <summary>One model's encoding of a set of captions: each caption's word embeddings (length × D) and global vectors t_glo (C, D).</summary>
@@ -24,4 +46,27 @@ public sealed class CaptionEmbeddings(int[] lengths, IReadOnlyDictionary<Similar
     public int Count => Lengths.Count;
     public IReadOnlyList<int> Lengths { get; } = lengths;
     public IReadOnlyDictionary<SimilarityModule, CaptionEncoding> Encodings { get; } = encodings;
+
+    /// <summary>The captions at <paramref name="items"/> (each a source and an index in it), in that order; word arrays are shared, not copied.</summary>
+    public static CaptionEmbeddings Gather(IReadOnlyList<(CaptionEmbeddings Source, int Index)> items)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(items.Count);
+        return new([.. items.Select(x => x.Source.Lengths[x.Index])], items[0].Source.Encodings.ToDictionary(e => e.Key, e =>
+        {
+            int d = e.Value.EmbedSize;
+            var globals = new float[(long)items.Count * d];
+            var words = new float[items.Count][];
+            for (int k = 0; k < items.Count; k++)
+            {
+                var (source, j) = items[k];
+                var encoding = source.Encodings[e.Key];
+                words[k] = encoding.Words[j];
+                encoding.Globals.AsSpan(j * d, d).CopyTo(globals.AsSpan(k * d));
+            }
+            return new CaptionEncoding(words, globals, d);
+        }));
+    }
+
+    /// <summary>The captions at <paramref name="indices"/>, in that order.</summary>
+    public CaptionEmbeddings Select(IReadOnlyList<int> indices) => Gather([.. indices.Select(j => (this, j))]);
 }

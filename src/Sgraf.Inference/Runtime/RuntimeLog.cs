@@ -10,4 +10,8 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Loaded bundle {Bundle} ({Modules}) on {Device} with {Threads} intra-op threads")]
     public static partial void BundleLoaded(ILogger logger, string bundle, string modules, string device, int threads);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information,
+        Message = "Bundle {Bundle} has no shortlist head: every search scores the whole gallery exactly (add one with sgraf train-shortlist and sgraf add-shortlist)")]
+    public static partial void NoShortlistHead(ILogger logger, string bundle);
 }

@@ -10,9 +10,10 @@ namespace Sgraf.Inference.Runtime;
 /// </summary>
 public sealed class SgrafBundle
 {
-    SgrafBundle(string directory, BundleManifest manifest, Vocabulary vocabulary, IReadOnlyList<SimilarityModule> modules, string hash)
+    SgrafBundle(string directory, BundleManifest manifest, Vocabulary vocabulary, IReadOnlyList<SimilarityModule> modules, string hash, string embeddingsHash)
     {
         Hash = hash;
+        EmbeddingsHash = embeddingsHash;
         Directory = directory;
         Manifest = manifest;
         Vocabulary = vocabulary;
@@ -24,6 +25,15 @@ public sealed class SgrafBundle
     /// embeddings and cached query encodings are tagged with it and never mixed across bundles.
     /// </summary>
     public string Hash { get; }
+
+    /// <summary>
+    /// SHA-256 of what image and caption embeddings depend on: the two encoder graphs and the vocabulary. A stored
+    /// gallery is tagged with it, so a bundle that only gains or changes its shortlist head keeps serving the gallery.
+    /// </summary>
+    public string EmbeddingsHash { get; }
+
+    /// <summary>The shortlist head, or null when the bundle has none (searches are then exhaustive).</summary>
+    public ShortlistHeadConfig? Shortlist => Manifest.Shortlist?.Config;
 
     public string Directory { get; }
     public BundleManifest Manifest { get; }
@@ -46,9 +56,10 @@ public sealed class SgrafBundle
         if (!System.IO.Directory.Exists(directory)) throw InvalidInputException.InFile(directory, "no such bundle folder");
         var manifestPath = Path.Combine(directory, BundleManifest.FileName);
         var manifest = BundleManifest.Load(manifestPath);
-        if (manifest.FormatName != BundleManifest.Format || manifest.FormatVersion != BundleManifest.CurrentFormatVersion)
+        if (manifest.FormatName != BundleManifest.Format
+            || manifest.FormatVersion is < BundleManifest.FirstFormatVersion or > BundleManifest.CurrentFormatVersion)
             throw InvalidInputException.InFile(manifestPath,
-                $"bundle format {manifest.FormatName} version {manifest.FormatVersion} is not supported (this build reads {BundleManifest.Format} version {BundleManifest.CurrentFormatVersion})");
+                $"bundle format {manifest.FormatName} version {manifest.FormatVersion} is not supported (this build reads {BundleManifest.Format} versions {BundleManifest.FirstFormatVersion} to {BundleManifest.CurrentFormatVersion})");
         if (manifest.Modules is null || manifest.Modules.Count == 0 || manifest.Files is null)
             throw InvalidInputException.InFile(manifestPath, "the manifest lists no modules or no files");
 
@@ -60,8 +71,11 @@ public sealed class SgrafBundle
         if (manifest.Modules.Values.Select(m => m.ImgDim).Distinct().Count() > 1)
             throw InvalidInputException.InFile(manifestPath, "the modules take different img_dim");
 
+        if (manifest.Shortlist is not null) CheckShortlist(manifest, modules, manifestPath);
+
         var required = new[] { BundleManifest.ImageEncoderFile, BundleManifest.TextEncoderFile, BundleManifest.VocabularyFile }
-            .Concat(modules.Select(m => BundleManifest.SimilarityFile(BundleManifest.ModuleName(m))));
+            .Concat(modules.Select(m => BundleManifest.SimilarityFile(BundleManifest.ModuleName(m))))
+            .Concat(manifest.Shortlist is null ? [] : [BundleManifest.ShortlistImageFile, BundleManifest.ShortlistTextFile]);
         foreach (var file in required)
             if (!manifest.Files.ContainsKey(file)) throw InvalidInputException.InFile(manifestPath, $"the manifest does not list {file}");
         foreach (var (file, expected) in manifest.Files)
@@ -74,7 +88,34 @@ public sealed class SgrafBundle
                 throw InvalidInputException.InFile(vocabularyPath,
                     $"has {vocabulary.Count} words but the manifest's {name} model has vocab_size {module.VocabSize}");
         var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(manifestPath)));
-        return new SgrafBundle(directory, manifest, vocabulary, modules, hash);
+        var embeddingsHash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("\n",
+            new[] { BundleManifest.ImageEncoderFile, BundleManifest.TextEncoderFile, BundleManifest.VocabularyFile }
+                .Select(f => $"{f} {manifest.Files[f].Sha256.ToLowerInvariant()}")))));
+        return new SgrafBundle(directory, manifest, vocabulary, modules, hash, embeddingsHash);
+    }
+
+    /// <summary>The head must read exactly the bundle's models, in bundle order, with their embed sizes side by side.</summary>
+    static void CheckShortlist(BundleManifest manifest, IReadOnlyList<SimilarityModule> modules, string manifestPath)
+    {
+        var head = manifest.Shortlist!.Config;
+        if (manifest.FormatVersion < 2)
+            throw InvalidInputException.InFile(manifestPath, $"format version {manifest.FormatVersion} has no shortlist head; a bundle with one is version 2");
+        try
+        {
+            head.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw InvalidInputException.InFile(manifestPath, $"shortlist: {e.Message}");
+        }
+        var names = modules.Select(BundleManifest.ModuleName).ToArray();
+        if (!head.Modules.SequenceEqual(names))
+            throw InvalidInputException.InFile(manifestPath,
+                $"the shortlist head reads {string.Join("+", head.Modules)} but the bundle's models are {string.Join("+", names)}");
+        int inputDim = manifest.Modules.Values.Sum(m => m.EmbedSize);
+        if (head.InputDim != inputDim)
+            throw InvalidInputException.InFile(manifestPath,
+                $"the shortlist head takes {head.InputDim} features per region but the bundle's models give {inputDim}");
     }
 
     static void Verify(string path, BundleFile expected)

@@ -36,6 +36,7 @@ public sealed class SgrafRuntime : IDisposable
             textEncoder = Load(BundleManifest.TextEncoderFile, bundle.Modules);
             foreach (var module in bundle.Modules)
                 similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module]);
+            Shortlist = bundle.Shortlist is null ? null : new ShortlistEncoder(bundle, sessionOptions, options.EncodeBatchSize);
         }
         catch
         {
@@ -43,6 +44,7 @@ public sealed class SgrafRuntime : IDisposable
             throw;
         }
         RuntimeLog.BundleLoaded(logger, bundle.Directory, string.Join("+", bundle.Modules), Device.ToString(), options.IntraOpThreads);
+        if (Shortlist is null) RuntimeLog.NoShortlistHead(logger, bundle.Directory);
 
         InferenceSession Load(string file, IEnumerable<SimilarityModule> modules)
         {
@@ -78,6 +80,9 @@ public sealed class SgrafRuntime : IDisposable
     public ExecutionDevice Device { get; }
 
     public IReadOnlyList<SimilarityModule> Modules => Bundle.Modules;
+
+    /// <summary>The bundle's shortlist head, or null when it has none (every search is then exhaustive).</summary>
+    public ShortlistEncoder? Shortlist { get; }
 
     /// <summary>Opens and verifies the bundle in <paramref name="directory"/>, then loads its graphs.</summary>
     /// <exception cref="InvalidInputException">The bundle is incomplete, corrupt, or its files do not match its manifest.</exception>
@@ -273,5 +278,6 @@ public sealed class SgrafRuntime : IDisposable
         imageEncoder.Dispose();
         textEncoder.Dispose();
         foreach (var session in similarity.Values) session.Dispose();
+        Shortlist?.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public static class ModelSource
     public static SgrafModel Instantiate(ModelCheckpoint checkpoint)
     {
         var model = new SgrafModel(checkpoint.Config);
-        SgrafModelWeights.Load(model, checkpoint.Weights.Flatten().ToDictionary());
+        ModuleWeights.Load(model, checkpoint.Weights.Flatten().ToDictionary(), $"{checkpoint.Config.Module} model");
         model.eval();
         return model;
     }

@@ -257,7 +257,7 @@ internal static class BenchScoreCommand
             RandomBatchNorm.Apply(model);
             model.eval();
             var name = $"random full-size {module}";
-            sources.Add(new ExportSource(new ModelCheckpoint(config, ModelWeights.FromFlat(SgrafModelWeights.Save(model), name)), name));
+            sources.Add(new ExportSource(new ModelCheckpoint(config, ModelWeights.FromFlat(ModuleWeights.Save(model), name)), name));
         }
         BundleExporter.Export(sources, vocabularyPath, bundlePath, DateTimeOffset.UtcNow);
         return bundlePath;

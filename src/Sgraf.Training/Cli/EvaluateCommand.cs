@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sgraf.Inference;
 using Sgraf.Inference.Data;
@@ -18,7 +19,7 @@ internal static class EvaluateCommand
 {
     sealed record Request(
         string[] ModelPaths, string? BundlePath, string DataDir, string Split, bool Fold5, string? SimsOut, string? JsonOut,
-        string? VocabPath, string? ProbePath, bool GlobalOnly);
+        string? VocabPath, string? ProbePath, bool GlobalOnly, int[]? Shortlists, int Queries, int QuerySeed, string? ExactScores, string? Plot);
 
     public static Command Create()
     {
@@ -39,18 +40,37 @@ internal static class EvaluateCommand
         {
             Description = "Score by the global-only baseline (v_glo · t_glo of the same model): no local alignment, no SGR/SAF head",
         };
+        var shortlist = new Option<string?>("--shortlist")
+        {
+            Description = "With --bundle: measure its shortlist head at these sizes (e.g. 50,100,200,500): exact top-10 kept, and R@K of the two-stage search vs exhaustive",
+        };
+        var queries = new Option<int>("--queries") { Description = "With --shortlist: caption queries and image queries to sample (1000)", DefaultValueFactory = _ => 1000 };
+        var querySeed = new Option<int>("--query-seed") { Description = "With --shortlist: seed of the query sample (2026)", DefaultValueFactory = _ => 2026 };
+        var exactScores = new Option<string?>("--exact-scores") { Description = "With --shortlist: folder to keep the sampled queries' exact scores in, reused when they match" };
+        var plot = new Option<string?>("--plot") { Description = "With --shortlist: write a PNG of shortlist recall vs size" };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
-            models, bundle, data, split, fold5, simsOut, json, vocab, probe, globalOnly,
+            models, bundle, data, split, fold5, simsOut, json, vocab, probe, globalOnly, shortlist, queries, querySeed, exactScores, plot,
         };
         command.SetAction(parse => CommandRunner.Run(() => Evaluate(new Request(
             parse.GetValue(models) ?? [], parse.GetValue(bundle), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
-            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly)))));
+            parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly),
+            ParseSizes(parse.GetValue(shortlist)), parse.GetValue(queries), parse.GetValue(querySeed), parse.GetValue(exactScores), parse.GetValue(plot)))));
         return command;
+    }
+
+    static int[]? ParseSizes(string? text)
+    {
+        if (text is null) return null;
+        var sizes = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => int.TryParse(s, out var k) && k > 0 ? k : throw new InvalidInputException($"--shortlist: '{s}' is not a positive shortlist size"))
+            .ToArray();
+        return sizes.Length > 0 ? sizes : throw new InvalidInputException("--shortlist: give one or more sizes, e.g. 50,100,200,500");
     }
 
     static int Evaluate(Request request)
     {
+        if (request.Shortlists is not null) return EvaluateShortlist(request);
         if ((request.ModelPaths.Length > 0) == (request.BundlePath is not null))
             throw new InvalidInputException("give either --model (one or two checkpoints) or --bundle (an ONNX bundle)");
         if (request.BundlePath is not null && (request.ProbePath is not null || request.GlobalOnly))
@@ -143,6 +163,33 @@ internal static class EvaluateCommand
             return scores;
         });
         return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage, null);
+    }
+
+    /// <summary>The shortlist head of --bundle against its exact model (see <see cref="ShortlistEvaluation"/>).</summary>
+    static int EvaluateShortlist(Request request)
+    {
+        if (request.BundlePath is null) throw new InvalidInputException("--shortlist measures a bundle's shortlist head: give --bundle");
+        if (request.Queries <= 0) throw new InvalidInputException($"--queries: must be positive, got {request.Queries}");
+        using var runtime = SgrafRuntime.Open(request.BundlePath);
+        var dataset = PrecompDataset.Load(request.DataDir, request.Split, runtime.Bundle.ImgDim);
+        var report = CommandRunner.WithProgress("shortlist evaluation", task =>
+        {
+            task.IsIndeterminate = true;
+            return ShortlistEvaluation.Run(runtime, dataset, request.Queries, request.QuerySeed, request.Shortlists!, request.ExactScores,
+                stage => task.Description = $"shortlist evaluation: {stage}");
+        });
+        Console.WriteLine($"{string.Join("+", runtime.Modules)} on {dataset.ImageCount} images / {dataset.CaptionCount} captions: " +
+                          $"{report.CaptionQueries} caption queries, {report.ImageQueries} image queries (seed {request.QuerySeed})");
+        Console.WriteLine($"{"search",-16} {"exact top-10 kept (t2i / i2t)",-30} {"t2i R@1 / R@5 / R@10",-24} {"i2t R@1 / R@5 / R@10",-24}");
+        Console.WriteLine($"{"exhaustive",-16} {"",-30} {Recalls(report.TextToImage),-24} {Recalls(report.ImageToText),-24}");
+        foreach (var s in report.Shortlists)
+            Console.WriteLine($"{"shortlist " + s.K,-16} {$"{100 * s.TextToImageRecall:0.00}% / {100 * s.ImageToTextRecall:0.00}%",-30} {Recalls(s.TextToImage),-24} {Recalls(s.ImageToText),-24}");
+        if (request.JsonOut is not null)
+            File.WriteAllText(request.JsonOut, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        if (request.Plot is not null) ShortlistCurve.Save(request.Plot, report, $"{string.Join("+", runtime.Modules)} shortlist on {Path.GetFileName(Path.GetFullPath(request.DataDir))}");
+        return CommandRunner.Success;
+
+        static string Recalls(RecallMetrics m) => $"{m.R1:0.0} / {m.R5:0.0} / {m.R10:0.0}";
     }
 
     static void Print(string title, RetrievalReport r)

@@ -14,6 +14,8 @@ public static class SgrafCommandLine
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BuildVocabCommand.Create());
         root.Subcommands.Add(ExportOnnxCommand.Create());
+        root.Subcommands.Add(TrainShortlistCommand.Create());
+        root.Subcommands.Add(AddShortlistCommand.Create());
         root.Subcommands.Add(BenchScoreCommand.Create());
         root.Subcommands.Add(BenchApiCommand.Create());
         root.Subcommands.Add(BenchApiCompareCommand.Create());

@@ -5,12 +5,16 @@ using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
+using Sgraf.Training.Shortlist;
 using DataType = Sgraf.Training.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sgraf.Training.Onnx;
 
 /// <summary>One model to export and where it came from (for the manifest).</summary>
 public sealed record ExportSource(ModelCheckpoint Checkpoint, string Path);
+
+/// <summary>A shortlist head to export and where it came from.</summary>
+public sealed record ShortlistSource(ShortlistCheckpoint Checkpoint, string Path);
 
 /// <summary>
 /// Writes an ONNX bundle (see <see cref="BundleManifest"/>): image_encoder.onnx and text_encoder.onnx with one encoder per
@@ -19,7 +23,8 @@ public sealed record ExportSource(ModelCheckpoint Checkpoint, string Path);
 internal static class BundleExporter
 {
     /// <exception cref="InvalidInputException">The models cannot form a bundle (two of a kind, different img_dim, vocabulary size mismatch).</exception>
-    public static BundleManifest Export(IReadOnlyList<ExportSource> sources, string vocabularyPath, string outDir, DateTimeOffset exportedAt)
+    public static BundleManifest Export(IReadOnlyList<ExportSource> sources, string vocabularyPath, string outDir, DateTimeOffset exportedAt,
+        ShortlistSource? shortlist = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(sources.Count);
         var models = sources.OrderBy(s => s.Checkpoint.Config.Module).ToArray();
@@ -66,9 +71,70 @@ internal static class BundleExporter
             Modules = modules,
             Files = files,
         };
+        if (shortlist is not null)
+        {
+            // The head's training bundle must have had these encoders; a fresh export can only check the dimensions.
+            manifest = WithShortlist(manifest, shortlist, outDir);
+        }
         manifest.Save(System.IO.Path.Combine(outDir, BundleManifest.FileName));
         return manifest;
     }
+
+    /// <summary>
+    /// Adds (or replaces) the shortlist head of the bundle in <paramref name="bundleDir"/>, writing the result to
+    /// <paramref name="outDir"/> (the same folder to change it in place). The encoders are untouched, so a gallery
+    /// stored with the bundle keeps working (<see cref="SgrafBundle.EmbeddingsHash"/> is unchanged).
+    /// </summary>
+    /// <exception cref="InvalidInputException">The head was trained on other encoders, or does not fit the bundle.</exception>
+    public static BundleManifest AddShortlist(string bundleDir, ShortlistSource shortlist, string outDir)
+    {
+        var bundle = SgrafBundle.Open(bundleDir);
+        if (!string.Equals(shortlist.Checkpoint.Provenance.EmbeddingsHash, bundle.EmbeddingsHash, StringComparison.OrdinalIgnoreCase))
+            throw InvalidInputException.InFile(shortlist.Path,
+                $"the head was trained on the encoders of {shortlist.Checkpoint.Provenance.Bundle} (embeddings {shortlist.Checkpoint.Provenance.EmbeddingsHash[..12]}…), " +
+                $"not on those of {bundleDir} (embeddings {bundle.EmbeddingsHash[..12]}…); train it on this bundle");
+        Directory.CreateDirectory(outDir);
+        var keep = bundle.Manifest.Files.Keys.Where(f => f is not (BundleManifest.ShortlistImageFile or BundleManifest.ShortlistTextFile)).ToArray();
+        if (!SameFolder(bundleDir, outDir))
+            foreach (var file in keep) File.Copy(bundle.PathOf(file), System.IO.Path.Combine(outDir, file), overwrite: true);
+        var manifest = WithShortlist(bundle.Manifest with
+        {
+            FormatVersion = BundleManifest.CurrentFormatVersion,
+            Files = keep.ToDictionary(f => f, f => bundle.Manifest.Files[f]),
+        }, shortlist, outDir);
+        manifest.Save(System.IO.Path.Combine(outDir, BundleManifest.FileName));
+        return manifest;
+    }
+
+    /// <summary>Writes the head's graphs into <paramref name="outDir"/> and returns the manifest listing them.</summary>
+    static BundleManifest WithShortlist(BundleManifest manifest, ShortlistSource shortlist, string outDir)
+    {
+        var config = shortlist.Checkpoint.Config;
+        var modules = manifest.Modules.Select(m => (m.Key, m.Value.EmbedSize)).ToArray();
+        var names = modules.Select(m => m.Key).ToArray();
+        if (!config.Modules.SequenceEqual(names) || config.InputDim != modules.Sum(m => m.EmbedSize))
+            throw InvalidInputException.InFile(shortlist.Path,
+                $"the head reads {string.Join("+", config.Modules)} with {config.InputDim} features per region; the bundle has " +
+                $"{string.Join("+", names)} with {modules.Sum(m => m.EmbedSize)}");
+        var metadata = new Dictionary<string, string> { [BundleManifest.ShortlistMetadataKey] = config.DimensionsKey() };
+        Write(outDir, BundleManifest.ShortlistImageFile, ShortlistExporter.ImageGraph(shortlist.Checkpoint, modules), metadata,
+            "Shortlist head, image tower: per model region embeddings (N, 36, D) and image global (N, D) → l2-normalised image vectors (N, dim).");
+        Write(outDir, BundleManifest.ShortlistTextFile, ShortlistExporter.TextGraph(shortlist.Checkpoint, modules), metadata,
+            "Shortlist head, text tower: per model word embeddings (B, L, D), lengths (B) and caption global (B, D) → l2-normalised caption vectors (B, dim).");
+        var files = new Dictionary<string, BundleFile>(manifest.Files)
+        {
+            [BundleManifest.ShortlistImageFile] = Describe(System.IO.Path.Combine(outDir, BundleManifest.ShortlistImageFile)),
+            [BundleManifest.ShortlistTextFile] = Describe(System.IO.Path.Combine(outDir, BundleManifest.ShortlistTextFile)),
+        };
+        return manifest with
+        {
+            Files = files,
+            Shortlist = new BundleShortlist { Config = config, SourceCheckpoint = System.IO.Path.GetFullPath(shortlist.Path) },
+        };
+    }
+
+    static bool SameFolder(string a, string b) =>
+        string.Equals(System.IO.Path.GetFullPath(a).TrimEnd('/'), System.IO.Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
 
     static OnnxGraphBuilder ImageEncoderGraph(ExportSource[] models, Dictionary<ModelCheckpoint, ExportWeights> weights)
     {

@@ -165,7 +165,7 @@ public sealed class Trainer : IDisposable
     void SaveCheckpoint(bool isBest)
     {
         var folder = Path.Combine(outputDir, $"checkpoint_{epochsDone}");
-        var weights = ModelWeights.FromFlat(SgrafModelWeights.Save(model), folder);
+        var weights = ModelWeights.FromFlat(ModuleWeights.Save(model), folder);
         new ModelCheckpoint(model.Config, weights, new CheckpointProvenance
         {
             SourceFile = Path.GetFullPath(outputDir),

@@ -29,7 +29,7 @@ public sealed class DefaultSizeCheckpointScoringTests : IDisposable
         using var source = new SgrafModel(config);
         source.eval();
         var path = work.File("checkpoint_3.pth.tar");
-        TorchSaveWriter.WriteCheckpoint(path, config, ModelWeights.FromFlat(SgrafModelWeights.Save(source), path));
+        TorchSaveWriter.WriteCheckpoint(path, config, ModelWeights.FromFlat(ModuleWeights.Save(source), path));
 
         var imported = work.File("imported");
         var result = SgrafProcess.Run("import-official", "--checkpoint", path, "--out", imported);

@@ -161,7 +161,7 @@ public sealed class TorchSharpParityTests(ITestOutputHelper output) : IDisposabl
     {
         var vocabulary = work.File("vocab.json");
         Vocabulary.Build(Enumerable.Range(0, config.VocabSize - 4).Select(i => $"w{i}")).Save(vocabulary);
-        var checkpoint = new ModelCheckpoint(config, ModelWeights.FromFlat(SgrafModelWeights.Save(model), "random model"));
+        var checkpoint = new ModelCheckpoint(config, ModelWeights.FromFlat(ModuleWeights.Save(model), "random model"));
         var bundle = work.File("bundle");
         BundleExporter.Export([new ExportSource(checkpoint, "random model")], vocabulary, bundle, DateTimeOffset.UtcNow);
         return bundle;

@@ -3,17 +3,20 @@ using static TorchSharp.torch;
 
 namespace Sgraf.Training.Model;
 
-/// <summary>Moves weights between a <see cref="SgrafModel"/> and host tensors named like its state dict (img_enc.fc.weight, ...).</summary>
-public static class SgrafModelWeights
+/// <summary>
+/// Moves weights between a TorchSharp module (an SGR/SAF model, a shortlist head) and host tensors named like its
+/// state dict (img_enc.fc.weight, image.local_in.weight, ...).
+/// </summary>
+public static class ModuleWeights
 {
-    /// <summary>Copies every parameter and buffer of <paramref name="model"/> from <paramref name="weights"/>.</summary>
-    /// <exception cref="ArgumentException">A tensor is missing, has the wrong shape, or is not part of the model.</exception>
-    public static void Load(SgrafModel model, IReadOnlyDictionary<string, HostTensor> weights)
+    /// <summary>Copies every parameter and buffer of <paramref name="module"/> from <paramref name="weights"/>.</summary>
+    /// <exception cref="ArgumentException">A tensor is missing, has the wrong shape, or is not part of the module.</exception>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, HostTensor> weights, string description)
     {
-        var state = model.state_dict();
+        var state = module.state_dict();
         var unexpected = weights.Keys.Where(name => !state.ContainsKey(name)).ToList();
         if (unexpected.Count > 0)
-            throw new ArgumentException($"weights not in a {model.Config.Module} model: {string.Join(", ", unexpected)}");
+            throw new ArgumentException($"weights not in a {description}: {string.Join(", ", unexpected)}");
         using var _ = no_grad();
         foreach (var (name, target) in state)
         {
@@ -29,11 +32,11 @@ public static class SgrafModelWeights
         }
     }
 
-    /// <summary>Every parameter and buffer of <paramref name="model"/> as host tensors, by state-dict name.</summary>
-    public static Dictionary<string, HostTensor> Save(SgrafModel model)
+    /// <summary>Every parameter and buffer of <paramref name="module"/> as host tensors, by state-dict name.</summary>
+    public static Dictionary<string, HostTensor> Save(nn.Module module)
     {
         var result = new Dictionary<string, HostTensor>();
-        foreach (var (name, value) in model.state_dict())
+        foreach (var (name, value) in module.state_dict())
         {
             using var cpu = value.detach().cpu().contiguous();
             result[name] = cpu.dtype == ScalarType.Int64
