@@ -40,6 +40,9 @@ public sealed class SgrafServiceOptions
     public BatchingOptions Batching { get; set; } = new();
 
     [ValidateObjectMembers]
+    public SearchOptions Search { get; set; } = new();
+
+    [ValidateObjectMembers]
     public QueryCacheOptions QueryCache { get; set; } = new();
 
     [ValidateObjectMembers]
@@ -127,6 +130,25 @@ public sealed class BatchingOptions
     /// <summary>Requests that may wait; beyond, 503 with Retry-After.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 256;
+}
+
+/// <summary>
+/// How searches use the bundle's shortlist head (if it has one): mode "auto" ranks by the head first, then scores only
+/// the best candidates exactly, when a search covers more than <see cref="ShortlistAbove"/> items.
+/// </summary>
+public sealed class SearchOptions
+{
+    /// <summary>Mode "auto" shortlists when the items searched (gallery items of the direction, or candidate ids) are more than this.</summary>
+    [Range(0, int.MaxValue)]
+    public int ShortlistAbove { get; set; } = 1000;
+
+    /// <summary>Candidates reranked exactly per query when a request gives no "shortlist".</summary>
+    [Range(1, int.MaxValue)]
+    public int DefaultShortlist { get; set; } = 200;
+
+    /// <summary>Largest "shortlist" a request may ask for (at least <see cref="DefaultShortlist"/>).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxShortlist { get; set; } = 5000;
 }
 
 public sealed class QueryCacheOptions

@@ -30,6 +30,8 @@ public sealed class SgrafServiceOptionsValidator : IValidateOptions<SgrafService
         for (int i = 0; i < options.ApiKeys.Count; i++)
             if (string.IsNullOrWhiteSpace(options.ApiKeys[i]) || options.ApiKeys[i].Length < 8)
                 problems.Add($"Sgraf:ApiKeys:{i} is shorter than 8 characters; use a long random key");
+        if (options.Search.DefaultShortlist > options.Search.MaxShortlist)
+            problems.Add($"Sgraf:Search:DefaultShortlist ({options.Search.DefaultShortlist}) is above Sgraf:Search:MaxShortlist ({options.Search.MaxShortlist})");
         if (options.Store == GalleryStoreKind.Redis && string.IsNullOrWhiteSpace(options.Redis.Configuration))
             problems.Add("Sgraf:Redis:Configuration is empty but Sgraf:Store is Redis");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

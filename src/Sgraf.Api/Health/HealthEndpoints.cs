@@ -10,7 +10,9 @@ public static class HealthEndpoints
 {
     /// <summary>What /health/ready says.</summary>
     /// <param name="Status">ready, or the start-up stage (restoringgallery, loadingdemogallery, warmingup, failed).</param>
-    public sealed record Readiness(string Status, string Detail, int Images, int Captions, string Bundle, string Device);
+    /// <param name="ShortlistHead">Whether the bundle has a shortlist head, so searches can run in shortlist mode.</param>
+    /// <param name="ShortlistDim">The size of the head's vectors; null without a head.</param>
+    public sealed record Readiness(string Status, string Detail, int Images, int Captions, string Bundle, string Device, bool ShortlistHead, int? ShortlistDim);
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
@@ -29,7 +31,7 @@ public static class HealthEndpoints
         var state = readiness.State;
         var snapshot = index.Current;
         var body = new Readiness(state.Stage.ToString().ToLowerInvariant(), state.Detail, snapshot.Images.Count, snapshot.Captions.Count,
-            runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant());
+            runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim);
         return readiness.IsReady ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

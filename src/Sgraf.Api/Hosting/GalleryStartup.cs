@@ -47,7 +47,10 @@ public sealed partial class GalleryStartup(
 
             readiness.Report(StartupStage.WarmingUp, "running a first search");
             // The first ONNX Runtime call of each session allocates and plans; a user's first search should not pay it.
-            runtime.Score(runtime.EncodeImages(new float[SgrafConfig.Regions * runtime.Bundle.ImgDim], 1), runtime.EncodeCaptions(["warm up"]));
+            var (images, captions) = (runtime.EncodeImages(new float[SgrafConfig.Regions * runtime.Bundle.ImgDim], 1), runtime.EncodeCaptions(["warm up"]));
+            runtime.Score(images, captions);
+            runtime.Shortlist?.EncodeImages(images);
+            runtime.Shortlist?.EncodeCaptions(captions);
             readiness.Report(StartupStage.Ready, $"{index.Current.Images.Count} images and {index.Current.Captions.Count} captions from {store.Description}");
             LogReady(logger, index.Current.Images.Count, index.Current.Captions.Count, runtime.Device.ToString());
         }

@@ -37,7 +37,7 @@ public static class SgrafServices
             return SgrafRuntime.Open(options.BundleDirectory, options.Runtime.ToRuntimeOptions(), sp.GetRequiredService<ILogger<SgrafRuntime>>());
         });
         services.AddSingleton(sp => new EmbeddingCodec(sp.GetRequiredService<SgrafRuntime>().Bundle));
-        services.AddSingleton<GalleryIndex>();
+        services.AddSingleton(sp => new GalleryIndex(sp.GetRequiredService<EmbeddingCodec>(), sp.GetRequiredService<SgrafRuntime>().Shortlist));
         services.AddSingleton<GalleryStoreHolder>();
         services.AddSingleton<GalleryStoreFactory>();
         services.AddSingleton<GalleryWriter>();
@@ -48,6 +48,8 @@ public static class SgrafServices
             var runtime = sp.GetRequiredService<SgrafRuntime>();
             return new RequestRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits, runtime.Bundle.ImgDim, runtime.Modules);
         });
+        services.AddSingleton(sp => new SearchModeRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Search,
+            sp.GetRequiredService<SgrafRuntime>().Shortlist is not null));
         services.AddHostedService<GalleryStartup>();
         return services;
     }
@@ -55,6 +57,8 @@ public static class SgrafServices
     public static IServiceCollection AddSgrafSearch(this IServiceCollection services)
     {
         services.AddSingleton<QueryEmbeddingCache>();
+        services.AddSingleton<ExactScorer>();
+        services.AddSingleton<ShortlistSearch>();
         services.AddSingleton<SearchEngine>();
         services.AddSingleton<SearchDispatcher>();
         return services;

@@ -19,6 +19,10 @@ public sealed class ServiceMetrics
     // Requests or queries per batch, up to well past the default budget of 64 queries.
     private static readonly double[] BatchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
+    // A shortlist first stage is a scan of Dim floats per item: tens of microseconds for a small gallery, tens of
+    // milliseconds for millions of items.
+    private static readonly double[] FirstStageBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
     private readonly MetricRegistry _registry = new();
     private readonly Counter _requests;
     private readonly Histogram _requestDuration;
@@ -31,6 +35,8 @@ public sealed class ServiceMetrics
     private readonly Gauge _galleryItems;
     private readonly Histogram _scoringSeconds;
     private readonly Counter _scoredPairs;
+    private readonly Counter _searches;
+    private readonly Histogram _firstStageSeconds;
 
     public ServiceMetrics()
     {
@@ -48,8 +54,11 @@ public sealed class ServiceMetrics
 
         _galleryItems = _registry.CreateGauge("sgraf_gallery_items", "Items in the gallery, by kind.", "kind");
 
-        _scoringSeconds = _registry.CreateHistogram("sgraf_scoring_seconds", "Time to score one batch of queries against the gallery, by direction and model.", LatencyBuckets, "direction", "model");
-        _scoredPairs = _registry.CreateCounter("sgraf_scored_pairs_total", "Query-item pairs scored, by direction and model.", "direction", "model");
+        _scoringSeconds = _registry.CreateHistogram("sgraf_scoring_seconds", "Time of one exact scoring run (a batch of queries against a gallery segment, or one query's shortlist), by direction and model.", LatencyBuckets, "direction", "model");
+        _scoredPairs = _registry.CreateCounter("sgraf_scored_pairs_total", "Query-item pairs scored exactly, by direction and model.", "direction", "model");
+
+        _searches = _registry.CreateCounter("sgraf_searches_total", "Searches answered, by direction and the mode that ran (exact or shortlist).", "direction", "mode");
+        _firstStageSeconds = _registry.CreateHistogram("sgraf_shortlist_first_stage_seconds", "Time of one query's shortlist first stage (the scan of shortlist vectors and its top K), by direction.", FirstStageBuckets, "direction");
     }
 
     /// <summary>
@@ -100,6 +109,12 @@ public sealed class ServiceMetrics
         _scoringSeconds.WithLabels(direction, model).Observe(duration);
         _scoredPairs.WithLabels(direction, model).Inc((double)queries * items);
     }
+
+    /// <summary>One search request answered in <paramref name="mode"/> (exact or shortlist, never auto).</summary>
+    public void SearchCompleted(string direction, string mode) => _searches.WithLabels(direction, mode).Inc();
+
+    /// <summary>One query's shortlist first stage.</summary>
+    public void FirstStageCompleted(string direction, TimeSpan duration) => _firstStageSeconds.WithLabels(direction).Observe(duration);
 
     /// <summary>The Prometheus text exposition (format 0.0.4) of every metric recorded so far.</summary>
     public string Render() => _registry.Render();

@@ -9,8 +9,8 @@ public sealed class RequestExampleFilter : IOperationFilter
 {
     static readonly Dictionary<string, string> Examples = new()
     {
-        ["SearchTextToImage"] = """{"queries":["a small red circle is left of a large blue square"],"k":5,"model":"sgraf"}""",
-        ["SearchImageToText"] = """{"queries":[{"id":"shapes-test-000000"}],"k":5,"model":"sgraf"}""",
+        ["SearchTextToImage"] = """{"queries":["a small red circle is left of a large blue square"],"k":5,"model":"sgraf","mode":"auto","shortlist":100}""",
+        ["SearchImageToText"] = """{"queries":[{"id":"shapes-test-000000"}],"k":5,"model":"sgraf","mode":"auto"}""",
         ["AddCaptions"] = """{"captions":[{"id":"my-caption-1","text":"a green triangle is above a yellow circle","metadata":{"source":"swagger"}}]}""",
         ["AddImages"] = """{"images":[{"id":"my-image-1","regionsBase64":"<base64 of 36 x img_dim little-endian float32>","metadata":{"title":"my picture","url":"https://example.com/1.jpg"}}]}""",
     };

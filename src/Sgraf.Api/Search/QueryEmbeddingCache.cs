@@ -10,7 +10,8 @@ namespace Sgraf.Api.Search;
 
 /// <summary>
 /// Encodes text queries with the bundle's text encoder, remembering encodings in a size-limited IMemoryCache keyed by
-/// the bundle hash and the normalised text (what the tokenizer sees), so a repeated query skips the encoder.
+/// the bundle hash and the normalised text (what the tokenizer sees), so a repeated query skips the encoder. With a
+/// shortlist head, an encoding holds the query's shortlist vector too.
 /// </summary>
 public sealed class QueryEmbeddingCache : IDisposable
 {
@@ -51,6 +52,7 @@ public sealed class QueryEmbeddingCache : IDisposable
         if (missing.Count == 0) return result;
 
         var encoded = Split(runtime.EncodeCaptions(missing));
+        if (runtime.Shortlist is { } head) encoded = ShortlistVectors.Attach(head, encoded);
         for (int i = 0; i < missing.Count; i++)
         {
             result[missing[i]] = encoded[i];

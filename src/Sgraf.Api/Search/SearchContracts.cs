@@ -7,14 +7,20 @@ namespace Sgraf.Api.Search;
 /// <param name="K">Hits per query, 1 to the configured maximum; 10 when left out. <example>5</example></param>
 /// <param name="Model">sgr, saf or sgraf (the mean of both); sgraf when the bundle has both models. <example>sgraf</example></param>
 /// <param name="CandidateIds">Search only these gallery image ids; the whole gallery when left out.</param>
-public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds);
+/// <param name="Mode">exact (score every image searched), shortlist (rank them by the bundle's shortlist head, score the best `shortlist` exactly) or auto: shortlist when the bundle has a head and more than Sgraf:Search:ShortlistAbove images are searched, else exact. auto when left out. <example>auto</example></param>
+/// <param name="Shortlist">Candidates per query scored exactly in shortlist mode, 1 to Sgraf:Search:MaxShortlist; Sgraf:Search:DefaultShortlist when left out. Not allowed with mode exact. <example>200</example></param>
+public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
+    string? Mode, int? Shortlist);
 
 /// <summary>Image queries to match against the gallery's captions.</summary>
 /// <param name="Queries">One or more images: each a gallery image id, or region features as in an image add.</param>
 /// <param name="K">Hits per query, 1 to the configured maximum; 10 when left out. <example>5</example></param>
 /// <param name="Model">sgr, saf or sgraf; sgraf when the bundle has both models. <example>sgraf</example></param>
 /// <param name="CandidateIds">Search only these gallery caption ids; the whole gallery when left out.</param>
-public sealed record ImageToTextRequest(IReadOnlyList<ImageQuery>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds);
+/// <param name="Mode">exact, shortlist or auto, as for text-to-image, counting the captions searched. <example>auto</example></param>
+/// <param name="Shortlist">Candidates per query scored exactly in shortlist mode, as for text-to-image. <example>200</example></param>
+public sealed record ImageToTextRequest(IReadOnlyList<ImageQuery>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
+    string? Mode, int? Shortlist);
 
 /// <summary>An image to search with: exactly one of a gallery id or region features.</summary>
 /// <param name="Id">A gallery image id. <example>shapes-test-000000</example></param>
@@ -24,17 +30,20 @@ public sealed record ImageQuery(string? Id, float[][]? Regions, string? RegionsB
 
 /// <summary>Hits for every query, in query order.</summary>
 /// <param name="Model">The model that scored: sgr, saf or sgraf.</param>
+/// <param name="Mode">The mode that ran: exact or shortlist (never auto).</param>
+/// <param name="Shortlist">Candidates per query scored exactly in shortlist mode; null in exact mode.</param>
 /// <param name="Results">One entry per query.</param>
-public sealed record SearchResponse(string Model, IReadOnlyList<QueryResult> Results);
+public sealed record SearchResponse(string Model, string Mode, int? Shortlist, IReadOnlyList<QueryResult> Results);
 
 /// <summary>The best hits for one query, best first (ties broken by id).</summary>
 /// <param name="Query">The query's index in the request.</param>
+/// <param name="Reranked">How many items the hits were chosen from by the model's exact score: every item searched in exact mode, the smaller of shortlist and the items searched in shortlist mode.</param>
 /// <param name="Hits">At most k hits.</param>
-public sealed record QueryResult(int Query, IReadOnlyList<SearchHit> Hits);
+public sealed record QueryResult(int Query, int Reranked, IReadOnlyList<SearchHit> Hits);
 
 /// <summary>One gallery item and its similarity score (higher is more similar).</summary>
 /// <param name="Id">Gallery id of the image or caption.</param>
-/// <param name="Score">The model's score, as the official evaluation computes it.</param>
+/// <param name="Score">The model's exact score of the pair, as the official evaluation computes it (in every mode).</param>
 /// <param name="Text">For captions: the caption text.</param>
 /// <param name="Metadata">The item's metadata, if it has any.</param>
 public sealed record SearchHit(string Id, double Score, string? Text, JsonObject? Metadata);

@@ -1,15 +1,20 @@
 namespace Sgraf.Api.Search;
 
-/// <summary>A validated text-to-image search: its queries, k, model and optional candidate image ids.</summary>
-public sealed record TextSearchJob(IReadOnlyList<string> Queries, int K, SearchModel Model, IReadOnlyList<string>? CandidateIds)
+/// <summary>A validated text-to-image search: its queries, k, model, optional candidate image ids, and shortlist size.</summary>
+/// <param name="Shortlist">Candidates each query reranks with the model after the shortlist head's first stage; null scores every item.</param>
+public sealed record TextSearchJob(IReadOnlyList<string> Queries, int K, SearchModel Model, IReadOnlyList<string>? CandidateIds, int? Shortlist)
 {
     public int Weight => Queries.Count;
+
+    public string Mode => SearchModes.Ran(Shortlist);
 }
 
 /// <summary>A validated image-to-text search.</summary>
-public sealed record ImageSearchJob(IReadOnlyList<ImageQueryInput> Queries, int K, SearchModel Model, IReadOnlyList<string>? CandidateIds)
+public sealed record ImageSearchJob(IReadOnlyList<ImageQueryInput> Queries, int K, SearchModel Model, IReadOnlyList<string>? CandidateIds, int? Shortlist)
 {
     public int Weight => Queries.Count;
+
+    public string Mode => SearchModes.Ran(Shortlist);
 }
 
 /// <summary>An image to search with: a gallery image, or region features (36 × img_dim) to encode.</summary>

@@ -28,6 +28,10 @@ public sealed class TopHits(int k)
         return all.Count > count ? all[..count] : all;
     }
 
+    /// <summary>The best <paramref name="k"/> as query <paramref name="query"/>'s answer, chosen from <paramref name="reranked"/> exactly scored items.</summary>
+    public QueryResult Result(int query, int k, int reranked) =>
+        new(query, reranked, [.. Best(k).Select(c => new SearchHit(c.Id, c.Score, c.Segment.Text(c.Slot), c.Segment.Metadata(c.Slot)))]);
+
     static bool IsBetter(double score, string id, Candidate than) =>
         score > than.Score || (score == than.Score && string.CompareOrdinal(id, than.Id) < 0);
 

@@ -103,4 +103,20 @@ public sealed class ServiceMetricsTests
 
         Assert.Equal(1e10, Exposition.Sample(_metrics.Render(), "sgraf_scored_pairs_total{direction=\"image-to-text\",model=\"saf\"}"));
     }
+
+    [Fact]
+    public void Searches_are_counted_by_the_mode_that_ran_and_first_stages_timed_by_direction()
+    {
+        _metrics.SearchCompleted("text-to-image", "shortlist");
+        _metrics.SearchCompleted("text-to-image", "shortlist");
+        _metrics.SearchCompleted("text-to-image", "exact");
+        _metrics.FirstStageCompleted("text-to-image", TimeSpan.FromMilliseconds(0.3));
+
+        var text = _metrics.Render();
+        Assert.Equal(2, Exposition.Sample(text, "sgraf_searches_total{direction=\"text-to-image\",mode=\"shortlist\"}"));
+        Assert.Equal(1, Exposition.Sample(text, "sgraf_searches_total{direction=\"text-to-image\",mode=\"exact\"}"));
+        Assert.Equal(1, Exposition.Sample(text, "sgraf_shortlist_first_stage_seconds_count{direction=\"text-to-image\"}"));
+        Assert.Equal(0, Exposition.Sample(text, "sgraf_shortlist_first_stage_seconds_bucket{direction=\"text-to-image\",le=\"0.00025\"}"));
+        Assert.Equal(1, Exposition.Sample(text, "sgraf_shortlist_first_stage_seconds_bucket{direction=\"text-to-image\",le=\"0.0005\"}"));
+    }
 }

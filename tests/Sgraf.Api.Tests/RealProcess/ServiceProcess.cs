@@ -83,7 +83,13 @@ public sealed class ServiceProcess : IDisposable
         throw new TimeoutException($"the service was not ready within {timeout}:\n{Output}");
     }
 
-    public bool WaitForExit(TimeSpan timeout) => process.WaitForExit(timeout);
+    /// <summary>True once the process has exited and its last output lines are read: the timed wait alone returns before them.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout)) return false;
+        process.WaitForExit();
+        return true;
+    }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public void KillHard()

@@ -13,6 +13,8 @@ public sealed class BadInputTests : IAsyncLifetime
         ["Sgraf:Limits:MaxTextLength"] = "50",
         ["Sgraf:Limits:MaxK"] = "20",
         ["Sgraf:Limits:MaxItemsPerRequest"] = "3",
+        ["Sgraf:Search:DefaultShortlist"] = "50",
+        ["Sgraf:Search:MaxShortlist"] = "100",
     });
     HttpClient client = null!;
 
@@ -62,6 +64,13 @@ public sealed class BadInputTests : IAsyncLifetime
             { "/search/text-to-image", Json(new { queries = new[] { "a star" }, candidateIds = new[] { "known", "ghost" } }), "candidateIds", "'ghost'" },
             { "/search/image-to-text", Json(new { queries = new[] { new { id = "ghost" } } }), "queries[0].id", "'ghost'" },
             { "/search/image-to-text", Json(new { queries = new[] { new { id = "known" } }, candidateIds = new[] { "nope" } }), "candidateIds", "'nope'" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, mode = "fast" }), "mode", "exact, shortlist or auto" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, shortlist = 0 }), "shortlist", "from 1 to 100" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, mode = "shortlist", shortlist = 101 }), "shortlist", "from 1 to 100" },
+            { "/search/text-to-image", Json(new { queries = new[] { "a star" }, mode = "exact", shortlist = 10 }), "shortlist", "mode exact" },
+            { "/search/image-to-text", Json(new { queries = new[] { new { id = "known" } }, mode = "" }), "mode", "exact, shortlist or auto" },
+            { "/search/image-to-text", Json(new { queries = new[] { new { id = "known" } }, mode = "auto", shortlist = -3 }), "shortlist", "from 1 to 100" },
+            { "/search/image-to-text", Json(new { queries = new[] { new { id = "known" } }, mode = "exact", shortlist = 5 }), "shortlist", "mode exact" },
         };
     }
 

@@ -9,11 +9,16 @@ namespace Sgraf.Api.Tests.Service;
 /// One running service with 40 images and 24 captions, and the same items scored directly by a separate
 /// <see cref="SgrafRuntime"/>, which is what every search answer is checked against.
 /// </summary>
-public sealed class PopulatedService : IAsyncLifetime
+public class PopulatedService : IAsyncLifetime
 {
     public const int ImageCount = 40;
+    public const int CaptionCount = 24;
 
-    public SgrafServiceFactory Factory { get; } = new();
+    public PopulatedService() : this(new Dictionary<string, string?>()) { }
+
+    protected PopulatedService(IDictionary<string, string?> settings) => Factory = new SgrafServiceFactory(settings);
+
+    public SgrafServiceFactory Factory { get; }
     public HttpClient Client { get; private set; } = null!;
     public SgrafRuntime Runtime { get; } = SgrafRuntime.Open(SgrafServiceFactory.BundlePath, new SgrafRuntimeOptions { IntraOpThreads = 1 });
 
@@ -33,11 +38,11 @@ public sealed class PopulatedService : IAsyncLifetime
         var first = Enumerable.Range(0, ImageCount / 2).Select(i => new { id = ImageId(i), regions = TestGallery.Nested(TestGallery.Features(i)), metadata = new { seed = i } });
         (await Client.PostAsJsonAsync("/images", new { images = first })).EnsureSuccessStatusCode();
         (await Client.PostAsJsonAsync("/images", TestGallery.ImageBody([.. Enumerable.Range(ImageCount / 2, ImageCount / 2).Select(i => (ImageId(i), i))]))).EnsureSuccessStatusCode();
-        (await Client.PostAsJsonAsync("/captions", TestGallery.CaptionBody([.. Enumerable.Range(0, 24).Select(j => (CaptionId(j), CaptionText(j)))]))).EnsureSuccessStatusCode();
+        (await Client.PostAsJsonAsync("/captions", TestGallery.CaptionBody([.. Enumerable.Range(0, CaptionCount).Select(j => (CaptionId(j), CaptionText(j)))]))).EnsureSuccessStatusCode();
 
         var features = Enumerable.Range(0, ImageCount).SelectMany(TestGallery.Features).ToArray();
         Images = Runtime.EncodeImages(features, ImageCount);
-        GalleryCaptions = Runtime.EncodeCaptions([.. Enumerable.Range(0, 24).Select(CaptionText)]);
+        GalleryCaptions = Runtime.EncodeCaptions([.. Enumerable.Range(0, CaptionCount).Select(CaptionText)]);
     }
 
     public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, string model) => model switch

@@ -3,7 +3,10 @@ using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Gallery.Index;
 
-/// <summary>Captions stored as the runtime scores them: per model, each caption's word embeddings and a (capacity × D) global array.</summary>
+/// <summary>
+/// Captions stored as the runtime scores them: per model, each caption's word embeddings and a (capacity × D) global
+/// array; and, with a shortlist head, the captions' shortlist vectors.
+/// </summary>
 public sealed class CaptionSegment : GallerySegment
 {
     public const int DefaultCapacity = 4096;
@@ -11,7 +14,7 @@ public sealed class CaptionSegment : GallerySegment
     readonly int[] lengths;
     readonly Dictionary<SimilarityModule, CaptionEncoding> encodings;
 
-    public CaptionSegment(EmbeddingCodec codec, int capacity = DefaultCapacity) : base(capacity)
+    public CaptionSegment(EmbeddingCodec codec, int shortlistDim, int capacity = DefaultCapacity) : base(capacity, shortlistDim)
     {
         lengths = new int[capacity];
         encodings = codec.Modules.ToDictionary(m => m, m =>
@@ -26,7 +29,10 @@ public sealed class CaptionSegment : GallerySegment
 
     /// <summary>One caption's encodings: word embeddings shared (never written again), global vectors copied.</summary>
     public EncodedCaption Read(int slot) => new(lengths[slot], encodings.ToDictionary(e => e.Key, e =>
-        (e.Value.Words[slot], e.Value.Globals.AsSpan(slot * e.Value.EmbedSize, e.Value.EmbedSize).ToArray())));
+        (e.Value.Words[slot], e.Value.Globals.AsSpan(slot * e.Value.EmbedSize, e.Value.EmbedSize).ToArray())))
+    {
+        ShortlistVector = CopyShortlistVector(slot),
+    };
 
     public int Add(string id, ItemDescription description, EncodedCaption caption)
     {
@@ -37,6 +43,6 @@ public sealed class CaptionSegment : GallerySegment
             global.CopyTo(encoding.Globals.AsSpan(Count * encoding.EmbedSize));
         }
         lengths[Count] = caption.Length;
-        return Append(id, description);
+        return Append(id, description, caption.ShortlistVector);
     }
 }

@@ -1,13 +1,14 @@
-using System.Collections.Immutable;
+using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Gallery.Index;
 
 /// <summary>
 /// The searchable in-memory gallery: the decoded embeddings of every live image and caption, kept in step with the
 /// store by <see cref="Apply"/> (called by the store, one batch at a time, in store order). Readers take
-/// <see cref="Current"/>, an immutable snapshot published after each batch.
+/// <see cref="Current"/>, an immutable snapshot published after each batch. With a shortlist head, every item applied
+/// gets its shortlist vector from <paramref name="shortlist"/>; store replicas apply through here too, so all agree.
 /// </summary>
-public sealed class GalleryIndex(EmbeddingCodec codec)
+public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortlist)
 {
     readonly object writer = new();
     readonly List<ImageSegment> imageSegments = [];
@@ -18,12 +19,16 @@ public sealed class GalleryIndex(EmbeddingCodec codec)
 
     public EmbeddingCodec Codec => codec;
 
+    /// <summary>The head that gives items their shortlist vectors, or null when the bundle has none.</summary>
+    public ShortlistEncoder? Shortlist => shortlist;
+
     /// <summary>Applies stored records in order and publishes a new snapshot.</summary>
     /// <exception cref="InvalidDataException">A record's payload does not fit the bundle; nothing of the batch is applied.</exception>
     public void Apply(IReadOnlyList<GalleryRecord> records)
     {
-        // Decode first: a bad record must not leave half a batch applied.
+        // Decode first, shortlist vectors included: a bad record or a failing head must not leave half a batch applied.
         var decoded = records.Select(Decode).ToArray();
+        if (shortlist is not null) AttachShortlistVectors(decoded, shortlist);
         lock (writer)
         {
             var snapshot = Current;
@@ -35,7 +40,7 @@ public sealed class GalleryIndex(EmbeddingCodec codec)
                 {
                     case GalleryRecordKind.AddImage:
                         if (images.TryGetValue(record.Id, out var oldImage)) oldImage.Segment.Kill(oldImage.Slot);
-                        var imageSegment = OpenSegment(imageSegments, () => new ImageSegment(codec));
+                        var imageSegment = OpenSegment(imageSegments, () => new ImageSegment(codec, shortlist?.Dim ?? 0));
                         images[record.Id] = new(imageSegment, imageSegment.Add(record.Id, description!, (EncodedImage)item!));
                         break;
                     case GalleryRecordKind.DeleteImage:
@@ -43,7 +48,7 @@ public sealed class GalleryIndex(EmbeddingCodec codec)
                         break;
                     case GalleryRecordKind.AddCaption:
                         if (captions.TryGetValue(record.Id, out var oldCaption)) oldCaption.Segment.Kill(oldCaption.Slot);
-                        var captionSegment = OpenSegment(captionSegments, () => new CaptionSegment(codec));
+                        var captionSegment = OpenSegment(captionSegments, () => new CaptionSegment(codec, shortlist?.Dim ?? 0));
                         captions[record.Id] = new(captionSegment, captionSegment.Add(record.Id, description!, (EncodedCaption)item!));
                         break;
                     case GalleryRecordKind.DeleteCaption:
@@ -64,6 +69,17 @@ public sealed class GalleryIndex(EmbeddingCodec codec)
         GalleryRecordKind.AddCaption => (record, ItemDescription.FromJson(record.Metadata, record.Id), codec.DecodeCaption(record.Payload.Span, record.Id)),
         _ => (record, null, null),
     };
+
+    /// <summary>One head call per kind for the whole batch (in chunks), the vectors put back in record order.</summary>
+    static void AttachShortlistVectors((GalleryRecord Record, ItemDescription? Description, object? Item)[] decoded, ShortlistEncoder head)
+    {
+        int[] images = [.. Enumerable.Range(0, decoded.Length).Where(i => decoded[i].Item is EncodedImage)];
+        var imageVectors = ShortlistVectors.Attach(head, [.. images.Select(i => (EncodedImage)decoded[i].Item!)]);
+        for (int k = 0; k < images.Length; k++) decoded[images[k]].Item = imageVectors[k];
+        int[] captions = [.. Enumerable.Range(0, decoded.Length).Where(i => decoded[i].Item is EncodedCaption)];
+        var captionVectors = ShortlistVectors.Attach(head, [.. captions.Select(i => (EncodedCaption)decoded[i].Item!)]);
+        for (int k = 0; k < captions.Length; k++) decoded[captions[k]].Item = captionVectors[k];
+    }
 
     static TSegment OpenSegment<TSegment>(List<TSegment> segments, Func<TSegment> create) where TSegment : GallerySegment
     {

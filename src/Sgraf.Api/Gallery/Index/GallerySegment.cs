@@ -6,9 +6,11 @@ namespace Sgraf.Api.Gallery.Index;
 /// A fixed-capacity block of gallery items. Slots are written once, in order, by the index's single writer; a
 /// replaced or deleted item's slot is only marked dead. Readers see a segment through a <see cref="SegmentView{T}"/>,
 /// which fixes how many slots they may read and which of them are alive, so a search never sees a half-applied change.
+/// With a shortlist head, the segment also keeps its items' shortlist vectors, (capacity × the head's dim).
 /// </summary>
-public abstract class GallerySegment(int capacity)
+public abstract class GallerySegment(int capacity, int shortlistDim)
 {
+    readonly float[]? shortlistVectors = shortlistDim > 0 ? new float[(long)capacity * shortlistDim] : null;
     readonly string[] ids = new string[capacity];
     readonly string?[] texts = new string?[capacity];
     readonly string?[] metadata = new string?[capacity];
@@ -27,6 +29,13 @@ public abstract class GallerySegment(int capacity)
 
     public string Id(int slot) => ids[slot];
 
+    /// <summary>The item's shortlist vector, read in place.</summary>
+    public ReadOnlySpan<float> ShortlistVector(int slot) =>
+        shortlistVectors is { } vectors ? vectors.AsSpan(slot * shortlistDim, shortlistDim) : throw new InvalidOperationException("the bundle has no shortlist head");
+
+    /// <summary>A copy of the item's shortlist vector, or null without a head.</summary>
+    protected float[]? CopyShortlistVector(int slot) => shortlistVectors is null ? null : ShortlistVector(slot).ToArray();
+
     public string? Text(int slot) => texts[slot];
 
     /// <summary>
@@ -36,9 +45,15 @@ public abstract class GallerySegment(int capacity)
     public JsonObject? Metadata(int slot) => metadata[slot] is { } json ? JsonNode.Parse(json)!.AsObject() : null;
 
     /// <summary>Writer: fills the next slot; it becomes visible at the next <see cref="Publish"/>.</summary>
-    protected int Append(string id, ItemDescription description)
+    protected int Append(string id, ItemDescription description, float[]? shortlistVector)
     {
         int slot = Count;
+        if (shortlistVectors is not null)
+        {
+            if (shortlistVector?.Length != shortlistDim)
+                throw new ArgumentException($"item '{id}' has no {shortlistDim}-float shortlist vector; the index computes them before adding", nameof(shortlistVector));
+            shortlistVector.CopyTo(shortlistVectors.AsSpan(slot * shortlistDim));
+        }
         ids[slot] = id;
         texts[slot] = description.Text;
         metadata[slot] = description.Metadata?.ToJsonString();

@@ -20,3 +20,11 @@ public sealed record GallerySnapshot(
         ImmutableSortedDictionary.Create<string, ItemLocation<ImageSegment>>(StringComparer.Ordinal),
         ImmutableSortedDictionary.Create<string, ItemLocation<CaptionSegment>>(StringComparer.Ordinal));
 }
+
+public static class ItemLocations
+{
+    /// <summary>The locations of <paramref name="ids"/> still in the snapshot (one deleted since the request was checked is skipped), each once.</summary>
+    public static List<ItemLocation<TSegment>> Locate<TSegment>(this ImmutableSortedDictionary<string, ItemLocation<TSegment>> items,
+        IReadOnlyList<string> ids) where TSegment : GallerySegment =>
+        [.. ids.Distinct(StringComparer.Ordinal).Where(items.ContainsKey).Select(id => items[id])];
+}

@@ -5,7 +5,7 @@ namespace Sgraf.Api.Gallery.Index;
 
 /// <summary>
 /// Images stored as the runtime scores them: per model, one (capacity × 36 × D) region array and one (capacity × D)
-/// global array, so a view scores in place with no copy.
+/// global array, so a view scores in place with no copy; and, with a shortlist head, the images' shortlist vectors.
 /// </summary>
 public sealed class ImageSegment : GallerySegment
 {
@@ -13,7 +13,7 @@ public sealed class ImageSegment : GallerySegment
 
     readonly Dictionary<SimilarityModule, ImageEncoding> encodings;
 
-    public ImageSegment(EmbeddingCodec codec, int capacity = DefaultCapacity) : base(capacity) =>
+    public ImageSegment(EmbeddingCodec codec, int shortlistDim, int capacity = DefaultCapacity) : base(capacity, shortlistDim) =>
         encodings = codec.Modules.ToDictionary(m => m, m =>
         {
             int d = codec.EmbedSize(m);
@@ -32,7 +32,7 @@ public sealed class ImageSegment : GallerySegment
             regions.CopyTo(encoding.Regions.AsSpan(Count * SgrafConfig.Regions * d));
             global.CopyTo(encoding.Globals.AsSpan(Count * d));
         }
-        return Append(id, description);
+        return Append(id, description, image.ShortlistVector);
     }
 
     /// <summary>Copies one image's encodings out, e.g. to query with it.</summary>
@@ -40,5 +40,8 @@ public sealed class ImageSegment : GallerySegment
     {
         int d = e.Value.EmbedSize, regions = SgrafConfig.Regions * d;
         return (e.Value.Regions.AsSpan(slot * regions, regions).ToArray(), e.Value.Globals.AsSpan(slot * d, d).ToArray());
-    }));
+    }))
+    {
+        ShortlistVector = CopyShortlistVector(slot),
+    };
 }
