@@ -1,39 +1,56 @@
 namespace Sgraf.Inference.Evaluation;
 
 /// <summary>
-/// How well a first stage (the shortlist head's dot products) keeps what the exact model ranks highest: for one
-/// query, the fraction of the exact top <c>m</c> that the first stage's top <c>k</c> contains. Rankings are the
-/// official order (<see cref="RankingOrder"/>), ties included.
+/// How well a first stage (the shortlist head's dot products) keeps what the exact model ranks highest, and what a
+/// two-stage search (the shortlist reranked by the exact scores) returns. Rankings are the official order
+/// (<see cref="RankingOrder"/>), ties included.
 /// </summary>
+/// <remarks>
+/// Items of identical content (the same caption text, encoded once) have identical embeddings, so identical first-stage
+/// and exact scores: one exact score serves them all. A grouped shortlist therefore holds the first stage's top k
+/// distinct contents, every copy of each, for k exact scorings.
+/// </remarks>
 public static class ShortlistRecall
 {
-    /// <param name="exact">The exact model's scores of every gallery item for this query.</param>
-    /// <param name="firstStage">The first stage's scores of the same items, in the same order.</param>
-    /// <param name="m">How many of the exact ranking's best must be kept (10 for "the top-10").</param>
-    /// <param name="k">The shortlist size.</param>
-    public static double Of(ReadOnlySpan<double> exact, ReadOnlySpan<double> firstStage, int m, int k)
+    /// <summary>
+    /// The first stage's top <paramref name="k"/> items, or with <paramref name="groups"/> (the items of each distinct
+    /// content, every item in exactly one group) every item of its top <paramref name="k"/> groups.
+    /// </summary>
+    public static int[] Shortlist(ReadOnlySpan<double> firstStage, int k, IReadOnlyList<int[]>? groups = null)
     {
-        if (exact.Length != firstStage.Length)
-            throw new ArgumentException($"{exact.Length} exact scores but {firstStage.Length} first-stage scores");
+        if (groups is null) return RankingOrder.Top(firstStage, k);
+        // A group's members share one score; its first member stands for it (ties between groups go by that index).
+        var representatives = new double[groups.Count];
+        for (var g = 0; g < groups.Count; g++) representatives[g] = firstStage[groups[g][0]];
+        return [.. RankingOrder.Top(representatives, k).SelectMany(g => groups[g])];
+    }
+
+    /// <summary>The fraction of the exact ranking's best <paramref name="m"/> (10 for "the top-10") inside <paramref name="shortlist"/>.</summary>
+    public static double Of(ReadOnlySpan<double> exact, IReadOnlyCollection<int> shortlist, int m)
+    {
         var best = RankingOrder.Top(exact, m);
         if (best.Length == 0) return 1;
-        var shortlist = new HashSet<int>(RankingOrder.Top(firstStage, k));
-        return best.Count(shortlist.Contains) / (double)best.Length;
+        var kept = shortlist as ISet<int> ?? new HashSet<int>(shortlist);
+        return best.Count(kept.Contains) / (double)best.Length;
     }
 
     /// <summary>
-    /// The 0-based position of <paramref name="target"/> in the two-stage ranking: the first stage's top
-    /// <paramref name="k"/> reranked by the exact scores, then every other item in first-stage order.
+    /// The 0-based position of <paramref name="target"/> in the two-stage ranking: the shortlist reranked by the exact
+    /// scores, then every other item in first-stage order.
     /// </summary>
-    public static int TwoStageRank(ReadOnlySpan<double> exact, ReadOnlySpan<double> firstStage, int k, int target)
+    public static int TwoStageRank(ReadOnlySpan<double> exact, ReadOnlySpan<double> firstStage, IReadOnlyCollection<int> shortlist, int target)
     {
-        var shortlist = RankingOrder.Top(firstStage, k);
-        if (Array.IndexOf(shortlist, target) < 0)
-            // Outside the shortlist: after all of it, then in first-stage order, which is its first-stage position.
-            return RankingOrder.PositionOf(firstStage, target);
+        var kept = shortlist as ISet<int> ?? new HashSet<int>(shortlist);
         var position = 0;
-        foreach (var item in shortlist)
-            if (RankingOrder.Precedes(exact[item], item, exact[target], target)) position++;
+        if (kept.Contains(target))
+        {
+            foreach (var item in kept)
+                if (RankingOrder.Precedes(exact[item], item, exact[target], target)) position++;
+            return position;
+        }
+        position = kept.Count;
+        for (var c = 0; c < firstStage.Length; c++)
+            if (!kept.Contains(c) && RankingOrder.Precedes(firstStage[c], c, firstStage[target], target)) position++;
         return position;
     }
 }

@@ -135,7 +135,10 @@ public sealed class SgrafRuntime : IDisposable
         return EncodeTokenIds(captions.Select(c => CaptionTokenizer.Encode(c, Bundle.Vocabulary)).ToArray());
     }
 
-    /// <summary>Encodes captions given as token ids, &lt;start&gt; and &lt;end&gt; included; each needs at least one id.</summary>
+    /// <summary>
+    /// Encodes captions given as token ids, &lt;start&gt; and &lt;end&gt; included; each needs at least one id. Captions with
+    /// the same ids are encoded once and share one encoding (the same word array), so they score identically.
+    /// </summary>
     public CaptionEmbeddings EncodeTokenIds(IReadOnlyList<int[]> tokenIds)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
@@ -151,8 +154,17 @@ public sealed class SgrafRuntime : IDisposable
         var lengths = tokenIds.Select(t => t.Length).ToArray();
         var words = Bundle.Modules.ToDictionary(m => m, _ => new float[count][]);
         var globals = Bundle.Modules.ToDictionary(m => m, m => new float[(long)count * Bundle.Module(m).EmbedSize]);
+        // Without this, copies of a caption in different batches differ in the last bits (the kernels' sums depend on
+        // the batch), and so would their scores.
+        var firstCopy = new int[count];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < count; j++)
+        {
+            var key = string.Join(',', tokenIds[j]);
+            firstCopy[j] = seen.TryAdd(key, j) ? j : seen[key];
+        }
         // Captions of similar length share a batch, so little is spent on padding.
-        var order = Enumerable.Range(0, count).OrderBy(j => lengths[j]).ToArray();
+        var order = Enumerable.Range(0, count).Where(j => firstCopy[j] == j).OrderBy(j => lengths[j]).ToArray();
         foreach (var batch in order.Chunk(options.EncodeBatchSize))
         {
             int b = batch.Length, maxLength = batch.Max(j => lengths[j]);
@@ -177,6 +189,17 @@ public sealed class SgrafRuntime : IDisposable
                     words[module][j] = batchWords.Slice(i * maxLength * d, lengths[j] * d).ToArray();
                     batchGlobals.Slice(i * d, d).CopyTo(globals[module].AsSpan(j * d, d));
                 }
+            }
+        }
+        for (int j = 0; j < count; j++)
+        {
+            int first = firstCopy[j];
+            if (first == j) continue;
+            foreach (var module in Bundle.Modules)
+            {
+                int d = Bundle.Module(module).EmbedSize;
+                words[module][j] = words[module][first];
+                globals[module].AsSpan(first * d, d).CopyTo(globals[module].AsSpan(j * d, d));
             }
         }
         return new CaptionEmbeddings(lengths, Bundle.Modules.ToDictionary(m => m,

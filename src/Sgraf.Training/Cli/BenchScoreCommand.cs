@@ -8,6 +8,7 @@ using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Model;
 using Sgraf.Training.Onnx;
+using Sgraf.Training.Shortlist;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -37,7 +38,7 @@ internal static class BenchScoreCommand
         var bundle = new Option<string?>("--bundle") { Description = "ONNX bundle (sgraf export-onnx) to benchmark" };
         var randomFullSize = new Option<bool>("--random-full-size")
         {
-            Description = "Build a full-size random SGR + SAF pair (img 2048, embed 1024, sim 256, word 300, vocab 8481) and its bundle in a temporary folder",
+            Description = "Build a full-size random SGR + SAF pair (img 2048, embed 1024, sim 256, word 300, vocab 8481) and its bundle, with an untrained shortlist head, in a temporary folder",
         };
         var models = new Option<string[]>("--model")
         {
@@ -238,7 +239,10 @@ internal static class BenchScoreCommand
         if (missing.Length > 0) throw new InvalidInputException($"--model: no {string.Join(" or ", missing)} checkpoint for the bundle's {string.Join(" + ", missing)} model");
     }
 
-    /// <summary>Full-size random SGR and SAF models (Xavier weights, random eval-mode BatchNorm statistics) and their bundle.</summary>
+    /// <summary>
+    /// Full-size random SGR and SAF models (Xavier weights, random eval-mode BatchNorm statistics) and their bundle, with an
+    /// untrained shortlist head of the default size (its vectors rank at random, but cost what a trained head costs).
+    /// </summary>
     static string RandomFullSizeBundle(string directory, string bundlePath, int seed, Dictionary<SimilarityModule, SgrafModel> models)
     {
         const int vocabularySize = 8481;
@@ -259,7 +263,15 @@ internal static class BenchScoreCommand
             var name = $"random full-size {module}";
             sources.Add(new ExportSource(new ModelCheckpoint(config, ModelWeights.FromFlat(ModuleWeights.Save(model), name)), name));
         }
-        BundleExporter.Export(sources, vocabularyPath, bundlePath, DateTimeOffset.UtcNow);
+        manual_seed(seed);
+        var defaults = new ShortlistTrainingOptions();
+        using var head = new ShortlistHead(defaults.HeadConfig(["sgr", "saf"], 2 * 1024));
+        var headName = "random full-size shortlist head";
+        var shortlist = new ShortlistSource(ShortlistCheckpoint.From(head, new ShortlistProvenance
+        {
+            Bundle = bundlePath, EmbeddingsHash = "", Data = "none (untrained)", Epoch = 0, TrainedAt = DateTimeOffset.UtcNow,
+        }), headName);
+        BundleExporter.Export(sources, vocabularyPath, bundlePath, DateTimeOffset.UtcNow, shortlist);
         return bundlePath;
     }
 

@@ -81,11 +81,21 @@ public static class ShortlistEvaluation
         var i2tFirst = imageQueries.Select(i => Dots(captionVectors, imageVectors.AsSpan(i * dim, dim), dim)).ToArray();
         var i2tTruth = imageQueries.Select(i => Enumerable.Range(i * data.CaptionsPerImage, data.CaptionsPerImage).ToArray()).ToArray();
 
-        var shortlists = ks.Select(k => new ShortlistQuality(k,
-            Average(t2iExact.Length, q => ShortlistRecall.Of(t2iExact[q], t2iFirst[q], ExactTop, k)),
-            Average(i2tExact.Length, q => ShortlistRecall.Of(i2tExact[q], i2tFirst[q], ExactTop, k)),
-            TwoStage(t2iExact, t2iFirst, t2iTruth, k),
-            TwoStage(i2tExact, i2tFirst, i2tTruth, k))).ToArray();
+        // Copies of a caption text share one encoding (SgrafRuntime.EncodeCaptions), hence one exact score: the caption
+        // shortlist holds k distinct texts, every copy of each.
+        var module = runtime.Modules[0];
+        IReadOnlyList<int[]> captionGroups = [.. Enumerable.Range(0, data.CaptionCount)
+            .GroupBy(j => captions.Encodings[module].Words[j], ReferenceEqualityComparer.Instance).Select(g => g.ToArray())];
+        var shortlists = ks.Select(k =>
+        {
+            var t2iShortlists = t2iFirst.Select(f => new HashSet<int>(ShortlistRecall.Shortlist(f, k))).ToArray();
+            var i2tShortlists = i2tFirst.Select(f => new HashSet<int>(ShortlistRecall.Shortlist(f, k, captionGroups))).ToArray();
+            return new ShortlistQuality(k,
+                Average(t2iExact.Length, q => ShortlistRecall.Of(t2iExact[q], t2iShortlists[q], ExactTop)),
+                Average(i2tExact.Length, q => ShortlistRecall.Of(i2tExact[q], i2tShortlists[q], ExactTop)),
+                TwoStage(t2iExact, t2iFirst, t2iShortlists, t2iTruth),
+                TwoStage(i2tExact, i2tFirst, i2tShortlists, i2tTruth));
+        }).ToArray();
         return new ShortlistReport(data.ImageCount, data.CaptionCount, captionQueries.Length, imageQueries.Length, ExactTop,
             Exhaustive(t2iExact, t2iTruth), Exhaustive(i2tExact, i2tTruth), shortlists);
     }
@@ -127,8 +137,12 @@ public static class ShortlistEvaluation
     static RecallMetrics Exhaustive(double[][] exact, int[][] truth) =>
         RecallMetrics.FromRanks([.. exact.Select((scores, q) => truth[q].Min(t => RankingOrder.PositionOf(scores, t)))]);
 
-    static RecallMetrics TwoStage(double[][] exact, double[][] firstStage, int[][] truth, int k) =>
-        RecallMetrics.FromRanks([.. exact.Select((scores, q) => truth[q].Min(t => ShortlistRecall.TwoStageRank(scores, firstStage[q], k, t)))]);
+    static RecallMetrics TwoStage(double[][] exact, double[][] firstStage, HashSet<int>[] shortlists, int[][] truth)
+    {
+        var ranks = new int[exact.Length];
+        Parallel.For(0, exact.Length, q => ranks[q] = truth[q].Min(t => ShortlistRecall.TwoStageRank(exact[q], firstStage[q], shortlists[q], t)));
+        return RecallMetrics.FromRanks(ranks);
+    }
 
     static double Average(int count, Func<int, double> value)
     {

@@ -62,13 +62,17 @@ internal static class ShortlistExporter
             Tensor(head, $"{tower}.local_out.bias"));
     }
 
-    /// <summary>l2norm(pooled + global(globals)).</summary>
+    /// <summary>l2norm(pooled + ρ(pooled) + global(globals)), ρ = pooled_out(relu(pooled_in(x))).</summary>
     static string Finish(OnnxGraphBuilder g, ShortlistCheckpoint head, string tower, string pooled, string globals)
     {
         var config = head.Config;
+        var hidden = g.Relu(g.Linear(pooled, $"{tower}.pooled_in", Tensor(head, $"{tower}.pooled_in.weight"), config.Hidden, config.Dim,
+            Tensor(head, $"{tower}.pooled_in.bias")));
+        var set = g.Add(pooled, g.Linear(hidden, $"{tower}.pooled_out", Tensor(head, $"{tower}.pooled_out.weight"), config.Dim, config.Hidden,
+            Tensor(head, $"{tower}.pooled_out.bias")));
         var global = g.Linear(globals, $"{tower}.global", Tensor(head, $"{tower}.global.weight"), config.Dim, config.InputDim,
             Tensor(head, $"{tower}.global.bias"));
-        return g.L2Norm(g.Add(pooled, global), -1);
+        return g.L2Norm(g.Add(set, global), -1);
     }
 
     /// <summary>Each feature's values sorted largest first along axis 1.</summary>

@@ -8,9 +8,11 @@ using static TorchSharp.torch.nn;
 namespace Sgraf.Training.Shortlist;
 
 /// <summary>
-/// One tower of the shortlist head: a per-region (or per-word) MLP, generalized pooling over the positions, plus a
-/// linear map of the global vectors, l2-normalised. The MLP runs on each region before pooling, so which attributes
-/// belong to which object survives pooling (a mean of the raw embeddings loses that binding).
+/// One tower of the shortlist head, a DeepSets-style set function: a per-region (or per-word) MLP φ, generalized pooling
+/// over the positions, a residual MLP ρ on the pooled vector, plus a linear map of the global vectors, l2-normalised.
+/// φ runs on each region before pooling, so which attributes belong to which object survives pooling (a mean of the
+/// raw embeddings loses that binding); ρ after pooling lets a dot product peak at a count ("exactly two red circles")
+/// rather than grow with it, which a pooled sum alone cannot.
 /// Generalized pooling (VSE∞, Chen et al. 2021): each output feature's values are sorted over the positions and
 /// summed with softmax(θ) weights, so the tower learns where to sit between the mean (θ uniform) and the max.
 /// </summary>
@@ -19,6 +21,8 @@ public sealed class ShortlistTower : Module<Tensor, Tensor?, Tensor, Tensor>
     // Field names are the tensor names in the head's weights (image.local_in.weight, ...).
     readonly Linear local_in;
     readonly Linear local_out;
+    readonly Linear pooled_in;
+    readonly Linear pooled_out;
     readonly Linear global;
     readonly Parameter positions;
 
@@ -26,6 +30,8 @@ public sealed class ShortlistTower : Module<Tensor, Tensor?, Tensor, Tensor>
     {
         local_in = Linear(config.InputDim, config.Hidden);
         local_out = Linear(config.Hidden, config.Dim);
+        pooled_in = Linear(config.Dim, config.Hidden);
+        pooled_out = Linear(config.Hidden, config.Dim);
         global = Linear(config.InputDim, config.Dim);
         positions = Parameter(InitialPositions(config.Pooling, positionCount), requires_grad: config.Pooling == ShortlistPooling.Gpo);
         RegisterComponents();
@@ -68,6 +74,7 @@ public sealed class ShortlistTower : Module<Tensor, Tensor?, Tensor, Tensor>
             sorted = sorted.masked_fill(invalid.unsqueeze(2), zero);
         }
         var pooled = logits.softmax(1).unsqueeze(1).matmul(sorted).squeeze(1);             // (B, P)
-        return Normalization.L2Norm(pooled.add(global.call(globals)), -1);
+        var set = pooled.add(pooled_out.call(functional.relu(pooled_in.call(pooled))));
+        return Normalization.L2Norm(set.add(global.call(globals)), -1);
     }
 }

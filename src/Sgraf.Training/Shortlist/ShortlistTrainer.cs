@@ -145,9 +145,9 @@ public sealed class ShortlistTrainer : IDisposable
         int imageTop = Math.Max(1, images / 100), imageShortlist = Math.Max(imageTop, images / 20);
         int captionTop = Math.Clamp(captions / 100, 1, 10), captionShortlist = Math.Max(captionTop, captions / 20);
         double textToImage = Enumerable.Range(0, captions).Average(j => ShortlistRecall.Of(
-            Column(validationScores, j), Dots(imageVectors, captionVectors, j), imageTop, imageShortlist));
+            Column(validationScores, j), ShortlistRecall.Shortlist(Dots(imageVectors, captionVectors, j), imageShortlist), imageTop));
         double imageToText = Enumerable.Range(0, images).Average(i => ShortlistRecall.Of(
-            validationScores.Row(i), Dots(captionVectors, imageVectors, i), captionTop, captionShortlist));
+            validationScores.Row(i), ShortlistRecall.Shortlist(Dots(captionVectors, imageVectors, i), captionShortlist, validation.CaptionGroups), captionTop));
         return new ShortlistValidation(textToImage, imageTop, imageShortlist, imageToText, captionTop, captionShortlist);
     }
 
