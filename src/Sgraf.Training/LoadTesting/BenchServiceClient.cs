@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sgraf.Inference;
@@ -73,11 +74,11 @@ internal sealed class BenchServiceClient : IDisposable
         ReadJsonAsync(HttpMethod.Post, "images", body, cancel);
 
     /// <summary>One text-to-image search; the body is read to its end, so a caller timing this times the whole answer.</summary>
-    public async Task<SearchReply> SearchAsync(IReadOnlyList<string> queries, int k, string model, CancellationToken cancel)
+    public async Task<SearchReply> SearchAsync(TextToImageRequest search, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "search/text-to-image")
         {
-            Content = JsonBody(JsonSerializer.SerializeToUtf8Bytes(new { queries, k, model }, Json)),
+            Content = JsonBody(JsonSerializer.SerializeToUtf8Bytes(search, Json)),
         };
         using var response = await SendWithKeyAsync(request, cancel);
         var body = await response.Content.ReadAsByteArrayAsync(cancel);
@@ -91,6 +92,37 @@ internal sealed class BenchServiceClient : IDisposable
             : throw new InvalidInputException($"the service's answer has no '{name}': {Shorten(node?.ToJsonString() ?? "null")}");
 
     public static string Shorten(string text) => text.Length > 300 ? text[..300] + "…" : text;
+
+    /// <summary>
+    /// What a failed answer says, for a person: the problem's errors as "path: message; …" (a 400 names what was wrong,
+    /// e.g. that the bundle has no shortlist head), else its detail or title, else the body itself, shortened.
+    /// </summary>
+    public static string Describe(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject problem)
+            {
+                if (problem["errors"] is JsonObject errors && errors.Count > 0)
+                    return Shorten(string.Join("; ", errors.Select(error => $"{error.Key}: {Messages(error.Value)}")));
+                foreach (var name in new[] { "detail", "title" })
+                    if (problem[name] is JsonValue value && value.TryGetValue(out string? message) && message.Length > 0) return Shorten(message);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the text as it came.
+        }
+        return Shorten(text);
+    }
+
+    static string Messages(JsonNode? messages) => messages switch
+    {
+        JsonArray list => string.Join(" / ", list.Select(m => m?.ToString())),
+        null => "",
+        _ => messages.ToString(),
+    };
 
     /// <summary>A JSON body of known length, sent with Content-Length rather than chunked.</summary>
     public static ByteArrayContent JsonBody(byte[] utf8, int length = -1)

@@ -1,14 +1,23 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Sgraf.Inference;
 using Spectre.Console;
 
 namespace Sgraf.Training.LoadTesting;
 
-/// <summary>The searches every client sends: <paramref name="QueriesPerRequest"/> sentences, top <paramref name="K"/>.</summary>
-internal sealed record SearchSettings(int K, string Model, int QueriesPerRequest);
+/// <summary>
+/// The searches every client sends: <paramref name="QueriesPerRequest"/> sentences, top <paramref name="K"/>, in
+/// <paramref name="Mode"/> (null: none sent, the service's default) with <paramref name="Shortlist"/> candidates (null: none sent).
+/// </summary>
+internal sealed record SearchSettings(int K, string Model, int QueriesPerRequest, string? Mode = null, int? Shortlist = null)
+{
+    public TextToImageRequest Request(IReadOnlyList<string> queries) => new(queries, K, Model, Mode, Shortlist);
+}
+
+/// <summary>What a probe search found: its first hit, the mode the service ran, and how many images the first query's hits were chosen from.</summary>
+internal sealed record ProbeResult(string FirstHit, string? Ran, int Reranked);
 
 /// <summary>
 /// The load phase of <c>sgraf bench-api</c>: N clients, each sending text-to-image searches back to back over a shared
@@ -25,20 +34,41 @@ internal static class SearchLoad
     /// <summary>How long after the window in-flight searches may take before they are abandoned.</summary>
     static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
-    /// <summary>One search, checked: 200, one result per query, min(k, gallery size) hits each (at least one image). Returns the first hit's id.</summary>
-    public static string Probe(BenchServiceClient client, QueryStream queries, SearchSettings search, int galleryImages, CancellationToken cancel)
+    /// <summary>
+    /// One search, checked: 200, in the mode asked for, one result per query, min(k, images reranked) hits each (at
+    /// least one image). Throws <see cref="InvalidInputException"/> saying what was wrong.
+    /// </summary>
+    public static ProbeResult Probe(BenchServiceClient client, QueryStream queries, SearchSettings search, int galleryImages, CancellationToken cancel)
     {
         var sent = queries.Next(search.QueriesPerRequest);
-        var reply = client.SearchAsync(sent, search.K, search.Model, cancel).GetAwaiter().GetResult();
-        var what = $"POST {client.Address}search/text-to-image";
+        var reply = client.SearchAsync(search.Request(sent), cancel).GetAwaiter().GetResult();
+        var what = $"POST {client.Address}search/text-to-image, mode {SearchModes.Name(search.Mode)}";
         if (reply.Status != HttpStatusCode.OK)
-            throw new InvalidInputException($"{what}: {(int)reply.Status} {reply.Status} {Shorten(reply.Body)}".TrimEnd());
-        var results = BenchServiceClient.Field(JsonNode.Parse(reply.Body), "results").AsArray();
-        var hits = results.Select(result => BenchServiceClient.Field(result, "hits").AsArray()).ToArray();
-        int expectedHits = Math.Min(search.K, galleryImages);
-        if (results.Count != sent.Length || hits.Any(h => h.Count != expectedHits))
+            throw new InvalidInputException($"{what}: {(int)reply.Status} {reply.Status} {BenchServiceClient.Describe(reply.Body)}".TrimEnd());
+        var (answer, problem) = Read(reply.Body, search);
+        if (problem is not null) throw new InvalidInputException($"{what}: {problem}: {Shorten(reply.Body)}");
+        var results = answer!.Results ?? [];
+        int reranked = results.Count > 0 && results[0].Reranked > 0 ? results[0].Reranked : galleryImages;
+        int expectedHits = Math.Min(search.K, Math.Min(reranked, galleryImages));
+        if (results.Count != sent.Length || results.Any(r => r.Hits?.Count != expectedHits))
             throw new InvalidInputException($"{what}: expected {sent.Length} result(s) of {expectedHits} hits, got {Shorten(reply.Body)}");
-        return BenchServiceClient.Field(hits[0][0], "id").GetValue<string>();
+        return new ProbeResult(results[0].Hits![0].Id, answer.Mode, reranked);
+    }
+
+    /// <summary>A 200 answer, read: the answer, or why it does not count (not the contract's JSON, or another mode than asked).</summary>
+    internal static (SearchResponse? Answer, string? Problem) Read(byte[] body, SearchSettings search)
+    {
+        SearchResponse? answer;
+        try
+        {
+            answer = JsonSerializer.Deserialize<SearchResponse>(body, BenchServiceClient.Json);
+        }
+        catch (JsonException)
+        {
+            return (null, "unreadable answer (not the search contract's JSON)");
+        }
+        if (answer?.Results is null) return (null, "unreadable answer (no results)");
+        return SearchModes.Mismatch(search.Mode, search.Shortlist, answer) is { } mismatch ? (null, mismatch) : (answer, null);
     }
 
     public static LoadResult Run(BenchServiceClient client, QueryStream queries, SearchSettings search, int clients,
@@ -50,19 +80,28 @@ internal static class SearchLoad
         progress.MaxValue = window.End.TotalSeconds;
         while (!loops.Wait(TimeSpan.FromMilliseconds(250))) progress.Value = Math.Min(window.Clock.Elapsed.TotalSeconds, progress.MaxValue);
         progress.Value = progress.MaxValue;
+        return Summarise(search, clients, measured.TotalSeconds, loops.Result);
+    }
 
-        var tallies = loops.Result;
+    /// <summary>One measurement from what its clients counted.</summary>
+    internal static LoadResult Summarise(SearchSettings search, int clients, double seconds, IReadOnlyList<ClientTally> tallies)
+    {
         var latencies = tallies.SelectMany(t => t.Latencies).ToArray();
         var errorKinds = tallies.SelectMany(t => t.Errors)
             .GroupBy(e => e.Key)
             .Select(g => new ErrorKind(g.Key, g.Sum(e => e.Value.Count), g.First().Value.FirstAnswer))
             .OrderByDescending(e => e.Count)
             .ToArray();
-        double seconds = measured.TotalSeconds;
+        var ran = tallies.SelectMany(t => t.Ran)
+            .GroupBy(r => r.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(r => r.Value), StringComparer.Ordinal);
+        long rerankedQueries = tallies.Sum(t => t.RerankedQueries);
+        double? meanReranked = rerankedQueries > 0 ? (double)tallies.Sum(t => t.RerankedSum) / rerankedQueries : null;
         long requests = latencies.Length;
         return new LoadResult(clients, seconds, requests, requests * search.QueriesPerRequest, requests / seconds,
             requests * search.QueriesPerRequest / seconds, LatencySummary.Of(latencies), tallies.Sum(t => t.Rejected),
-            errorKinds.Sum(e => e.Count), errorKinds);
+            errorKinds.Sum(e => e.Count), errorKinds, search.Mode, search.Shortlist, ran, meanReranked);
     }
 
     /// <summary>The run's clock; completions between <paramref name="Start"/> and <paramref name="End"/> count.</summary>
@@ -71,14 +110,34 @@ internal static class SearchLoad
         public bool Counts(TimeSpan completedAt) => completedAt >= Start && completedAt <= End;
     }
 
-    sealed class ClientTally
+    /// <summary>What one client counted in the measured window.</summary>
+    internal sealed class ClientTally
     {
         public List<double> Latencies { get; } = [];
         public long Rejected { get; set; }
         public Dictionary<string, (long Count, string FirstAnswer)> Errors { get; } = [];
 
+        /// <summary>Counted searches by the mode the service said it ran.</summary>
+        public Dictionary<string, long> Ran { get; } = [];
+
+        public long RerankedSum { get; private set; }
+        public long RerankedQueries { get; private set; }
+
         public void AddError(string kind, string answer) =>
             Errors[kind] = Errors.TryGetValue(kind, out var seen) ? (seen.Count + 1, seen.FirstAnswer) : (1, answer);
+
+        public void AddAnswer(double latencyMs, SearchResponse answer)
+        {
+            Latencies.Add(latencyMs);
+            var ran = answer.Mode ?? "not reported";
+            Ran[ran] = Ran.GetValueOrDefault(ran) + 1;
+            foreach (var result in answer.Results ?? [])
+                if (result.Reranked > 0)
+                {
+                    RerankedSum += result.Reranked;
+                    RerankedQueries++;
+                }
+        }
     }
 
     static async Task<ClientTally> ClientLoop(BenchServiceClient client, QueryStream queries, SearchSettings search, Window window,
@@ -93,7 +152,7 @@ internal static class SearchLoad
             string? failure = null;
             try
             {
-                reply = await client.SearchAsync(sent, search.K, search.Model, cancel);
+                reply = await client.SearchAsync(search.Request(sent), cancel);
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
@@ -104,7 +163,12 @@ internal static class SearchLoad
 
             if (reply?.Status == HttpStatusCode.OK)
             {
-                if (counts) tally.Latencies.Add(latency.TotalMilliseconds);
+                if (counts)
+                {
+                    var (answer, problem) = Read(reply.Body, search);
+                    if (answer is not null) tally.AddAnswer(latency.TotalMilliseconds, answer);
+                    else tally.AddError(problem!, Shorten(reply.Body));
+                }
             }
             else if (reply?.Status == HttpStatusCode.ServiceUnavailable)
             {
@@ -115,7 +179,7 @@ internal static class SearchLoad
             {
                 if (counts)
                 {
-                    if (reply is not null) tally.AddError($"HTTP {(int)reply.Status} {reply.Status}", Shorten(reply.Body));
+                    if (reply is not null) tally.AddError($"HTTP {(int)reply.Status} {reply.Status}", BenchServiceClient.Describe(reply.Body));
                     else tally.AddError(failure!, "");
                 }
                 await Task.Delay(ErrorPause, CancellationToken.None);
