@@ -6,24 +6,14 @@ namespace Sgraf.Inference.Evaluation;
 /// (<see cref="RankingOrder"/>), ties included.
 /// </summary>
 /// <remarks>
-/// Items of identical content (the same caption text, encoded once) have identical embeddings, so identical first-stage
-/// and exact scores: one exact score serves them all. A grouped shortlist therefore holds the first stage's top k
-/// distinct contents, every copy of each, for k exact scorings.
+/// Copies of a caption text must score bit-identically in both stages (one shared encoding, see
+/// <c>SgrafRuntime.EncodeTokenIds</c>), so that both rankings order them by index; otherwise which copies make the exact
+/// top 10 and which the shortlist would be decided by rounding noise, not by the first stage.
 /// </remarks>
 public static class ShortlistRecall
 {
-    /// <summary>
-    /// The first stage's top <paramref name="k"/> items, or with <paramref name="groups"/> (the items of each distinct
-    /// content, every item in exactly one group) every item of its top <paramref name="k"/> groups.
-    /// </summary>
-    public static int[] Shortlist(ReadOnlySpan<double> firstStage, int k, IReadOnlyList<int[]>? groups = null)
-    {
-        if (groups is null) return RankingOrder.Top(firstStage, k);
-        // A group's members share one score; its first member stands for it (ties between groups go by that index).
-        var representatives = new double[groups.Count];
-        for (var g = 0; g < groups.Count; g++) representatives[g] = firstStage[groups[g][0]];
-        return [.. RankingOrder.Top(representatives, k).SelectMany(g => groups[g])];
-    }
+    /// <summary>The first stage's top <paramref name="k"/> items.</summary>
+    public static int[] Shortlist(ReadOnlySpan<double> firstStage, int k) => RankingOrder.Top(firstStage, k);
 
     /// <summary>The fraction of the exact ranking's best <paramref name="m"/> (10 for "the top-10") inside <paramref name="shortlist"/>.</summary>
     public static double Of(ReadOnlySpan<double> exact, IReadOnlyCollection<int> shortlist, int m)

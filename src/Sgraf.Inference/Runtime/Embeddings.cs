@@ -69,4 +69,27 @@ public sealed class CaptionEmbeddings(int[] lengths, IReadOnlyDictionary<Similar
 
     /// <summary>The captions at <paramref name="indices"/>, in that order.</summary>
     public CaptionEmbeddings Select(IReadOnlyList<int> indices) => Gather([.. indices.Select(j => (this, j))]);
+
+    /// <summary>
+    /// Each encoding once: captions that share their word arrays (copies of one text, encoded once by
+    /// <see cref="SgrafRuntime.EncodeTokenIds"/>) collapse to their first, and <c>Of[j]</c> is caption j's index among them.
+    /// </summary>
+    public (CaptionEmbeddings Distinct, int[] Of) Deduplicate()
+    {
+        if (Count == 0) return (this, []);
+        var words = Encodings.Values.First().Words;
+        var first = new Dictionary<float[], int>(ReferenceEqualityComparer.Instance);
+        var of = new int[Count];
+        var kept = new List<int>();
+        for (int j = 0; j < Count; j++)
+        {
+            if (!first.TryGetValue(words[j], out var index))
+            {
+                first[words[j]] = index = kept.Count;
+                kept.Add(j);
+            }
+            of[j] = index;
+        }
+        return (kept.Count == Count ? this : Select(kept), of);
+    }
 }

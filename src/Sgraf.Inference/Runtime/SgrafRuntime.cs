@@ -219,6 +219,16 @@ public sealed class SgrafRuntime : IDisposable
             throw new ArgumentException($"the bundle has no {module} model", nameof(module));
         if (!images.Encodings.TryGetValue(module, out var image) || !captions.Encodings.TryGetValue(module, out var caption))
             throw new ArgumentException($"the embeddings were not made by this bundle's {module} encoders");
+        // Copies of a caption (one shared encoding) are scored once, so they also get bit-identical scores.
+        var (distinct, of) = captions.Deduplicate();
+        if (distinct.Count < captions.Count)
+        {
+            var once = Score(images, distinct, module);
+            var expanded = new double[(long)images.Count * captions.Count];
+            for (int i = 0; i < images.Count; i++)
+                for (int j = 0; j < captions.Count; j++) expanded[(long)i * captions.Count + j] = once[i, of[j]];
+            return new ScoreMatrix(images.Count, captions.Count, expanded);
+        }
         var scores = new double[(long)images.Count * captions.Count];
         if (scores.Length == 0) return new ScoreMatrix(images.Count, captions.Count, scores);
 

@@ -77,6 +77,15 @@ public sealed class ShortlistEncoder : IDisposable
     public float[] EncodeCaptions(CaptionEmbeddings captions)
     {
         ArgumentNullException.ThrowIfNull(captions);
+        // Copies of a caption (one shared encoding) get one vector, bit for bit, whichever batch they would fall in.
+        var (distinct, of) = captions.Deduplicate();
+        if (distinct.Count < captions.Count)
+        {
+            var once = EncodeCaptions(distinct);
+            var expanded = new float[(long)captions.Count * Dim];
+            for (int j = 0; j < captions.Count; j++) once.AsSpan(of[j] * Dim, Dim).CopyTo(expanded.AsSpan(j * Dim));
+            return expanded;
+        }
         var vectors = new float[(long)captions.Count * Dim];
         // Captions of similar length share a call, so little is spent on padding (which the graph masks out).
         var order = Enumerable.Range(0, captions.Count).OrderBy(j => captions.Lengths[j]).ToArray();

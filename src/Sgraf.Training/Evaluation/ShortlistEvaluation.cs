@@ -38,7 +38,11 @@ public static class ShortlistEvaluation
 {
     public const int ExactTop = 10;
 
+    /// <summary>Bumped when the way the cached scores are computed changes (2: copies of a caption scored once).</summary>
+    const int CacheFormat = 2;
+
     sealed record CacheKey(
+        [property: JsonPropertyName("format")] int Format,
         [property: JsonPropertyName("scores_of")] string ScoresOf,
         [property: JsonPropertyName("images_file")] string ImagesFile,
         [property: JsonPropertyName("captions_file")] string CaptionsFile,
@@ -81,15 +85,10 @@ public static class ShortlistEvaluation
         var i2tFirst = imageQueries.Select(i => Dots(captionVectors, imageVectors.AsSpan(i * dim, dim), dim)).ToArray();
         var i2tTruth = imageQueries.Select(i => Enumerable.Range(i * data.CaptionsPerImage, data.CaptionsPerImage).ToArray()).ToArray();
 
-        // Copies of a caption text share one encoding (SgrafRuntime.EncodeCaptions), hence one exact score: the caption
-        // shortlist holds k distinct texts, every copy of each.
-        var module = runtime.Modules[0];
-        IReadOnlyList<int[]> captionGroups = [.. Enumerable.Range(0, data.CaptionCount)
-            .GroupBy(j => captions.Encodings[module].Words[j], ReferenceEqualityComparer.Instance).Select(g => g.ToArray())];
         var shortlists = ks.Select(k =>
         {
             var t2iShortlists = t2iFirst.Select(f => new HashSet<int>(ShortlistRecall.Shortlist(f, k))).ToArray();
-            var i2tShortlists = i2tFirst.Select(f => new HashSet<int>(ShortlistRecall.Shortlist(f, k, captionGroups))).ToArray();
+            var i2tShortlists = i2tFirst.Select(f => new HashSet<int>(ShortlistRecall.Shortlist(f, k))).ToArray();
             return new ShortlistQuality(k,
                 Average(t2iExact.Length, q => ShortlistRecall.Of(t2iExact[q], t2iShortlists[q], ExactTop)),
                 Average(i2tExact.Length, q => ShortlistRecall.Of(i2tExact[q], i2tShortlists[q], ExactTop)),
@@ -105,7 +104,7 @@ public static class ShortlistEvaluation
         ImageEmbeddings images, CaptionEmbeddings captions, int[] captionQueries, int[] imageQueries, int queries, int seed,
         string? cacheDir, Action<string> progress)
     {
-        var key = new CacheKey(ScoresOf(runtime.Bundle), Path.GetFullPath(data.ImagesPath), Path.GetFullPath(data.CaptionsPath),
+        var key = new CacheKey(CacheFormat, ScoresOf(runtime.Bundle), Path.GetFullPath(data.ImagesPath), Path.GetFullPath(data.CaptionsPath),
             data.ImageCount, data.CaptionCount, queries, seed);
         string? keyPath = cacheDir is null ? null : Path.Combine(cacheDir, "key.json");
         string t2iPath = cacheDir is null ? "" : Path.Combine(cacheDir, "t2i.npy"), i2tPath = cacheDir is null ? "" : Path.Combine(cacheDir, "i2t.npy");

@@ -20,8 +20,6 @@ public sealed class EncodedSplit
         Regions = Interleave(images.Count * SgrafConfig.Regions, modules.Select(m => (images.Encodings[m].Regions, images.Encodings[m].EmbedSize)).ToArray());
         ImageGlobals = Interleave(images.Count, modules.Select(m => (images.Encodings[m].Globals, images.Encodings[m].EmbedSize)).ToArray());
         CaptionGlobals = Interleave(captions.Count, modules.Select(m => (captions.Encodings[m].Globals, captions.Encodings[m].EmbedSize)).ToArray());
-        CaptionGroups = [.. Enumerable.Range(0, captions.Count).GroupBy(j => captions.Encodings[modules[0]].Words[j], ReferenceEqualityComparer.Instance)
-            .Select(g => g.ToArray())];
         Words = [.. Enumerable.Range(0, captions.Count).Select(j =>
             Interleave(captions.Lengths[j], modules.Select(m => (captions.Encodings[m].Words[j], captions.Encodings[m].EmbedSize)).ToArray()))];
     }
@@ -44,9 +42,6 @@ public sealed class EncodedSplit
 
     /// <summary>(C, input_dim).</summary>
     public float[] CaptionGlobals { get; }
-
-    /// <summary>Captions with identical token ids (encoded once, so sharing one word array), each group in caption order.</summary>
-    public IReadOnlyList<int[]> CaptionGroups { get; }
 
     public int ImageCount => Images.Count;
     public int CaptionCount => Captions.Count;

@@ -147,7 +147,7 @@ public sealed class ShortlistTrainer : IDisposable
         double textToImage = Enumerable.Range(0, captions).Average(j => ShortlistRecall.Of(
             Column(validationScores, j), ShortlistRecall.Shortlist(Dots(imageVectors, captionVectors, j), imageShortlist), imageTop));
         double imageToText = Enumerable.Range(0, images).Average(i => ShortlistRecall.Of(
-            validationScores.Row(i), ShortlistRecall.Shortlist(Dots(captionVectors, imageVectors, i), captionShortlist, validation.CaptionGroups), captionTop));
+            validationScores.Row(i), ShortlistRecall.Shortlist(Dots(captionVectors, imageVectors, i), captionShortlist), captionTop));
         return new ShortlistValidation(textToImage, imageTop, imageShortlist, imageToText, captionTop, captionShortlist);
     }
 

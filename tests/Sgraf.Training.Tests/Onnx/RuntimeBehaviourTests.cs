@@ -20,6 +20,28 @@ public sealed class RuntimeBehaviourTests(OfficialBundle bundle) : IClassFixture
     }
 
     [Fact]
+    public void Copies_of_a_caption_share_one_encoding_and_score_bit_for_bit_alike()
+    {
+        // Copies land in different encoder batches (batch size 3) and different score chunks; they must still agree exactly.
+        var texts = bundle.Data.Captions.Take(12).Concat(bundle.Data.Captions.Take(12).Reverse()).ToArray();
+        using var runtime = SgrafRuntime.Open(bundle.Directory, new SgrafRuntimeOptions { EncodeBatchSize = 3, MaxScoreChunkElements = 1 });
+        var captions = runtime.EncodeCaptions(texts);
+        var scores = runtime.Score(bundle.Images, captions);
+        foreach (var module in runtime.Modules)
+            for (int j = 0; j < 12; j++)
+                Assert.Same(captions.Encodings[module].Words[j], captions.Encodings[module].Words[23 - j]);
+        for (int i = 0; i < bundle.Images.Count; i++)
+            for (int j = 0; j < 12; j++) Assert.Equal(scores[i, j], scores[i, 23 - j]);
+
+        var (distinct, of) = captions.Deduplicate();
+        Assert.Equal(12, distinct.Count);
+        Assert.Equal([.. Enumerable.Range(0, 12), .. Enumerable.Range(0, 12).Reverse()], of);
+        var alone = runtime.Score(bundle.Images, runtime.EncodeCaptions(texts[..12]));
+        double worst = Enumerable.Range(0, bundle.Images.Count).SelectMany(i => Enumerable.Range(0, 12).Select(j => Math.Abs(alone[i, j] - scores[i, j]))).Max();
+        Assert.True(worst <= 1e-6, $"scores with copies moved by {worst:E2}");
+    }
+
+    [Fact]
     public void Asking_for_CUDA_without_the_GPU_build_runs_on_the_CPU_with_one_warning()
     {
         var logger = new RecordingLogger();
