@@ -37,7 +37,6 @@ internal static class TrainShortlistCommand
         var distillationWeight = Option("--distillation-weight", "weight of the listwise distillation loss", defaults.DistillationWeight);
         var contrastiveWeight = Option("--contrastive-weight", "weight of the contrastive loss on true pairs", defaults.ContrastiveWeight);
         var groupSize = Option("--group-size", "images per group of look-alikes in a batch after epoch 1 (1: random batches)", defaults.GroupSize);
-        var minedCandidates = Option("--mined-candidates", "from epoch 2, also distil the exact order of each query's top items by the head, this many (0: off)", defaults.MinedCandidates);
         var validationImages = Option("--validation-images", "validation images scored exhaustively after each epoch", defaults.ValidationImages);
         var seed = Option("--seed", "seed of initialisation and batching", defaults.Seed);
         var threads = Option("--threads", "threads for torch and ONNX Runtime", defaults.Threads);
@@ -45,7 +44,7 @@ internal static class TrainShortlistCommand
         var command = new Command("train-shortlist", "Train a shortlist head (first-stage retrieval) on a bundle's frozen encoders by distilling its exact ranking")
         {
             bundle, data, output, trainSplit, validationSplit, hidden, dim, pooling, epochs, batchImages, captionsPerImage, learningRate,
-            teacherTemperature, distillationWeight, contrastiveWeight, groupSize, minedCandidates, validationImages, seed, threads,
+            teacherTemperature, distillationWeight, contrastiveWeight, groupSize, validationImages, seed, threads,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -68,7 +67,6 @@ internal static class TrainShortlistCommand
                 DistillationWeight = parse.GetValue(distillationWeight),
                 ContrastiveWeight = parse.GetValue(contrastiveWeight),
                 GroupSize = parse.GetValue(groupSize),
-                MinedCandidates = parse.GetValue(minedCandidates),
                 ValidationImages = parse.GetValue(validationImages),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
@@ -105,7 +103,7 @@ internal static class TrainShortlistCommand
         Console.WriteLine($"untrained head: {initial}");
         CommandRunner.WithProgress(Describe(options, 0, double.NaN), task =>
         {
-            task.MaxValue = trainer.TotalSteps;
+            task.MaxValue = options.Epochs * trainer.StepsPerEpoch;
             trainer.StepDone = step =>
             {
                 task.Description = Describe(options, step.Epoch, step.Loss.Total);

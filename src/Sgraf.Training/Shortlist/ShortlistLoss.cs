@@ -41,20 +41,6 @@ public static class ShortlistLoss
         return (loss, new ShortlistLossParts(loss.item<float>(), distillation.item<float>(), contrastive.item<float>()));
     }
 
-    /// <summary>
-    /// The distillation term on mined lists: for each row (a query), KL(softmax(exact / τ) ‖ softmax(logits)) over its
-    /// valid candidates (<paramref name="valid"/>; rows may have fewer candidates than the widest).
-    /// </summary>
-    /// <param name="logits">(Q, M) scaled head similarities.</param>
-    /// <param name="exact">(Q, M) exact scores.</param>
-    public static Tensor ListDistillation(Tensor logits, Tensor exact, Tensor valid, double teacherTemperature)
-    {
-        using var temperature = teacherTemperature.ToScalar();
-        using var lowest = float.MinValue.ToScalar();
-        var invalid = valid.logical_not();
-        return Kl(exact.div(temperature).masked_fill(invalid, lowest), logits.masked_fill(invalid, lowest), 1);
-    }
-
     /// <summary>Mean over the other axis of KL(softmax(teacher) ‖ softmax(student)) along <paramref name="dim"/>.</summary>
     static Tensor Kl(Tensor teacher, Tensor student, long dim)
     {

@@ -71,48 +71,22 @@ public sealed class ShortlistTrainer : IDisposable
     /// <summary>Batches per epoch: every image once, a last batch of one image skipped.</summary>
     public int StepsPerEpoch => train.ImageCount / options.BatchImages + (train.ImageCount % options.BatchImages > 1 ? 1 : 0);
 
-    /// <summary>Steps on mined lists per epoch after the first: one list per training image, one per image's caption.</summary>
-    public int MinedStepsPerEpoch => options.MinedCandidates == 0 ? 0 : 2 * ((train.ImageCount + options.MinedListsPerStep - 1) / options.MinedListsPerStep);
-
-    public int TotalSteps => options.Epochs * StepsPerEpoch + (options.Epochs - 1) * MinedStepsPerEpoch;
-
     public Action<ShortlistStep>? StepDone { get; set; }
 
     public IReadOnlyList<ShortlistEpochResult> Run(Action<ShortlistEpochResult>? epochDone = null)
     {
         BestWeights = ModuleWeights.Save(head);
         var results = new List<ShortlistEpochResult>();
-        int totalSteps = TotalSteps, step = 0;
-        double learningRate = options.LearningRate;
-        void Schedule()
-        {
-            learningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step++ / totalSteps));
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-        }
+        int totalSteps = options.Epochs * StepsPerEpoch, step = 0;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var vectors = epoch == 0 ? default : Vectors(train);
-            if (epoch > 0 && options.MinedCandidates > 0)
+            var batches = Batches(epoch);
+            double loss = 0, distillation = 0, contrastive = 0, learningRate = 0;
+            for (int b = 0; b < batches.Count; b++, step++)
             {
-                var lists = Mine(vectors.Images, vectors.Captions);
-                // Image queries train the image tower against caption vectors that stay current (the text tower does not
-                // move meanwhile); caption queries then need the image vectors the image tower now gives.
-                float[]? imageVectors = null;
-                for (int l = 0; l < lists.Count; l++)
-                {
-                    Schedule();
-                    var (batch, queriesAreImages) = lists[l];
-                    if (!queriesAreImages) imageVectors ??= Vectors(train).Images;
-                    var parts = ListStep(batch, queriesAreImages, queriesAreImages ? vectors.Captions : imageVectors!);
-                    StepDone?.Invoke(new ShortlistStep(epoch, l + 1, lists.Count, parts));
-                }
-            }
-            var batches = Batches(epoch, vectors.Images);
-            double loss = 0, distillation = 0, contrastive = 0;
-            for (int b = 0; b < batches.Count; b++)
-            {
-                Schedule();
+                learningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 var parts = TrainStep(batches[b]);
                 (loss, distillation, contrastive) = (loss + parts.Total, distillation + parts.Distillation, contrastive + parts.Contrastive);
                 StepDone?.Invoke(new ShortlistStep(epoch, b + 1, batches.Count, parts));
@@ -129,73 +103,6 @@ public sealed class ShortlistTrainer : IDisposable
             epochDone?.Invoke(result);
         }
         return results;
-    }
-
-    /// <summary>
-    /// Mined lists for the epoch, in steps: every training image against the distinct caption texts, and one random
-    /// caption of each image against the images, each query's candidates those the head now ranks highest.
-    /// </summary>
-    List<(List<MinedList> Lists, bool QueriesAreImages)> Mine(float[] imageVectors, float[] captionVectors)
-    {
-        int perImage = train.Data.CaptionsPerImage, m = options.MinedCandidates;
-        var distinctCaptions = train.Captions.Deduplicate();
-        var firstCopies = Enumerable.Range(0, train.CaptionCount).GroupBy(j => distinctCaptions.Of[j]).Select(g => g.First()).ToArray();
-        var images = Enumerable.Range(0, train.ImageCount).ToArray();
-        rng.Shuffle(images);
-        var imageLists = MinedLists.Build(imageVectors, captionVectors, options.Dim, images, firstCopies, m,
-            i => Enumerable.Range(i * perImage, perImage).Select(j => firstCopies[distinctCaptions.Of[j]]).Distinct());
-        var captions = images.Select(i => i * perImage + rng.Next(perImage)).ToArray();
-        var captionLists = MinedLists.Build(captionVectors, imageVectors, options.Dim, captions, images.Order().ToArray(), m,
-            j => [train.Data.ImageOf(j)]);
-        return [.. imageLists.Chunk(options.MinedListsPerStep).Select(c => (c.ToList(), true))
-            .Concat(captionLists.Chunk(options.MinedListsPerStep).Select(c => (c.ToList(), false)))];
-    }
-
-    /// <summary>
-    /// One Adam step on mined lists: the exact scores of each query against its candidates, and the head's, with the
-    /// queries encoded by the head (and trained) and the candidates' vectors as of the epoch's start.
-    /// </summary>
-    ShortlistLossParts ListStep(IReadOnlyList<MinedList> lists, bool queriesAreImages, float[] candidateVectors)
-    {
-        head.train();
-        using var scope = NewDisposeScope();
-        int width = lists.Max(l => l.Candidates.Length), dim = options.Dim;
-        var exact = new float[lists.Count * width];
-        var valid = new bool[lists.Count * width];
-        var candidates = new float[lists.Count * width * dim];
-        for (int r = 0; r < lists.Count; r++)
-        {
-            var (query, items) = (lists[r].Query, lists[r].Candidates);
-            var scores = queriesAreImages
-                ? teacher.Score(train.Images.Select([query]), train.Captions.Select(items)).Values
-                : teacher.Score(train.Images.Select(items), train.Captions.Select([query])).Values;
-            for (int c = 0; c < items.Length; c++)
-            {
-                exact[r * width + c] = (float)scores[c];
-                valid[r * width + c] = true;
-                candidateVectors.AsSpan(items[c] * dim, dim).CopyTo(candidates.AsSpan((r * width + c) * dim));
-            }
-        }
-        var queries = lists.Select(l => l.Query).ToArray();
-        torch.Tensor queryVectors;
-        if (queriesAreImages)
-        {
-            var (regions, globals) = train.ImageBatch(queries);
-            queryVectors = head.EncodeImages(regions, globals);
-        }
-        else
-        {
-            var (words, lengths, globals) = train.CaptionBatch(queries);
-            queryVectors = head.EncodeCaptions(words, lengths, globals);
-        }
-        var similarities = tensor(candidates, [lists.Count, width, dim]).matmul(queryVectors.unsqueeze(2)).squeeze(2);   // (Q, M)
-        var loss = ShortlistLoss.ListDistillation(similarities.mul(head.LogitScale()), tensor(exact, [lists.Count, width]),
-            tensor(valid, [lists.Count, width]), options.TeacherTemperature);
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-        double value = loss.item<float>();
-        return new ShortlistLossParts(value, value, 0);
     }
 
     /// <summary>One Adam step on a batch of training images and some of their captions; returns the loss.</summary>
@@ -264,14 +171,15 @@ public sealed class ShortlistTrainer : IDisposable
         return (images, captions);
     }
 
-    List<int[]> Batches(int epoch, float[]? imageVectors)
+    List<int[]> Batches(int epoch)
     {
         List<int[]> batches;
-        if (imageVectors is null || options.GroupSize == 1) batches = HardBatches.Random(train.ImageCount, options.BatchImages, rng);
+        if (epoch == 0 || options.GroupSize == 1) batches = HardBatches.Random(train.ImageCount, options.BatchImages, rng);
         else
         {
             using var scope = NewDisposeScope();
-            batches = HardBatches.Build(tensor(imageVectors, [train.ImageCount, options.Dim]), options.GroupSize, options.BatchImages, rng);
+            var (images, _) = Vectors(train);
+            batches = HardBatches.Build(tensor(images, [train.ImageCount, options.Dim]), options.GroupSize, options.BatchImages, rng);
         }
         // A batch of one image has nothing to rank.
         return [.. batches.Where(b => b.Length > 1)];

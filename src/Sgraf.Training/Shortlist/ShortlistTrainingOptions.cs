@@ -33,15 +33,6 @@ public sealed record ShortlistTrainingOptions
     /// </summary>
     public int GroupSize { get; init; } = 8;
 
-    /// <summary>
-    /// From the second epoch on, each epoch also distils, for every training image and for one caption of each, the
-    /// exact order of the items the head then ranks highest: this many of them (0: off).
-    /// </summary>
-    public int MinedCandidates { get; init; }
-
-    /// <summary>Mined lists per optimiser step.</summary>
-    public int MinedListsPerStep { get; init; } = 128;
-
     /// <summary>Images of the validation split scored exhaustively for the recall reported after each epoch.</summary>
     public int ValidationImages { get; init; } = 200;
 
@@ -68,8 +59,6 @@ public sealed record ShortlistTrainingOptions
         Positive(ValidationImages, "--validation-images");
         Positive(Threads, "--threads");
         Positive(GroupSize, "--group-size");
-        Positive(MinedListsPerStep, "--mined-lists-per-step");
-        if (MinedCandidates < 0) throw new InvalidInputException($"--mined-candidates: must be 0 (off) or positive, got {MinedCandidates}");
         if (BatchImages < 2) throw new InvalidInputException($"--batch-images: needs at least 2 images, got {BatchImages}");
         if (CaptionsPerImage < 1) throw new InvalidInputException($"--captions-per-image: needs at least 1, got {CaptionsPerImage}");
         if (!(LearningRate > 0)) throw new InvalidInputException($"--lr: must be positive, got {LearningRate}");
