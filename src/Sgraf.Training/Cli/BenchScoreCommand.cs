@@ -241,7 +241,8 @@ internal static class BenchScoreCommand
 
     /// <summary>
     /// Full-size random SGR and SAF models (Xavier weights, random eval-mode BatchNorm statistics) and their bundle, with an
-    /// untrained shortlist head of the default size (its vectors rank at random, but cost what a trained head costs).
+    /// untrained shortlist head of the size recommended for full-size models (its vectors rank at random, but cost what a
+    /// trained head of that size costs).
     /// </summary>
     static string RandomFullSizeBundle(string directory, string bundlePath, int seed, Dictionary<SimilarityModule, SgrafModel> models)
     {
@@ -264,8 +265,9 @@ internal static class BenchScoreCommand
             sources.Add(new ExportSource(new ModelCheckpoint(config, ModelWeights.FromFlat(ModuleWeights.Save(model), name)), name));
         }
         manual_seed(seed);
-        var defaults = new ShortlistTrainingOptions();
-        using var head = new ShortlistHead(defaults.HeadConfig(["sgr", "saf"], 2 * 1024));
+        // The size recommended for full-size bundles (ShortlistTrainingOptions): 3.9M parameters.
+        var fullSize = new ShortlistTrainingOptions { Hidden = 512, Dim = 256 };
+        using var head = new ShortlistHead(fullSize.HeadConfig(["sgr", "saf"], 2 * 1024));
         var headName = "random full-size shortlist head";
         var shortlist = new ShortlistSource(ShortlistCheckpoint.From(head, new ShortlistProvenance
         {
