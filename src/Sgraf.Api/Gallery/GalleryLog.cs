@@ -48,7 +48,7 @@ public sealed class GalleryLog : IDisposable
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            var replay = GalleryLogReplay.Run(path, ReadAll(file));
+            var replay = GalleryLogReplay.Run(path, file.SafeFileHandle, file.Length);
             if (replay.BundleHash is null)
             {
                 // A brand-new log, or one whose header never reached the disk: nothing was acknowledged yet.
@@ -169,13 +169,5 @@ public sealed class GalleryLog : IDisposable
     {
         file.Write(frame);
         file.Flush(flushToDisk: true);
-    }
-
-    private static byte[] ReadAll(FileStream file)
-    {
-        var bytes = new byte[file.Length];
-        file.Seek(0, SeekOrigin.Begin);
-        file.ReadExactly(bytes);
-        return bytes;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
 
 namespace Sgraf.Api.Gallery;
 
@@ -15,21 +16,26 @@ internal sealed class GalleryLogReplay
 
     public GalleryTailRepair? TailRepair { get; init; }
 
-    public static GalleryLogReplay Run(string path, byte[] log)
+    /// <summary>Replays the first <paramref name="length"/> bytes of the log file behind <paramref name="file"/>.</summary>
+    /// <remarks>
+    /// Reads record by record at file offsets, never the whole file at once: a gallery log passes 2 GB (one array's
+    /// limit) at about 7,000 full-size images.
+    /// </remarks>
+    public static GalleryLogReplay Run(string path, SafeFileHandle file, long length)
     {
         var state = new GalleryState();
         string? bundleHash = null;
         long offset = 0;
-        while (offset < log.Length)
+        while (offset < length)
         {
-            GalleryRecord? record = GalleryRecordFrame.TryDecode(log, offset, out int frameSize, out string problem);
+            GalleryRecord? record = TryRead(file, length, offset, out int frameSize, out string problem);
             if (record is null)
             {
-                if (ValidRecordFollows(log, offset + 1))
+                if (ValidRecordFollows(file, length, offset + 1))
                 {
                     throw new GalleryLogCorruptException(path, offset, problem);
                 }
-                var repair = new GalleryTailRepair(offset, log.Length - offset, problem);
+                var repair = new GalleryTailRepair(offset, length - offset, problem);
                 return new GalleryLogReplay { State = state, BundleHash = bundleHash, TailRepair = repair };
             }
 
@@ -54,21 +60,40 @@ internal sealed class GalleryLogReplay
         return new GalleryLogReplay { State = state, BundleHash = bundleHash };
     }
 
-    private static bool ValidRecordFollows(byte[] log, long from)
+    /// <summary>The frame at <paramref name="offset"/>, read from the file; null (and why) when it is not a whole, valid frame.</summary>
+    private static GalleryRecord? TryRead(SafeFileHandle file, long length, long offset, out int frameSize, out string problem)
+    {
+        var header = new byte[GalleryRecordFrame.HeaderSize];
+        int got = RandomAccess.Read(file, header.AsSpan(0, (int)Math.Min(header.Length, length - offset)), offset);
+        int payloadSize = got == header.Length ? BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)) : 0;
+        if (got < header.Length || payloadSize < 0 || payloadSize > GalleryRecordFrame.MaxPayloadSize
+            || BinaryPrimitives.ReadUInt32LittleEndian(header) != GalleryRecordFrame.Magic)
+        {
+            // Too short, or a header the frame decoder rejects: let it say which.
+            return GalleryRecordFrame.TryDecode(header.AsSpan(0, got), 0, out frameSize, out problem);
+        }
+        var frame = new byte[(int)Math.Min(header.Length + (long)payloadSize, length - offset)];
+        header.CopyTo(frame, 0);
+        RandomAccess.Read(file, frame.AsSpan(header.Length), offset + header.Length);
+        return GalleryRecordFrame.TryDecode(frame, 0, out frameSize, out problem);
+    }
+
+    /// <summary>Whether a valid frame starts anywhere from <paramref name="from"/> on: scanned for the magic a block at a time.</summary>
+    private static bool ValidRecordFollows(SafeFileHandle file, long length, long from)
     {
         Span<byte> magic = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(magic, GalleryRecordFrame.Magic);
-        for (long at = from; at <= log.Length - GalleryRecordFrame.HeaderSize; at++)
+        var block = new byte[1 << 20];
+        for (long start = from; start <= length - GalleryRecordFrame.HeaderSize; start += block.Length - (magic.Length - 1))
         {
-            int found = log.AsSpan((int)at).IndexOf(magic);
-            if (found < 0)
+            int got = RandomAccess.Read(file, block.AsSpan(0, (int)Math.Min(block.Length, length - start)), start);
+            for (int at = 0; at + magic.Length <= got;)
             {
-                return false;
-            }
-            at += found;
-            if (GalleryRecordFrame.TryDecode(log, at, out _, out _) is not null)
-            {
-                return true;
+                int found = block.AsSpan(at, got - at).IndexOf(magic);
+                if (found < 0) break;
+                at += found;
+                if (TryRead(file, length, start + at, out _, out _) is not null) return true;
+                at++;
             }
         }
         return false;
