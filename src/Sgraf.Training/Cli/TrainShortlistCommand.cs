@@ -28,7 +28,7 @@ internal static class TrainShortlistCommand
         var validationSplit = new Option<string>("--validation-split") { Description = "Split to validate on after each epoch", DefaultValueFactory = _ => "dev" };
         var hidden = Option("--hidden", "width of the per-region / per-word MLP", defaults.Hidden);
         var dim = Option("--dim", "size of the shortlist vectors", defaults.Dim);
-        var pooling = new Option<string>("--pooling") { Description = "gpo (learned, between mean and max), mean or max", DefaultValueFactory = _ => "gpo" };
+        var pooling = new Option<string>("--pooling") { Description = "max, mean or gpo (learned weights over sorted values, from the mean) (max)", DefaultValueFactory = _ => "max" };
         var epochs = Option("--epochs", "passes over the training images", defaults.Epochs);
         var batchImages = Option("--batch-images", "images per batch", defaults.BatchImages);
         var captionsPerImage = Option("--captions-per-image", "captions of each image in its batch", defaults.CaptionsPerImage);
@@ -84,14 +84,13 @@ internal static class TrainShortlistCommand
     {
         options.Validate();
         using var runtime = SgrafRuntime.Open(bundlePath, new SgrafRuntimeOptions { IntraOpThreads = 1, ScoreParallelism = options.Threads });
-        var trainData = PrecompDataset.Load(dataDir, trainSplit, runtime.Bundle.ImgDim);
-        var validationData = PrecompDataset.Load(dataDir, validationSplit, runtime.Bundle.ImgDim);
-        var (train, validation) = CommandRunner.WithProgress($"encoding {trainData.ImageCount} + {Math.Min(validationData.ImageCount, options.ValidationImages)} images and their captions", task =>
+        // Each split's raw features are dropped once encoded: only the embeddings stay for training.
+        var (train, validation) = CommandRunner.WithProgress($"encoding the {trainSplit} and {validationSplit} splits", task =>
         {
             task.MaxValue = 2;
-            var encodedTrain = EncodedSplit.Encode(runtime, trainData);
+            var encodedTrain = EncodedSplit.Encode(runtime, PrecompDataset.Load(dataDir, trainSplit, runtime.Bundle.ImgDim));
             task.Increment(1);
-            var encodedValidation = EncodedSplit.Encode(runtime, validationData, options.ValidationImages);
+            var encodedValidation = EncodedSplit.Encode(runtime, PrecompDataset.Load(dataDir, validationSplit, runtime.Bundle.ImgDim), options.ValidationImages);
             task.Increment(1);
             return (encodedTrain, encodedValidation);
         });

@@ -6,45 +6,36 @@ using static TorchSharp.torch;
 namespace Sgraf.Training.Shortlist;
 
 /// <summary>
-/// A precomp split encoded once by a bundle's frozen encoders: the runtime's embeddings (for the exact teacher scores)
-/// and the same embeddings as the shortlist head reads them, every model's features side by side per region and word.
+/// A precomp split encoded once by a bundle's frozen encoders: the runtime's embeddings, which the exact teacher scores
+/// and which batches hand to the shortlist head with every model's features side by side per region and word. Only
+/// the embeddings are kept, once; the raw region features are not.
 /// </summary>
 public sealed class EncodedSplit
 {
-    EncodedSplit(PrecompDataset data, ImageEmbeddings images, CaptionEmbeddings captions, IReadOnlyList<SimilarityModule> modules)
+    readonly SimilarityModule[] modules;
+
+    EncodedSplit(ImageEmbeddings images, CaptionEmbeddings captions, IReadOnlyList<SimilarityModule> modules, int captionsPerImage)
     {
-        Data = data;
         Images = images;
         Captions = captions;
+        this.modules = [.. modules];
+        CaptionsPerImage = captionsPerImage;
         InputDim = modules.Sum(m => images.Encodings[m].EmbedSize);
-        Regions = Interleave(images.Count * SgrafConfig.Regions, modules.Select(m => (images.Encodings[m].Regions, images.Encodings[m].EmbedSize)).ToArray());
-        ImageGlobals = Interleave(images.Count, modules.Select(m => (images.Encodings[m].Globals, images.Encodings[m].EmbedSize)).ToArray());
-        CaptionGlobals = Interleave(captions.Count, modules.Select(m => (captions.Encodings[m].Globals, captions.Encodings[m].EmbedSize)).ToArray());
-        Words = [.. Enumerable.Range(0, captions.Count).Select(j =>
-            Interleave(captions.Lengths[j], modules.Select(m => (captions.Encodings[m].Words[j], captions.Encodings[m].EmbedSize)).ToArray()))];
     }
 
-    public PrecompDataset Data { get; }
     public ImageEmbeddings Images { get; }
     public CaptionEmbeddings Captions { get; }
+
+    /// <summary>Captions k·i … k·i + k − 1 describe image i (spec §12).</summary>
+    public int CaptionsPerImage { get; }
 
     /// <summary>Features per region or word: the models' embed sizes summed.</summary>
     public int InputDim { get; }
 
-    /// <summary>(N, 36, input_dim) region features, row-major.</summary>
-    public float[] Regions { get; }
-
-    /// <summary>(N, input_dim).</summary>
-    public float[] ImageGlobals { get; }
-
-    /// <summary>Per caption, (length, input_dim).</summary>
-    public float[][] Words { get; }
-
-    /// <summary>(C, input_dim).</summary>
-    public float[] CaptionGlobals { get; }
-
     public int ImageCount => Images.Count;
     public int CaptionCount => Captions.Count;
+
+    public int ImageOf(int caption) => caption / CaptionsPerImage;
 
     /// <summary>Encodes the first <paramref name="images"/> images of the split (all when null) and their captions.</summary>
     public static EncodedSplit Encode(SgrafRuntime runtime, PrecompDataset data, int? images = null)
@@ -52,19 +43,27 @@ public sealed class EncodedSplit
         if (images is { } n && n < data.ImageCount) data = data.Take(n * data.CaptionsPerImage);
         var encodedImages = runtime.EncodeImages(data.ImageFeatures, data.ImageCount);
         var encodedCaptions = runtime.EncodeCaptions(data.Captions);
-        return new EncodedSplit(data, encodedImages, encodedCaptions, runtime.Modules);
+        return new EncodedSplit(encodedImages, encodedCaptions, runtime.Modules, data.CaptionsPerImage);
     }
 
     /// <summary>(B, 36, input_dim) regions and (B, input_dim) globals of the given images.</summary>
     public (Tensor Regions, Tensor Globals) ImageBatch(IReadOnlyList<int> images)
     {
-        int perImage = SgrafConfig.Regions * InputDim;
-        var regions = new float[images.Count * perImage];
+        var regions = new float[images.Count * SgrafConfig.Regions * InputDim];
         var globals = new float[images.Count * InputDim];
-        for (int b = 0; b < images.Count; b++)
+        int offset = 0;
+        foreach (var module in modules)
         {
-            Regions.AsSpan(images[b] * perImage, perImage).CopyTo(regions.AsSpan(b * perImage));
-            ImageGlobals.AsSpan(images[b] * InputDim, InputDim).CopyTo(globals.AsSpan(b * InputDim));
+            var encoding = Images.Encodings[module];
+            int d = encoding.EmbedSize;
+            for (int b = 0; b < images.Count; b++)
+            {
+                for (int r = 0; r < SgrafConfig.Regions; r++)
+                    encoding.Regions.AsSpan((images[b] * SgrafConfig.Regions + r) * d, d)
+                        .CopyTo(regions.AsSpan((b * SgrafConfig.Regions + r) * InputDim + offset));
+                encoding.Globals.AsSpan(images[b] * d, d).CopyTo(globals.AsSpan(b * InputDim + offset));
+            }
+            offset += d;
         }
         return (tensor(regions, [images.Count, SgrafConfig.Regions, InputDim]), tensor(globals, [images.Count, InputDim]));
     }
@@ -75,30 +74,22 @@ public sealed class EncodedSplit
         int longest = captions.Max(j => Captions.Lengths[j]);
         var words = new float[captions.Count * longest * InputDim];
         var globals = new float[captions.Count * InputDim];
-        for (int b = 0; b < captions.Count; b++)
+        int offset = 0;
+        foreach (var module in modules)
         {
-            Words[captions[b]].CopyTo(words.AsSpan(b * longest * InputDim));
-            CaptionGlobals.AsSpan(captions[b] * InputDim, InputDim).CopyTo(globals.AsSpan(b * InputDim));
+            var encoding = Captions.Encodings[module];
+            int d = encoding.EmbedSize;
+            for (int b = 0; b < captions.Count; b++)
+            {
+                var own = encoding.Words[captions[b]];
+                for (int t = 0; t < Captions.Lengths[captions[b]]; t++)
+                    own.AsSpan(t * d, d).CopyTo(words.AsSpan((b * longest + t) * InputDim + offset));
+                encoding.Globals.AsSpan(captions[b] * d, d).CopyTo(globals.AsSpan(b * InputDim + offset));
+            }
+            offset += d;
         }
         return (tensor(words, [captions.Count, longest, InputDim]),
                 tensor(captions.Select(j => (long)Captions.Lengths[j]).ToArray()),
                 tensor(globals, [captions.Count, InputDim]));
-    }
-
-    /// <summary>Rows of several models' (rows × D_m) arrays side by side: (rows × ΣD_m).</summary>
-    static float[] Interleave(int rows, (float[] Values, int Dim)[] parts)
-    {
-        int width = parts.Sum(p => p.Dim);
-        var result = new float[(long)rows * width];
-        for (int r = 0; r < rows; r++)
-        {
-            int at = r * width;
-            foreach (var (values, dim) in parts)
-            {
-                values.AsSpan(r * dim, dim).CopyTo(result.AsSpan(at));
-                at += dim;
-            }
-        }
-        return result;
     }
 }

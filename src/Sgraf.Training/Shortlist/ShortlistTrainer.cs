@@ -110,7 +110,7 @@ public sealed class ShortlistTrainer : IDisposable
     {
         head.train();
         using var scope = NewDisposeScope();
-        int perImage = train.Data.CaptionsPerImage, take = Math.Min(options.CaptionsPerImage, perImage);
+        int perImage = train.CaptionsPerImage, take = Math.Min(options.CaptionsPerImage, perImage);
         var captions = images.SelectMany(i =>
         {
             var own = Enumerable.Range(i * perImage, perImage).ToArray();

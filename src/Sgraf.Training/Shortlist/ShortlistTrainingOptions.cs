@@ -13,7 +13,7 @@ public sealed record ShortlistTrainingOptions
 {
     public int Hidden { get; init; } = 1024;
     public int Dim { get; init; } = 512;
-    public ShortlistPooling Pooling { get; init; } = ShortlistPooling.Gpo;
+    public ShortlistPooling Pooling { get; init; } = ShortlistPooling.Max;
     public int TextPositions { get; init; } = 64;
 
     public int Epochs { get; init; } = 30;
