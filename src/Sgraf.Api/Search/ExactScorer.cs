@@ -14,25 +14,35 @@ public sealed class ExactScorer(SgrafRuntime runtime, ServiceMetrics metrics)
     /// pair's score does not depend on which other captions share its batch: padded lengths change the order of
     /// floating-point sums, and a batched answer would then differ from the same search alone in the last bits.
     /// </summary>
-    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SearchModel model, string direction)
+    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SearchModel model, string direction) =>
+        Score(images.Count, captions, model, direction,
+            (subset, module) => module is { } m ? runtime.Score(images, subset, m) : runtime.Score(images, subset));
+
+    /// <summary>The same for images scattered over gallery segments (a shortlist), which the runtime reads without packing them first.</summary>
+    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, SearchModel model, string direction) =>
+        Score(images.Count, captions, model, direction,
+            (subset, module) => module is { } m ? runtime.Score(images, subset, m) : runtime.Score(images, subset));
+
+    ScoreMatrix Score(int images, CaptionEmbeddings captions, SearchModel model, string direction,
+        Func<CaptionEmbeddings, SimilarityModule?, ScoreMatrix> score)
     {
         var watch = Stopwatch.StartNew();
-        var values = new double[(long)images.Count * captions.Count];
+        var values = new double[(long)images * captions.Count];
         foreach (var group in Enumerable.Range(0, captions.Count).GroupBy(j => captions.Lengths[j]))
         {
             var members = group.ToArray();
             var subset = members.Length == captions.Count ? captions : captions.Select(members);
-            var scores = model switch
+            var scores = score(subset, model switch
             {
-                SearchModel.Sgr => runtime.Score(images, subset, SimilarityModule.SGR),
-                SearchModel.Saf => runtime.Score(images, subset, SimilarityModule.SAF),
-                _ => runtime.Score(images, subset),
-            };
-            for (int i = 0; i < images.Count; i++)
+                SearchModel.Sgr => SimilarityModule.SGR,
+                SearchModel.Saf => SimilarityModule.SAF,
+                _ => null,
+            });
+            for (int i = 0; i < images; i++)
                 for (int k = 0; k < members.Length; k++) values[(long)i * captions.Count + members[k]] = scores[i, k];
         }
         bool textQueries = direction == "text-to-image";
-        metrics.ScoringCompleted(direction, model.Name(), textQueries ? captions.Count : images.Count, textQueries ? images.Count : captions.Count, watch.Elapsed);
-        return new ScoreMatrix(images.Count, captions.Count, values);
+        metrics.ScoringCompleted(direction, model.Name(), textQueries ? captions.Count : images, textQueries ? images : captions.Count, watch.Elapsed);
+        return new ScoreMatrix(images, captions.Count, values);
     }
 }

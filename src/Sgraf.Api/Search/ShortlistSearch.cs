@@ -24,7 +24,7 @@ public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, Se
             var (job, query) = (jobs[j], encoded[jobs[j].Queries[q]]);
             var shortlisted = FirstStage(snapshot.ImageSegments, candidates[j], query.ShortlistVector, job.Shortlist, "text-to-image");
             if (shortlisted.Count == 0) return new QueryResult(q, 0, []);
-            var images = ImageEmbeddings.Gather(Sources(shortlisted, (segment, count) => segment.Embeddings(count)));
+            var images = Sources(shortlisted, (segment, count) => segment.Embeddings(count));
             var scores = scorer.Score(images, EmbeddingPacking.Captions([query], codec), job.Model, "text-to-image");
             var top = new TopHits(job.K);
             for (int i = 0; i < shortlisted.Count; i++) top.Offer(scores[i, 0], shortlisted[i].Segment, shortlisted[i].Slot);
@@ -70,7 +70,7 @@ public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, Se
         return results;
     }
 
-    /// <summary>Each item as (its segment's slots as runtime input, its slot), for Gather; one runtime view per segment.</summary>
+    /// <summary>Each item as (its segment's slots as runtime input, its slot); one runtime view per segment.</summary>
     static List<(TEmbeddings, int)> Sources<TSegment, TEmbeddings>(List<ItemLocation<TSegment>> items, Func<TSegment, int, TEmbeddings> embeddings)
         where TSegment : GallerySegment
     {

@@ -18,6 +18,17 @@ internal static class OrtTensors
     /// <summary>A zero-filled float tensor that <paramref name="fill"/> writes into.</summary>
     public static OrtValue Float(long[] shape, Fill<float> fill) => Allocate(TensorElementType.Float, shape, fill);
 
+    /// <summary>
+    /// A float tensor that <paramref name="fill"/> writes every element of: not zeroed first, because for the large
+    /// region tensors of a rerank the clearing would cost about as much as the copy.
+    /// </summary>
+    public static OrtValue Filled(long[] shape, Fill<float> fill)
+    {
+        var tensor = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
+        fill(tensor.GetTensorMutableDataAsSpan<float>());
+        return tensor;
+    }
+
     /// <summary>A zero-filled int64 tensor that <paramref name="fill"/> writes into.</summary>
     public static OrtValue Int64(long[] shape, Fill<long> fill) => Allocate(TensorElementType.Int64, shape, fill);
 

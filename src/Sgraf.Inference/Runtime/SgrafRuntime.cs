@@ -214,10 +214,30 @@ public sealed class SgrafRuntime : IDisposable
     public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SimilarityModule module)
     {
         ArgumentNullException.ThrowIfNull(images);
+        return Score(ScoredImages.InPlace(images), captions, module);
+    }
+
+    /// <summary>
+    /// Scores of scattered images (each a source set and an index in it, e.g. a shortlist drawn from gallery segments)
+    /// against captions: the bundle's score, SGRAF when it holds both models. Each score chunk copies only its own
+    /// images, straight into ONNX Runtime's memory, so no packed copy of all of them is made first.
+    /// </summary>
+    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions) =>
+        SgrafEnsemble.Average(Bundle.Modules.Select(m => Score(images, captions, m)).ToArray());
+
+    /// <summary>Scores of scattered images against captions with one model of the bundle.</summary>
+    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, SimilarityModule module)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return Score(ScoredImages.Scattered(images), captions, module);
+    }
+
+    ScoreMatrix Score(ScoredImages images, CaptionEmbeddings captions, SimilarityModule module)
+    {
         ArgumentNullException.ThrowIfNull(captions);
         if (!similarity.TryGetValue(module, out var session))
             throw new ArgumentException($"the bundle has no {module} model", nameof(module));
-        if (!images.Encodings.TryGetValue(module, out var image) || !captions.Encodings.TryGetValue(module, out var caption))
+        if (!images.Has(module) || !captions.Encodings.TryGetValue(module, out var caption))
             throw new ArgumentException($"the embeddings were not made by this bundle's {module} encoders");
         // Copies of a caption (one shared encoding) are scored once, so they also get bit-identical scores.
         var (distinct, of) = captions.Deduplicate();
@@ -232,10 +252,14 @@ public sealed class SgrafRuntime : IDisposable
         var scores = new double[(long)images.Count * captions.Count];
         if (scores.Length == 0) return new ScoreMatrix(images.Count, captions.Count, scores);
 
-        int d = image.EmbedSize;
+        int d = caption.EmbedSize;
         var order = Enumerable.Range(0, captions.Count).OrderBy(j => captions.Lengths[j]).ToArray();
         long longest = captions.Lengths.Max();
-        int imageChunk = (int)Math.Clamp(options.MaxScoreChunkElements / (longest * d), 1, images.Count);
+        // Within the element bound, and in at least ScoreParallelism parts when the images allow it: a query's shortlist
+        // of a few hundred images fits one chunk, which would leave all but one core idle.
+        long byBound = options.MaxScoreChunkElements / (longest * d);
+        long bySpread = (images.Count + options.ScoreParallelism - 1) / options.ScoreParallelism;
+        int imageChunk = (int)Math.Clamp(Math.Min(byBound, bySpread), 1, images.Count);
         var chunks = new List<(int FirstImage, int Images, int[] Captions)>();
         for (int i0 = 0; i0 < images.Count; i0 += imageChunk)
         {
@@ -251,19 +275,17 @@ public sealed class SgrafRuntime : IDisposable
         }
         // Chunks write disjoint scores, so they may run side by side (each ONNX Runtime call then uses its own threads).
         Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.ScoreParallelism },
-            chunk => ScoreChunk(session, image, caption, captions.Lengths, chunk.Captions, chunk.Images, chunk.FirstImage, captions.Count, scores));
+            chunk => ScoreChunk(session, images, module, caption, captions.Lengths, chunk.Captions, chunk.Images, chunk.FirstImage, captions.Count, scores));
         return new ScoreMatrix(images.Count, captions.Count, scores);
     }
 
-    static void ScoreChunk(InferenceSession session, ImageEncoding image, CaptionEncoding caption,
-        IReadOnlyList<int> lengths, int[] chunk, int images, int firstImage, int totalCaptions, double[] scores)
+    static void ScoreChunk(InferenceSession session, ScoredImages images, SimilarityModule module, CaptionEncoding caption,
+        IReadOnlyList<int> lengths, int[] chunk, int count, int firstImage, int totalCaptions, double[] scores)
     {
-        int c = chunk.Length, d = caption.EmbedSize, maxLength = lengths[chunk[^1]], regionsPerImage = SgrafConfig.Regions * d;
-        // The image side is read in place from the managed arrays (pinned for the call), not copied.
-        using var regions = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-            image.Regions.AsMemory(firstImage * regionsPerImage, images * regionsPerImage), [images, SgrafConfig.Regions, d]);
-        using var imageGlobal = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-            image.Globals.AsMemory(firstImage * d, images * d), [images, d]);
+        int c = chunk.Length, d = caption.EmbedSize, maxLength = lengths[chunk[^1]];
+        var (regions, imageGlobal) = images.Tensors(module, firstImage, count);
+        using var regionsValue = regions;
+        using var imageGlobalValue = imageGlobal;
         using var words = OrtTensors.Float([c, maxLength, d], span =>
         {
             for (int k = 0; k < c; k++) caption.Words[chunk[k]].CopyTo(span.Slice(k * maxLength * d));
@@ -277,7 +299,7 @@ public sealed class SgrafRuntime : IDisposable
         using var outputs = session.Run(runOptions, ["regions", "image_global", "words", "lengths", "caption_global"],
             [regions, imageGlobal, words, lengthTensor, captionGlobal], ["scores"]);
         var values = outputs[0].GetTensorDataAsSpan<float>();
-        for (int i = 0; i < images; i++)
+        for (int i = 0; i < count; i++)
             for (int k = 0; k < c; k++)
                 scores[(long)(firstImage + i) * totalCaptions + chunk[k]] = values[i * c + k];
     }

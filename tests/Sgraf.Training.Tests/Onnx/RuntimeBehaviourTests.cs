@@ -41,6 +41,23 @@ public sealed class RuntimeBehaviourTests(OfficialBundle bundle) : IClassFixture
         Assert.True(worst <= 1e-6, $"scores with copies moved by {worst:E2}");
     }
 
+    [Theory]
+    [InlineData(1, 1L << 30)]
+    [InlineData(3, 1L << 12)]
+    public void Scattered_images_score_as_the_same_images_packed(int parallelism, long chunkElements)
+    {
+        using var runtime = SgrafRuntime.Open(bundle.Directory, new SgrafRuntimeOptions { ScoreParallelism = parallelism, MaxScoreChunkElements = chunkElements });
+        // Images from two sets (the fixture's, and its first 7 encoded again), out of order and one twice.
+        var second = runtime.EncodeImages(bundle.Data.ImageFeatures.AsSpan(0, 7 * 36 * bundle.Data.ImageDim), 7);
+        (ImageEmbeddings, int)[] picked = [(bundle.Images, 13), (second, 2), (bundle.Images, 0), (second, 6), (bundle.Images, 19), (bundle.Images, 13)];
+        var packed = ImageEmbeddings.Gather(picked);
+        var expected = runtime.Score(packed, bundle.Captions);
+        var scattered = runtime.Score(picked, bundle.Captions);
+        Assert.Equal((expected.Images, expected.Captions), (scattered.Images, scattered.Captions));
+        double worst = expected.Values.Zip(scattered.Values, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1e-6, $"scattered scores differ from packed ones by {worst:E2}");
+    }
+
     [Fact]
     public void Asking_for_CUDA_without_the_GPU_build_runs_on_the_CPU_with_one_warning()
     {
