@@ -48,6 +48,9 @@ public sealed class SgrafServiceOptions
     [ValidateObjectMembers]
     public RuntimeOptions Runtime { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>Log as compact JSON (one object per line), as containers want; plain text otherwise.</summary>
     public bool JsonLogs { get; set; }
 }
@@ -66,6 +69,16 @@ public sealed class RedisStoreOptions
     /// <summary>Prefix of every key the gallery uses, so several galleries can share one Redis.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "Sgraf:Redis:KeyPrefix must be 1-64 letters, digits or _ . : -")]
     public string KeyPrefix { get; set; } = "sgraf";
+}
+
+public sealed class StorageOptions
+{
+    /// <summary>
+    /// Local store: once the log holds this many bytes, a checkpoint seals the gallery into memory-mapped segment files
+    /// and starts a new log (about 220 full-size or 1,700 demo images between checkpoints at the default, 64 MiB).
+    /// </summary>
+    [Range(1L << 16, 1L << 40)]
+    public long CheckpointBytes { get; set; } = 64L << 20;
 }
 
 public sealed class DemoGalleryOptions
@@ -130,6 +143,14 @@ public sealed class BatchingOptions
     /// <summary>Requests that may wait; beyond, 503 with Retry-After.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// Batches of one direction that may run at once; 0 (the default): one per processor. One at a time leaves cores
+    /// idle while a batch runs its single-threaded steps (query encoding, the shortlist scan, top k); side by side, the
+    /// batches share the cores through the search engine's core budget instead of each taking them all.
+    /// </summary>
+    [Range(0, 1024, ErrorMessage = "Sgraf:Batching:MaxConcurrentBatches must be 0 (one per processor) or a count of batches from 1 to {2}")]
+    public int MaxConcurrentBatches { get; set; }
 }
 
 /// <summary>

@@ -10,20 +10,22 @@ public sealed class GalleryLog : IDisposable
     private readonly object _gate = new();
     private FileStream _file;
 
-    private GalleryLog(string path, string bundleHash, FileStream file, GalleryState state, GalleryTailRepair? tailRepair)
+    private GalleryLog(string path, string bundleHash, FileStream file, GalleryTailRepair? tailRepair)
     {
         Path = path;
         BundleHash = bundleHash;
         _file = file;
-        State = state;
         TailRepair = tailRepair;
     }
 
     public string Path { get; }
     public string BundleHash { get; }
 
-    /// <summary>The live gallery. Read it under the caller's own synchronisation if appends run concurrently.</summary>
-    public GalleryState State { get; }
+    /// <summary>
+    /// The live gallery (ids, metadata, and where each payload lies in the file). Read it under the caller's own
+    /// synchronisation if appends run concurrently.
+    /// </summary>
+    public GalleryState State { get; private set; } = null!;
 
     /// <summary>The torn tail cut off while opening, or null when the log ended cleanly.</summary>
     public GalleryTailRepair? TailRepair { get; }
@@ -48,7 +50,8 @@ public sealed class GalleryLog : IDisposable
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            var replay = GalleryLogReplay.Run(path, file.SafeFileHandle, file.Length);
+            GalleryLog? log = null;
+            var replay = GalleryLogReplay.Run(path, file.SafeFileHandle, file.Length, offset => log!.ReadPayload(offset));
             if (replay.BundleHash is null)
             {
                 // A brand-new log, or one whose header never reached the disk: nothing was acknowledged yet.
@@ -66,7 +69,8 @@ public sealed class GalleryLog : IDisposable
                 file.Flush(flushToDisk: true);
             }
             file.Seek(0, SeekOrigin.End);
-            return new GalleryLog(path, bundleHash, file, replay.State, replay.TailRepair);
+            log = new GalleryLog(path, bundleHash, file, replay.TailRepair) { State = replay.State };
+            return log;
         }
         catch
         {
@@ -87,7 +91,6 @@ public sealed class GalleryLog : IDisposable
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0) return;
         var frames = new List<byte[]>(records.Count);
-        var owned = new GalleryRecord[records.Count];
         for (int i = 0; i < records.Count; i++)
         {
             var record = records[i] ?? throw new ArgumentException($"Record {i} is null.", nameof(records));
@@ -96,8 +99,6 @@ public sealed class GalleryLog : IDisposable
                 throw new ArgumentException("The header is written by Open and Compact only.", nameof(records));
             }
             frames.Add(GalleryRecordFrame.Encode(record));
-            // The state keeps the payload; a copy stops the caller's later writes to its buffer from reaching it.
-            owned[i] = record with { Payload = record.Payload.ToArray() };
         }
         var bytes = new byte[frames.Sum(f => f.Length)];
         int at = 0;
@@ -120,7 +121,23 @@ public sealed class GalleryLog : IDisposable
                 _file.Seek(end, SeekOrigin.Begin);
                 throw;
             }
-            foreach (var record in owned) State.Apply(record);
+            long offset = end;
+            for (int i = 0; i < records.Count; i++)
+            {
+                State.Apply(records[i], offset);
+                offset += frames[i].Length;
+            }
+        }
+    }
+
+    /// <summary>The payload of the record whose frame starts at <paramref name="frameOffset"/>, read from the file.</summary>
+    /// <exception cref="GalleryLogCorruptException">The record no longer reads back whole (the file was damaged after it was written).</exception>
+    internal ReadOnlyMemory<byte> ReadPayload(long frameOffset)
+    {
+        lock (_gate)
+        {
+            return GalleryLogReplay.TryRead(_file.SafeFileHandle, _file.Length, frameOffset, out _, out string problem)?.Payload
+                ?? throw new GalleryLogCorruptException(Path, frameOffset, problem);
         }
     }
 
@@ -133,19 +150,23 @@ public sealed class GalleryLog : IDisposable
         lock (_gate)
         {
             string temp = Path + ".compact";
+            var compacted = new GalleryState(ReadPayload);
             using (var snapshot = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 snapshot.Write(GalleryRecordFrame.Encode(GalleryRecord.Header(BundleHash)));
                 foreach (GalleryRecord record in State.LiveRecords())
                 {
+                    compacted.Apply(record, snapshot.Position);
                     snapshot.Write(GalleryRecordFrame.Encode(record));
                 }
                 snapshot.Flush(flushToDisk: true);
             }
             _file.Dispose();
+            bool renamed = false;
             try
             {
                 File.Move(temp, Path, overwrite: true);
+                renamed = true;
                 DirectorySync.Flush(System.IO.Path.GetDirectoryName(Path)!);
             }
             finally
@@ -153,6 +174,8 @@ public sealed class GalleryLog : IDisposable
                 // Whichever file won the rename is a complete log; keep appending to it.
                 _file = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
                 _file.Seek(0, SeekOrigin.End);
+                // The new state's offsets are those of the rewritten file; a failed rename left the old file and state.
+                if (renamed) State = compacted;
             }
         }
     }

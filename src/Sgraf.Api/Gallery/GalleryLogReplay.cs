@@ -16,14 +16,17 @@ internal sealed class GalleryLogReplay
 
     public GalleryTailRepair? TailRepair { get; init; }
 
-    /// <summary>Replays the first <paramref name="length"/> bytes of the log file behind <paramref name="file"/>.</summary>
+    /// <summary>
+    /// Replays the first <paramref name="length"/> bytes of the log file behind <paramref name="file"/>; the state's
+    /// entries read their payloads back with <paramref name="readPayload"/>.
+    /// </summary>
     /// <remarks>
     /// Reads record by record at file offsets, never the whole file at once: a gallery log passes 2 GB (one array's
     /// limit) at about 7,000 full-size images.
     /// </remarks>
-    public static GalleryLogReplay Run(string path, SafeFileHandle file, long length)
+    public static GalleryLogReplay Run(string path, SafeFileHandle file, long length, Func<long, ReadOnlyMemory<byte>> readPayload)
     {
-        var state = new GalleryState();
+        var state = new GalleryState(readPayload);
         string? bundleHash = null;
         long offset = 0;
         while (offset < length)
@@ -53,7 +56,7 @@ internal sealed class GalleryLogReplay
             }
             else
             {
-                state.Apply(record);
+                state.Apply(record, offset);
             }
             offset += frameSize;
         }
@@ -61,7 +64,7 @@ internal sealed class GalleryLogReplay
     }
 
     /// <summary>The frame at <paramref name="offset"/>, read from the file; null (and why) when it is not a whole, valid frame.</summary>
-    private static GalleryRecord? TryRead(SafeFileHandle file, long length, long offset, out int frameSize, out string problem)
+    internal static GalleryRecord? TryRead(SafeFileHandle file, long length, long offset, out int frameSize, out string problem)
     {
         var header = new byte[GalleryRecordFrame.HeaderSize];
         int got = RandomAccess.Read(file, header.AsSpan(0, (int)Math.Min(header.Length, length - offset)), offset);

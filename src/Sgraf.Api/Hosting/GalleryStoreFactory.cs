@@ -1,19 +1,20 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Redis;
 
 namespace Sgraf.Api.Hosting;
 
 /// <summary>Opens the store that configuration names (Sgraf:Store) for the loaded bundle.</summary>
-public sealed class GalleryStoreFactory(IOptions<SgrafServiceOptions> options, ILoggerFactory loggers)
+public sealed class GalleryStoreFactory(IOptions<SgrafServiceOptions> options, GalleryIndex index, ILoggerFactory loggers)
 {
     public async Task<IGalleryStore> OpenAsync(string bundleHash, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         return settings.Store switch
         {
-            GalleryStoreKind.Local => LocalGalleryStore.Open(settings.DataDirectory, bundleHash),
+            GalleryStoreKind.Local => LocalGalleryStore.Open(settings.DataDirectory, bundleHash, index, settings.Storage.CheckpointBytes),
             GalleryStoreKind.Redis => await RedisGalleryStore.ConnectAsync(
                 settings.Redis, bundleHash, loggers.CreateLogger<RedisGalleryStore>(), cancellationToken),
             _ => throw new NotSupportedException($"Sgraf:Store {settings.Store} is not a known store."),

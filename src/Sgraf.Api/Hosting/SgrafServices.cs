@@ -37,7 +37,11 @@ public static class SgrafServices
             return SgrafRuntime.Open(options.BundleDirectory, options.Runtime.ToRuntimeOptions(), sp.GetRequiredService<ILogger<SgrafRuntime>>());
         });
         services.AddSingleton(sp => new EmbeddingCodec(sp.GetRequiredService<SgrafRuntime>().Bundle));
-        services.AddSingleton(sp => new GalleryIndex(sp.GetRequiredService<EmbeddingCodec>(), sp.GetRequiredService<SgrafRuntime>().Shortlist));
+        services.AddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<SgrafRuntime>();
+            return new GalleryIndex(sp.GetRequiredService<EmbeddingCodec>(), runtime.Shortlist, runtime.Bundle.EmbeddingsHash, ShortlistHeadHash(runtime.Bundle));
+        });
         services.AddSingleton<GalleryStoreHolder>();
         services.AddSingleton<GalleryStoreFactory>();
         services.AddSingleton<GalleryWriter>();
@@ -81,6 +85,10 @@ public static class SgrafServices
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
+
+    // What stored shortlist vectors depend on: the head's two graphs (their SHA-256 from the manifest); empty without one.
+    static string ShortlistHeadHash(SgrafBundle bundle) => bundle.Shortlist is null ? "" :
+        string.Join("+", bundle.Manifest.Files[BundleManifest.ShortlistImageFile].Sha256, bundle.Manifest.Files[BundleManifest.ShortlistTextFile].Sha256);
 }
 
 /// <summary>Gallery sizes for /metrics, read from the index at scrape time.</summary>

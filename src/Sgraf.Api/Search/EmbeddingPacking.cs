@@ -20,13 +20,13 @@ public static class EmbeddingPacking
         new(images.Count, codec.Modules.ToDictionary(m => m, m =>
         {
             int d = codec.EmbedSize(m), regions = SgrafConfig.Regions * d;
-            var packed = new ImageEncoding(new float[(long)images.Count * regions], new float[(long)images.Count * d], d);
+            var (packedRegions, packedGlobals) = (new float[(long)images.Count * regions], new float[(long)images.Count * d]);
             for (int i = 0; i < images.Count; i++)
             {
-                images[i].Encodings[m].Regions.CopyTo(packed.Regions.AsSpan(i * regions));
-                images[i].Encodings[m].Global.CopyTo(packed.Globals.AsSpan(i * d));
+                images[i].Encodings[m].Regions.CopyTo(packedRegions.AsSpan(i * regions));
+                images[i].Encodings[m].Global.CopyTo(packedGlobals.AsSpan(i * d));
             }
-            return packed;
+            return new ImageEncoding(packedRegions, packedGlobals, d);
         }));
 
     /// <summary>Splits a runtime image encoding into one <see cref="EncodedImage"/> per image.</summary>
@@ -34,6 +34,6 @@ public static class EmbeddingPacking
         [.. Enumerable.Range(0, images.Count).Select(i => new EncodedImage(images.Encodings.ToDictionary(e => e.Key, e =>
         {
             int d = e.Value.EmbedSize, regions = SgrafConfig.Regions * d;
-            return (e.Value.Regions.AsSpan(i * regions, regions).ToArray(), e.Value.Globals.AsSpan(i * d, d).ToArray());
+            return (e.Value.Regions.Span.Slice(i * regions, regions).ToArray(), e.Value.Globals.Span.Slice(i * d, d).ToArray());
         })))];
 }

@@ -2,8 +2,11 @@ using Sgraf.Inference.Model;
 
 namespace Sgraf.Inference.Runtime;
 
-/// <summary>One model's encoding of a set of images: region embeddings (N, 36, D) and global vectors v_glo (N, D), row-major.</summary>
-public sealed record ImageEncoding(float[] Regions, float[] Globals, int EmbedSize);
+/// <summary>
+/// One model's encoding of a set of images: region embeddings (N, 36, D) and global vectors v_glo (N, D), row-major.
+/// Read-only memory, so that it can be arrays or a memory-mapped file that the scorer reads in place.
+/// </summary>
+public sealed record ImageEncoding(ReadOnlyMemory<float> Regions, ReadOnlyMemory<float> Globals, int EmbedSize);
 
 /// <summary>
 /// Encoded images, one <see cref="ImageEncoding"/> per model of the bundle. Produced by <see cref="SgrafRuntime.EncodeImages"/>;
@@ -21,15 +24,15 @@ public sealed class ImageEmbeddings(int count, IReadOnlyDictionary<SimilarityMod
         return new(items.Count, items[0].Source.Encodings.ToDictionary(e => e.Key, e =>
         {
             int d = e.Value.EmbedSize, perImage = SgrafConfig.Regions * d;
-            var gathered = new ImageEncoding(new float[(long)items.Count * perImage], new float[(long)items.Count * d], d);
+            var (regions, globals) = (new float[(long)items.Count * perImage], new float[(long)items.Count * d]);
             for (int k = 0; k < items.Count; k++)
             {
                 var (source, i) = items[k];
                 var encoding = source.Encodings[e.Key];
-                encoding.Regions.AsSpan(i * perImage, perImage).CopyTo(gathered.Regions.AsSpan(k * perImage));
-                encoding.Globals.AsSpan(i * d, d).CopyTo(gathered.Globals.AsSpan(k * d));
+                encoding.Regions.Span.Slice(i * perImage, perImage).CopyTo(regions.AsSpan(k * perImage));
+                encoding.Globals.Span.Slice(i * d, d).CopyTo(globals.AsSpan(k * d));
             }
-            return gathered;
+            return new ImageEncoding(regions, globals, d);
         }));
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Sgraf.Inference.Model;
 
@@ -31,8 +32,9 @@ internal abstract class ScoredImages
         {
             var encoding = images.Encodings[module];
             int d = encoding.EmbedSize, perImage = SgrafConfig.Regions * d;
-            return (OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, encoding.Regions.AsMemory(first * perImage, n * perImage), [n, SgrafConfig.Regions, d]),
-                    OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, encoding.Globals.AsMemory(first * d, n * d), [n, d]));
+            // ONNX Runtime takes writable memory for inputs but does not write them.
+            return (OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(encoding.Regions.Slice(first * perImage, n * perImage)), [n, SgrafConfig.Regions, d]),
+                    OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(encoding.Globals.Slice(first * d, n * d)), [n, d]));
         }
     }
 
@@ -50,7 +52,7 @@ internal abstract class ScoredImages
                 for (int k = 0; k < n; k++)
                 {
                     var (source, index) = images[first + k];
-                    source.Encodings[module].Regions.AsSpan(index * perImage, perImage).CopyTo(span.Slice(k * perImage));
+                    source.Encodings[module].Regions.Span.Slice(index * perImage, perImage).CopyTo(span.Slice(k * perImage));
                 }
             });
             var globals = OrtTensors.Filled([n, d], span =>
@@ -58,7 +60,7 @@ internal abstract class ScoredImages
                 for (int k = 0; k < n; k++)
                 {
                     var (source, index) = images[first + k];
-                    source.Encodings[module].Globals.AsSpan(index * d, d).CopyTo(span.Slice(k * d));
+                    source.Encodings[module].Globals.Span.Slice(index * d, d).CopyTo(span.Slice(k * d));
                 }
             });
             return (regions, globals);

@@ -107,7 +107,7 @@ public sealed class SgrafRuntime : IDisposable
         var result = Bundle.Modules.ToDictionary(m => m, m =>
         {
             int d = Bundle.Module(m).EmbedSize;
-            return new ImageEncoding(new float[(long)count * SgrafConfig.Regions * d], new float[(long)count * d], d);
+            return (Regions: new float[(long)count * SgrafConfig.Regions * d], Globals: new float[(long)count * d], EmbedSize: d);
         });
         for (int start = 0; start < count; start += options.EncodeBatchSize)
         {
@@ -125,7 +125,7 @@ public sealed class SgrafRuntime : IDisposable
                 outputs[k++].GetTensorDataAsSpan<float>().CopyTo(encoding.Globals.AsSpan(start * d, n * d));
             }
         }
-        return new ImageEmbeddings(count, result);
+        return new ImageEmbeddings(count, result.ToDictionary(e => e.Key, e => new ImageEncoding(e.Value.Regions, e.Value.Globals, e.Value.EmbedSize)));
     }
 
     /// <summary>Tokenizes captions as the official data loader does (spec §11) with the bundle's vocabulary, then encodes them.</summary>
@@ -207,14 +207,17 @@ public sealed class SgrafRuntime : IDisposable
     }
 
     /// <summary>Images × captions scores of the bundle: SGRAF (the mean of SGR and SAF) when it holds both, else its one model.</summary>
-    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions) =>
-        SgrafEnsemble.Average(Bundle.Modules.Select(m => Score(images, captions, m)).ToArray());
+    /// <param name="parallelism">Score chunks run side by side in this call, at least 1; null: <see cref="SgrafRuntimeOptions.ScoreParallelism"/>.
+    /// A caller running several calls at once gives each a share of the cores, so together they do not oversubscribe them.</param>
+    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, int? parallelism = null) =>
+        SgrafEnsemble.Average(Bundle.Modules.Select(m => Score(images, captions, m, parallelism)).ToArray());
 
     /// <summary>Images × captions scores of one model of the bundle.</summary>
-    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SimilarityModule module)
+    /// <param name="parallelism">As for <see cref="Score(ImageEmbeddings, CaptionEmbeddings, int?)"/>.</param>
+    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SimilarityModule module, int? parallelism = null)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return Score(ScoredImages.InPlace(images), captions, module);
+        return Score(ScoredImages.InPlace(images), captions, module, parallelism);
     }
 
     /// <summary>
@@ -222,19 +225,23 @@ public sealed class SgrafRuntime : IDisposable
     /// against captions: the bundle's score, SGRAF when it holds both models. Each score chunk copies only its own
     /// images, straight into ONNX Runtime's memory, so no packed copy of all of them is made first.
     /// </summary>
-    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions) =>
-        SgrafEnsemble.Average(Bundle.Modules.Select(m => Score(images, captions, m)).ToArray());
+    /// <param name="parallelism">As for <see cref="Score(ImageEmbeddings, CaptionEmbeddings, int?)"/>.</param>
+    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, int? parallelism = null) =>
+        SgrafEnsemble.Average(Bundle.Modules.Select(m => Score(images, captions, m, parallelism)).ToArray());
 
     /// <summary>Scores of scattered images against captions with one model of the bundle.</summary>
-    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, SimilarityModule module)
+    /// <param name="parallelism">As for <see cref="Score(ImageEmbeddings, CaptionEmbeddings, int?)"/>.</param>
+    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, SimilarityModule module, int? parallelism = null)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return Score(ScoredImages.Scattered(images), captions, module);
+        return Score(ScoredImages.Scattered(images), captions, module, parallelism);
     }
 
-    ScoreMatrix Score(ScoredImages images, CaptionEmbeddings captions, SimilarityModule module)
+    ScoreMatrix Score(ScoredImages images, CaptionEmbeddings captions, SimilarityModule module, int? parallelism)
     {
         ArgumentNullException.ThrowIfNull(captions);
+        if (parallelism is { } given) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(given, nameof(parallelism));
+        int spread = parallelism ?? options.ScoreParallelism;
         if (!similarity.TryGetValue(module, out var session))
             throw new ArgumentException($"the bundle has no {module} model", nameof(module));
         if (!images.Has(module) || !captions.Encodings.TryGetValue(module, out var caption))
@@ -243,7 +250,7 @@ public sealed class SgrafRuntime : IDisposable
         var (distinct, of) = captions.Deduplicate();
         if (distinct.Count < captions.Count)
         {
-            var once = Score(images, distinct, module);
+            var once = Score(images, distinct, module, spread);
             var expanded = new double[(long)images.Count * captions.Count];
             for (int i = 0; i < images.Count; i++)
                 for (int j = 0; j < captions.Count; j++) expanded[(long)i * captions.Count + j] = once[i, of[j]];
@@ -255,10 +262,10 @@ public sealed class SgrafRuntime : IDisposable
         int d = caption.EmbedSize;
         var order = Enumerable.Range(0, captions.Count).OrderBy(j => captions.Lengths[j]).ToArray();
         long longest = captions.Lengths.Max();
-        // Within the element bound, and in at least ScoreParallelism parts when the images allow it: a query's shortlist
+        // Within the element bound, and in at least `spread` parts when the images allow it: a query's shortlist
         // of a few hundred images fits one chunk, which would leave all but one core idle.
         long byBound = options.MaxScoreChunkElements / (longest * d);
-        long bySpread = (images.Count + options.ScoreParallelism - 1) / options.ScoreParallelism;
+        long bySpread = (images.Count + spread - 1) / spread;
         int imageChunk = (int)Math.Clamp(Math.Min(byBound, bySpread), 1, images.Count);
         var chunks = new List<(int FirstImage, int Images, int[] Captions)>();
         for (int i0 = 0; i0 < images.Count; i0 += imageChunk)
@@ -274,7 +281,7 @@ public sealed class SgrafRuntime : IDisposable
             }
         }
         // Chunks write disjoint scores, so they may run side by side (each ONNX Runtime call then uses its own threads).
-        Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.ScoreParallelism },
+        Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = spread },
             chunk => ScoreChunk(session, images, module, caption, captions.Lengths, chunk.Captions, chunk.Images, chunk.FirstImage, captions.Count, scores));
         return new ScoreMatrix(images.Count, captions.Count, scores);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Sgraf.Inference.Model;
 
@@ -56,10 +57,10 @@ public sealed class ShortlistEncoder : IDisposable
                     string name = BundleManifest.ModuleName(module);
                     names.Add($"{name}_regions");
                     inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                        encoding.Regions.AsMemory(start * perImage, n * perImage), [n, SgrafConfig.Regions, d]));
+                        MemoryMarshal.AsMemory(encoding.Regions.Slice(start * perImage, n * perImage)), [n, SgrafConfig.Regions, d]));
                     names.Add($"{name}_image_global");
                     inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                        encoding.Globals.AsMemory(start * d, n * d), [n, d]));
+                        MemoryMarshal.AsMemory(encoding.Globals.Slice(start * d, n * d)), [n, d]));
                 }
                 using var runOptions = new RunOptions();
                 using var outputs = imageHead.Run(runOptions, names, inputs, ["image_vectors"]);

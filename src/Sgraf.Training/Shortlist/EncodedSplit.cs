@@ -59,9 +59,9 @@ public sealed class EncodedSplit
             for (int b = 0; b < images.Count; b++)
             {
                 for (int r = 0; r < SgrafConfig.Regions; r++)
-                    encoding.Regions.AsSpan((images[b] * SgrafConfig.Regions + r) * d, d)
+                    encoding.Regions.Span.Slice((images[b] * SgrafConfig.Regions + r) * d, d)
                         .CopyTo(regions.AsSpan((b * SgrafConfig.Regions + r) * InputDim + offset));
-                encoding.Globals.AsSpan(images[b] * d, d).CopyTo(globals.AsSpan(b * InputDim + offset));
+                encoding.Globals.Span.Slice(images[b] * d, d).CopyTo(globals.AsSpan(b * InputDim + offset));
             }
             offset += d;
         }

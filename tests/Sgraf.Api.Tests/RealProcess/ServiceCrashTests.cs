@@ -11,12 +11,17 @@ namespace Sgraf.Api.Tests.RealProcess;
 
 public sealed class ServiceCrashTests
 {
-    [Fact]
-    public async Task Every_acknowledged_add_survives_kill_9_during_concurrent_adds_and_the_restarted_service_is_ready()
+    // Default settings (the log alone at this size), and a checkpoint every 64 KiB of log (about one image), so that the
+    // kill lands while segments are being sealed and small ones merged (compaction) as well as during appends.
+    [Theory]
+    [InlineData(null)]
+    [InlineData(65536)]
+    public async Task Every_acknowledged_add_survives_kill_9_during_concurrent_adds_and_the_restarted_service_is_ready(int? checkpointBytes)
     {
         using var data = new TempDirectory();
+        var settings = checkpointBytes is { } bytes ? new Dictionary<string, string> { ["Sgraf__Storage__CheckpointBytes"] = $"{bytes}" } : null;
         var acknowledged = new ConcurrentBag<string>();
-        using (var service = ServiceProcess.Start(data.Path))
+        using (var service = ServiceProcess.Start(data.Path, settings))
         {
             await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
             using var client = service.Client();
@@ -50,8 +55,10 @@ public sealed class ServiceCrashTests
             await Task.WhenAll(writers);
         }
         Assert.True(acknowledged.Count >= 60, $"only {acknowledged.Count} adds were acknowledged before the kill");
+        if (checkpointBytes is not null)
+            Assert.True(File.Exists(Path.Combine(data.Path, "checkpoint.json")), "no checkpoint was written before the kill");
 
-        using var restarted = ServiceProcess.Start(data.Path);
+        using var restarted = ServiceProcess.Start(data.Path, settings);
         await restarted.WaitReadyAsync(TimeSpan.FromSeconds(60));
         using var again = restarted.Client();
         var images = await Ids(again, "/images");

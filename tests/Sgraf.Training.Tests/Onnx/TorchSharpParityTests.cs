@@ -136,8 +136,8 @@ public sealed class TorchSharpParityTests(ITestOutputHelper output) : IDisposabl
 
         var errors = new Dictionary<string, double>
         {
-            ["region embeddings"] = MaxError(regions, onnxImages.Encodings[config.Module].Regions),
-            ["image globals"] = MaxError(imageGlobals, onnxImages.Encodings[config.Module].Globals),
+            ["region embeddings"] = MaxError(regions, onnxImages.Encodings[config.Module].Regions.ToArray()),
+            ["image globals"] = MaxError(imageGlobals, onnxImages.Encodings[config.Module].Globals.ToArray()),
             ["scores"] = MaxError(scores, onnxScores.Values.Select(v => (float)v).ToArray()),
         };
         double wordError = 0, captionGlobalError = 0;

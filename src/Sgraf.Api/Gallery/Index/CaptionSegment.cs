@@ -1,3 +1,4 @@
+using Sgraf.Api.Gallery.Local;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 
@@ -5,11 +6,13 @@ namespace Sgraf.Api.Gallery.Index;
 
 /// <summary>
 /// Captions stored as the runtime scores them: per model, each caption's word embeddings and a (capacity × D) global
-/// array; and, with a shortlist head, the captions' shortlist vectors.
+/// array; and, with a shortlist head, the captions' shortlist vectors. A sealed caption segment is written to a file so
+/// that start-up reads it instead of replaying the log, but it stays in memory (captions are a few KB each).
 /// </summary>
 public sealed class CaptionSegment : GallerySegment
 {
     public const int DefaultCapacity = 4096;
+    public const string Kind = "captions";
 
     readonly int[] lengths;
     readonly Dictionary<SimilarityModule, CaptionEncoding> encodings;
@@ -22,6 +25,13 @@ public sealed class CaptionSegment : GallerySegment
             int d = codec.EmbedSize(m);
             return new CaptionEncoding(new float[capacity][], new float[(long)capacity * d], d);
         });
+    }
+
+    CaptionSegment(SegmentHeader header, string fileName, ReadOnlySpan<float> shortlistVectors, IReadOnlyCollection<int> dead,
+        int[] lengths, Dictionary<SimilarityModule, CaptionEncoding> encodings) : base(header, fileName, shortlistVectors, dead)
+    {
+        this.lengths = lengths;
+        this.encodings = encodings;
     }
 
     /// <summary>The first <paramref name="count"/> slots as runtime input (dead slots included; the caller skips them).</summary>
@@ -44,5 +54,47 @@ public sealed class CaptionSegment : GallerySegment
         }
         lengths[Count] = caption.Length;
         return Append(id, description, caption.ShortlistVector);
+    }
+
+    /// <summary>Writer: writes the written slots to <paramref name="path"/> (fsync'ed); the segment takes no more.</summary>
+    internal void Seal(string path, string embeddingsHash, string headHash)
+    {
+        var blocks = new List<(string, ReadOnlyMemory<float>)>();
+        foreach (var (module, encoding) in encodings)
+        {
+            blocks.Add(($"{module}.words", encoding.Words.Take(Count).SelectMany(w => w).ToArray()));
+            blocks.Add(($"{module}.globals", encoding.Globals.AsMemory(0, Count * encoding.EmbedSize)));
+        }
+        blocks.Add(("shortlist", ShortlistBlock()));
+        SegmentFile.Write(path, Header(Kind, embeddingsHash, headHash, lengths[..Count]), blocks);
+        Sealed(Path.GetFileName(path));
+    }
+
+    /// <summary>Reads a sealed segment's file into memory; shortlist vectors as for images.</summary>
+    /// <exception cref="InvalidDataException">The file is damaged or does not fit this bundle; the message names it.</exception>
+    internal static CaptionSegment Open(string path, EmbeddingCodec codec, string embeddingsHash, ShortlistEncoder? head, string headHash, IReadOnlyCollection<int> dead)
+    {
+        var opened = SegmentFile.Open(path);
+        using var file = opened.File;
+        var header = opened.Header;
+        if (header.Kind != Kind || header.EmbeddingsHash != embeddingsHash || header.Items.Count != header.Count || header.Lengths?.Count != header.Count)
+            throw new InvalidDataException($"segment file {path} holds {header.Kind} of encoders {header.EmbeddingsHash}, not {Kind} of this bundle's encoders {embeddingsHash}");
+        int[] lengths = [.. header.Lengths];
+        long words = lengths.Sum(l => (long)l);
+        var encodings = codec.Modules.ToDictionary(m => m, m =>
+        {
+            int d = codec.EmbedSize(m);
+            var (flat, globals) = (opened.Block($"{m}.words", path), opened.Block($"{m}.globals", path));
+            if (flat.Length != words * d || globals.Length != header.Count * d)
+                throw new InvalidDataException($"segment file {path} has {m} blocks of {flat.Length} and {globals.Length} floats; its {header.Count} captions of D = {d} take {words * d} and {header.Count * d}");
+            var perCaption = new float[header.Count][];
+            for (int slot = 0, at = 0; slot < header.Count; at += lengths[slot] * d, slot++)
+                perCaption[slot] = flat.Span.Slice(at, lengths[slot] * d).ToArray();
+            return new CaptionEncoding(perCaption, globals.ToArray(), d);
+        });
+        float[] vectors = head is null ? []
+            : header.HeadHash == headHash && header.ShortlistDim == head.Dim ? opened.Block("shortlist", path).ToArray()
+            : head.EncodeCaptions(new CaptionEmbeddings(lengths, encodings));
+        return new CaptionSegment(header with { ShortlistDim = head?.Dim ?? 0 }, Path.GetFileName(path), vectors, dead, lengths, encodings);
     }
 }

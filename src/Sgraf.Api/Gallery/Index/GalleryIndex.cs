@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Gallery.Index;
@@ -7,8 +8,11 @@ namespace Sgraf.Api.Gallery.Index;
 /// store by <see cref="Apply"/> (called by the store, one batch at a time, in store order). Readers take
 /// <see cref="Current"/>, an immutable snapshot published after each batch. With a shortlist head, every item applied
 /// gets its shortlist vector from <paramref name="shortlist"/>; store replicas apply through here too, so all agree.
+/// A store that keeps the gallery on disk seals the index into segment files (<see cref="Seal"/>) and opens them again at
+/// start (<see cref="Restore"/>): files are tagged with <paramref name="embeddingsHash"/> (what the embeddings depend on)
+/// and <paramref name="headHash"/> (what the shortlist vectors depend on; vectors of another head are computed again).
 /// </summary>
-public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortlist)
+public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortlist, string embeddingsHash = "", string headHash = "") : ISealableGallery
 {
     readonly object writer = new();
     readonly List<ImageSegment> imageSegments = [];
@@ -39,17 +43,13 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
                 switch (record.Kind)
                 {
                     case GalleryRecordKind.AddImage:
-                        if (images.TryGetValue(record.Id, out var oldImage)) oldImage.Segment.Kill(oldImage.Slot);
-                        var imageSegment = OpenSegment(imageSegments, () => new ImageSegment(codec, shortlist?.Dim ?? 0));
-                        images[record.Id] = new(imageSegment, imageSegment.Add(record.Id, description!, (EncodedImage)item!));
+                        AddImage(images, record.Id, description!, (EncodedImage)item!);
                         break;
                     case GalleryRecordKind.DeleteImage:
                         if (images.Remove(record.Id, out var deletedImage)) deletedImage.Segment.Kill(deletedImage.Slot);
                         break;
                     case GalleryRecordKind.AddCaption:
-                        if (captions.TryGetValue(record.Id, out var oldCaption)) oldCaption.Segment.Kill(oldCaption.Slot);
-                        var captionSegment = OpenSegment(captionSegments, () => new CaptionSegment(codec, shortlist?.Dim ?? 0));
-                        captions[record.Id] = new(captionSegment, captionSegment.Add(record.Id, description!, (EncodedCaption)item!));
+                        AddCaption(captions, record.Id, description!, (EncodedCaption)item!);
                         break;
                     case GalleryRecordKind.DeleteCaption:
                         if (captions.Remove(record.Id, out var deletedCaption)) deletedCaption.Segment.Kill(deletedCaption.Slot);
@@ -58,9 +58,102 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
                         throw new InvalidDataException($"record '{record.Id}' has kind {record.Kind}, which does not change a gallery");
                 }
             }
-            Volatile.Write(ref current, new GallerySnapshot(snapshot.Version + 1,
-                Publish(imageSegments), Publish(captionSegments), images.ToImmutable(), captions.ToImmutable()));
+            Publish(snapshot, images, captions);
         }
+    }
+
+    void AddImage(ImmutableSortedDictionary<string, ItemLocation<ImageSegment>>.Builder images, string id, ItemDescription description, EncodedImage image)
+    {
+        if (images.TryGetValue(id, out var old)) old.Segment.Kill(old.Slot);
+        var segment = OpenSegment(imageSegments, () => new ImageSegment(codec, shortlist?.Dim ?? 0));
+        images[id] = new(segment, segment.Add(id, description, image));
+    }
+
+    void AddCaption(ImmutableSortedDictionary<string, ItemLocation<CaptionSegment>>.Builder captions, string id, ItemDescription description, EncodedCaption caption)
+    {
+        if (captions.TryGetValue(id, out var old)) old.Segment.Kill(old.Slot);
+        var segment = OpenSegment(captionSegments, () => new CaptionSegment(codec, shortlist?.Dim ?? 0));
+        captions[id] = new(segment, segment.Add(id, description, caption));
+    }
+
+    void Publish(GallerySnapshot snapshot, ImmutableSortedDictionary<string, ItemLocation<ImageSegment>>.Builder images,
+        ImmutableSortedDictionary<string, ItemLocation<CaptionSegment>>.Builder captions) =>
+        Volatile.Write(ref current, new GallerySnapshot(snapshot.Version + 1,
+            Publish(imageSegments), Publish(captionSegments), images.ToImmutable(), captions.ToImmutable()));
+
+    public IReadOnlyList<SealedSegment> Seal(string directory, Func<string, string> newFileName)
+    {
+        lock (writer)
+        {
+            var snapshot = Current;
+            var images = snapshot.Images.ToBuilder();
+            var captions = snapshot.Captions.ToBuilder();
+            // Compaction: live items of sealed segments that are mostly empty (many deletes, or a small seal) move into
+            // the open segment, which is sealed below, so files do not pile up; their old files drop out of the list.
+            foreach (var segment in Sparse(imageSegments, ImageSegment.DefaultCapacity))
+                foreach (int slot in Live(segment))
+                    AddImage(images, segment.Id(slot), segment.Description(slot), segment.Read(slot));
+            foreach (var segment in Sparse(captionSegments, CaptionSegment.DefaultCapacity))
+                foreach (int slot in Live(segment))
+                    AddCaption(captions, segment.Id(slot), segment.Description(slot), segment.Read(slot));
+            // Moved items are dead in their old segments from this publish on, and those segments are dropped.
+            Publish(snapshot, images, captions);
+            foreach (var segment in imageSegments.Where(s => s.FileName is null && s.Count > 0))
+                segment.Seal(Path.Combine(directory, newFileName(ImageSegment.Kind)), embeddingsHash, headHash);
+            foreach (var segment in captionSegments.Where(s => s.FileName is null && s.Count > 0))
+                segment.Seal(Path.Combine(directory, newFileName(CaptionSegment.Kind)), embeddingsHash, headHash);
+            imageSegments.RemoveAll(s => s.Count == 0);
+            captionSegments.RemoveAll(s => s.Count == 0);
+            Publish(Current, Current.Images.ToBuilder(), Current.Captions.ToBuilder());
+            return [.. imageSegments.Select(s => new SealedSegment(ImageSegment.Kind, s.FileName!, s.DeadSlots())),
+                .. captionSegments.Select(s => new SealedSegment(CaptionSegment.Kind, s.FileName!, s.DeadSlots()))];
+        }
+    }
+
+    public void Restore(string directory, IReadOnlyList<SealedSegment> segments)
+    {
+        lock (writer)
+        {
+            if (imageSegments.Count + captionSegments.Count > 0)
+                throw new InvalidOperationException("the index already holds items; restore sealed segments into an empty one");
+            var images = GallerySnapshot.Empty.Images.ToBuilder();
+            var captions = GallerySnapshot.Empty.Captions.ToBuilder();
+            foreach (var sealedSegment in segments)
+            {
+                string path = Path.Combine(directory, sealedSegment.File);
+                if (sealedSegment.Kind == ImageSegment.Kind)
+                {
+                    var segment = ImageSegment.Open(path, codec, embeddingsHash, shortlist, headHash, sealedSegment.Dead);
+                    imageSegments.Add(segment);
+                    foreach (int slot in Live(segment)) images[segment.Id(slot)] = new(segment, slot);
+                }
+                else if (sealedSegment.Kind == CaptionSegment.Kind)
+                {
+                    var segment = CaptionSegment.Open(path, codec, embeddingsHash, shortlist, headHash, sealedSegment.Dead);
+                    captionSegments.Add(segment);
+                    foreach (int slot in Live(segment)) captions[segment.Id(slot)] = new(segment, slot);
+                }
+                else throw new InvalidDataException($"segment {sealedSegment.File} has kind '{sealedSegment.Kind}', neither {ImageSegment.Kind} nor {CaptionSegment.Kind}");
+            }
+            Publish(Current, images, captions);
+        }
+    }
+
+    /// <summary>
+    /// Sealed segments less than half full of live items, when there are at least two such (counting the unsealed
+    /// items as one), so that a lone small segment is not rewritten at every checkpoint.
+    /// </summary>
+    static List<TSegment> Sparse<TSegment>(List<TSegment> segments, int capacity) where TSegment : GallerySegment
+    {
+        var sparse = segments.Where(s => s.FileName is not null && 2 * s.LiveCount < capacity).ToList();
+        int unsealed = segments.Any(s => s.FileName is null && s.Count > 0) ? 1 : 0;
+        return sparse.Count + unsealed >= 2 ? sparse : [];
+    }
+
+    static IEnumerable<int> Live(GallerySegment segment)
+    {
+        var view = segment.Publish<GallerySegment>();
+        return Enumerable.Range(0, view.Count).Where(slot => view.Alive[slot]);
     }
 
     (GalleryRecord Record, ItemDescription? Description, object? Item) Decode(GalleryRecord record) => record.Kind switch

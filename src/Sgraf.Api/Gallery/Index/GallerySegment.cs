@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Sgraf.Api.Gallery.Local;
 
 namespace Sgraf.Api.Gallery.Index;
 
@@ -7,6 +8,7 @@ namespace Sgraf.Api.Gallery.Index;
 /// replaced or deleted item's slot is only marked dead. Readers see a segment through a <see cref="SegmentView{T}"/>,
 /// which fixes how many slots they may read and which of them are alive, so a search never sees a half-applied change.
 /// With a shortlist head, the segment also keeps its items' shortlist vectors, (capacity × the head's dim).
+/// A segment sealed into a file (<see cref="FileName"/>) takes no more items; its slots can still die.
 /// </summary>
 public abstract class GallerySegment(int capacity, int shortlistDim)
 {
@@ -17,6 +19,23 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     bool[] published = new bool[capacity];
     bool[]? pending;
 
+    /// <summary>A segment read back from its file: every slot written, the dead ones dead, closed to appends.</summary>
+    protected GallerySegment(SegmentHeader header, string fileName, ReadOnlySpan<float> shortlistVectors, IReadOnlyCollection<int> dead)
+        : this(header.Count, header.ShortlistDim)
+    {
+        for (int slot = 0; slot < header.Count; slot++)
+        {
+            var item = header.Items[slot];
+            (ids[slot], texts[slot], metadata[slot]) = (item.Id, item.Text, item.Metadata);
+            published[slot] = true;
+        }
+        foreach (int slot in dead) published[slot] = false;
+        shortlistVectors.CopyTo(this.shortlistVectors);
+        Count = header.Count;
+        LiveCount = published.AsSpan(0, Count).Count(true);
+        FileName = fileName;
+    }
+
     public int Capacity => capacity;
 
     /// <summary>Slots written so far (by the writer; readers use their view's count).</summary>
@@ -25,7 +44,27 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     /// <summary>Slots written and still alive, as of the last publish.</summary>
     public int LiveCount { get; private set; }
 
-    public bool IsFull => Count == capacity;
+    public bool IsFull => Count == capacity || FileName is not null;
+
+    /// <summary>The file the segment was sealed into, or null while it is only in memory.</summary>
+    public string? FileName { get; private set; }
+
+    /// <summary>Writer: the segment's items are now in <paramref name="fileName"/>; it takes no more.</summary>
+    internal void Sealed(string fileName) => FileName = fileName;
+
+    /// <summary>Writer: the written slots that are dead, as of the last publish.</summary>
+    internal List<int> DeadSlots() => [.. Enumerable.Range(0, Count).Where(slot => !published[slot])];
+
+    /// <summary>Writer: the header of the segment's file (its written slots); the file's blocks fill in where they lie.</summary>
+    internal SegmentHeader Header(string kind, string embeddingsHash, string headHash, IReadOnlyList<int>? lengths = null) =>
+        new(kind, Count, embeddingsHash, headHash, shortlistDim,
+            [.. Enumerable.Range(0, Count).Select(slot => new SegmentItem(ids[slot], texts[slot], metadata[slot]))], lengths);
+
+    /// <summary>The written slots' shortlist vectors, for the file; empty without a head.</summary>
+    internal ReadOnlyMemory<float> ShortlistBlock() => shortlistVectors.AsMemory(0, Count * shortlistDim);
+
+    /// <summary>A live slot's description, to move the item into another segment.</summary>
+    internal ItemDescription Description(int slot) => new(texts[slot], Metadata(slot));
 
     public string Id(int slot) => ids[slot];
 

@@ -1,3 +1,4 @@
+using Sgraf.Api.Gallery.Local;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 
@@ -6,12 +7,15 @@ namespace Sgraf.Api.Gallery.Index;
 /// <summary>
 /// Images stored as the runtime scores them: per model, one (capacity × 36 × D) region array and one (capacity × D)
 /// global array, so a view scores in place with no copy; and, with a shortlist head, the images' shortlist vectors.
+/// Once sealed, the embeddings are read from the memory-mapped file instead of the arrays, which the GC then frees.
 /// </summary>
 public sealed class ImageSegment : GallerySegment
 {
     public const int DefaultCapacity = 1024;
+    public const string Kind = "images";
 
-    readonly Dictionary<SimilarityModule, ImageEncoding> encodings;
+    // Swapped once, from the arrays to the mapped file, when sealed; readers see one or the other, both whole.
+    volatile Dictionary<SimilarityModule, ImageEncoding> encodings;
 
     public ImageSegment(EmbeddingCodec codec, int shortlistDim, int capacity = DefaultCapacity) : base(capacity, shortlistDim) =>
         encodings = codec.Modules.ToDictionary(m => m, m =>
@@ -19,6 +23,9 @@ public sealed class ImageSegment : GallerySegment
             int d = codec.EmbedSize(m);
             return new ImageEncoding(new float[(long)capacity * SgrafConfig.Regions * d], new float[(long)capacity * d], d);
         });
+
+    ImageSegment(SegmentHeader header, string fileName, ReadOnlySpan<float> shortlistVectors, IReadOnlyCollection<int> dead,
+        Dictionary<SimilarityModule, ImageEncoding> mapped) : base(header, fileName, shortlistVectors, dead) => encodings = mapped;
 
     /// <summary>The first <paramref name="count"/> slots as runtime input (dead slots included; the caller skips them).</summary>
     public ImageEmbeddings Embeddings(int count) => new(count, encodings);
@@ -29,8 +36,8 @@ public sealed class ImageSegment : GallerySegment
         {
             var (regions, global) = image.Encodings[module];
             int d = encoding.EmbedSize;
-            regions.CopyTo(encoding.Regions.AsSpan(Count * SgrafConfig.Regions * d));
-            global.CopyTo(encoding.Globals.AsSpan(Count * d));
+            regions.CopyTo(Writable(encoding.Regions).AsSpan(Count * SgrafConfig.Regions * d));
+            global.CopyTo(Writable(encoding.Globals).AsSpan(Count * d));
         }
         return Append(id, description, image.ShortlistVector);
     }
@@ -39,9 +46,60 @@ public sealed class ImageSegment : GallerySegment
     public EncodedImage Read(int slot) => new(encodings.ToDictionary(e => e.Key, e =>
     {
         int d = e.Value.EmbedSize, regions = SgrafConfig.Regions * d;
-        return (e.Value.Regions.AsSpan(slot * regions, regions).ToArray(), e.Value.Globals.AsSpan(slot * d, d).ToArray());
+        return (e.Value.Regions.Span.Slice(slot * regions, regions).ToArray(), e.Value.Globals.Span.Slice(slot * d, d).ToArray());
     }))
     {
         ShortlistVector = CopyShortlistVector(slot),
     };
+
+    /// <summary>Writer: writes the written slots to <paramref name="path"/> (fsync'ed), then reads them from the mapped file.</summary>
+    internal void Seal(string path, string embeddingsHash, string headHash)
+    {
+        var blocks = new List<(string, ReadOnlyMemory<float>)>();
+        foreach (var (module, encoding) in encodings)
+        {
+            int d = encoding.EmbedSize;
+            blocks.Add(($"{module}.regions", encoding.Regions[..(Count * SgrafConfig.Regions * d)]));
+            blocks.Add(($"{module}.globals", encoding.Globals[..(Count * d)]));
+        }
+        blocks.Add(("shortlist", ShortlistBlock()));
+        SegmentFile.Write(path, Header(Kind, embeddingsHash, headHash), blocks);
+        var opened = SegmentFile.Open(path);
+        encodings = Mapped(opened, path, [.. encodings.Select(e => (e.Key, e.Value.EmbedSize))]);
+        Sealed(Path.GetFileName(path));
+    }
+
+    /// <summary>
+    /// Opens a sealed segment's file. Its shortlist vectors are used when <paramref name="headHash"/> made them, else
+    /// computed again with <paramref name="head"/> from the mapped embeddings.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is damaged or does not fit this bundle; the message names it.</exception>
+    internal static ImageSegment Open(string path, EmbeddingCodec codec, string embeddingsHash, ShortlistEncoder? head, string headHash, IReadOnlyCollection<int> dead)
+    {
+        var opened = SegmentFile.Open(path);
+        var header = opened.Header;
+        if (header.Kind != Kind || header.EmbeddingsHash != embeddingsHash || header.Items.Count != header.Count)
+            throw new InvalidDataException($"segment file {path} holds {header.Kind} of encoders {header.EmbeddingsHash}, not {Kind} of this bundle's encoders {embeddingsHash}");
+        var encodings = Mapped(opened, path, [.. codec.Modules.Select(m => (m, codec.EmbedSize(m)))]);
+        float[] vectors = head is null ? []
+            : header.HeadHash == headHash && header.ShortlistDim == head.Dim ? opened.Block("shortlist", path).ToArray()
+            : head.EncodeImages(new ImageEmbeddings(header.Count, encodings));
+        return new ImageSegment(header with { ShortlistDim = head?.Dim ?? 0 }, Path.GetFileName(path), vectors, dead, encodings);
+    }
+
+    static Dictionary<SimilarityModule, ImageEncoding> Mapped((SegmentHeader Header, MappedFile File) opened, string path,
+        IReadOnlyList<(SimilarityModule Module, int Dim)> modules) =>
+        modules.ToDictionary(m => m.Module, m =>
+        {
+            var (regions, globals) = (opened.Block($"{m.Module}.regions", path), opened.Block($"{m.Module}.globals", path));
+            int count = opened.Header.Count;
+            if (regions.Length != count * SgrafConfig.Regions * m.Dim || globals.Length != count * m.Dim)
+                throw new InvalidDataException($"segment file {path} has {m.Module} blocks of {regions.Length} and {globals.Length} floats; {count} images of D = {m.Dim} take {count * SgrafConfig.Regions * m.Dim} and {count * m.Dim}");
+            return new ImageEncoding(regions, globals, m.Dim);
+        });
+
+    // Only the writer writes, and only into a segment still in memory: its encodings are arrays.
+    static float[] Writable(ReadOnlyMemory<float> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var array) && array.Offset == 0 ? array.Array!
+            : throw new InvalidOperationException("a sealed segment takes no more items");
 }
