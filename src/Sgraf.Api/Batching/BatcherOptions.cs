@@ -8,7 +8,8 @@ namespace Sgraf.Api.Batching;
 /// <param name="MaxBatchSize">Weight budget of one batch; at least 1.</param>
 /// <param name="MaxWait">How long the first request of a batch waits for company; zero or more.</param>
 /// <param name="QueueCapacity">Requests that may wait before new ones are refused; at least 1.</param>
-public sealed record BatcherOptions(int MaxBatchSize, TimeSpan MaxWait, int QueueCapacity)
+/// <param name="MaxConcurrentBatches">Batches that may run at once, as Triton's model instances; at least 1.</param>
+public sealed record BatcherOptions(int MaxBatchSize, TimeSpan MaxWait, int QueueCapacity, int MaxConcurrentBatches = 1)
 {
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
     public void Validate()
@@ -21,5 +22,7 @@ public sealed record BatcherOptions(int MaxBatchSize, TimeSpan MaxWait, int Queu
             throw new ArgumentException($"MaxWait must be at most {int.MaxValue} ms, but is {MaxWait}.", nameof(MaxWait));
         if (QueueCapacity < 1)
             throw new ArgumentException($"QueueCapacity must be at least 1, but is {QueueCapacity}.", nameof(QueueCapacity));
+        if (MaxConcurrentBatches < 1)
+            throw new ArgumentException($"MaxConcurrentBatches must be at least 1, but is {MaxConcurrentBatches}.", nameof(MaxConcurrentBatches));
     }
 }

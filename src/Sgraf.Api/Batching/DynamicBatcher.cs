@@ -5,16 +5,21 @@ namespace Sgraf.Api.Batching;
 
 /// <summary>
 /// Gathers concurrent requests into batches for one batch function, as Triton's dynamic batching does.
-/// A single worker takes queued requests until the batch's weight reaches <see cref="BatcherOptions.MaxBatchSize"/>
-/// or <see cref="BatcherOptions.MaxWait"/> has passed since the batch's first request was submitted, then runs the
-/// batch function and hands each caller its own result. Batches run one at a time.
+/// A single gatherer takes queued requests until the batch's weight reaches <see cref="BatcherOptions.MaxBatchSize"/>
+/// or <see cref="BatcherOptions.MaxWait"/> has passed since the batch's first request was submitted, then starts the
+/// batch function on the thread pool and hands each caller its own result. Up to
+/// <see cref="BatcherOptions.MaxConcurrentBatches"/> batches run at once: the gatherer forms the next batch while
+/// earlier ones run, and waits for one to finish before it gathers when that many are running.
 /// </summary>
 /// <remarks>
 /// The queue is bounded: a full queue refuses a request at once with <see cref="BatcherQueueFullException"/>.
+/// Requests taken from it are at most the batch being gathered and the batches running.
 /// A caller cancelled before its batch starts is left out of the batch; one cancelled later sees the cancellation
-/// and its result is discarded. An exception from the batch function fails every request of that batch and no other.
-/// Disposing stops the worker and fails every request not yet answered with <see cref="ObjectDisposedException"/>;
-/// the batcher owns nothing else, and does not dispose the batch function or the metrics.
+/// and its result is discarded. An exception from the batch function fails every request of that batch and no other,
+/// whichever batches run beside it.
+/// Disposing stops the gatherer, cancels the running batches and waits for them, and fails every request not yet
+/// answered with <see cref="ObjectDisposedException"/>; the batcher owns nothing else, and does not dispose the batch
+/// function or the metrics.
 /// </remarks>
 public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDisposable
 {
@@ -24,12 +29,14 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
     private readonly BatcherOptions _options;
     private readonly Channel<Pending> _queue;
     private readonly CancellationTokenSource _stopping = new();
+    // One slot per batch that may run; the gatherer takes a slot before it gathers, and a batch returns it when done.
+    private readonly SemaphoreSlim _slots;
     private readonly Task _worker;
     private Pending? _carried;
     private List<Pending>? _gathering;
     private int _disposed;
 
-    /// <param name="options">Batch size, wait and queue capacity; validated here.</param>
+    /// <param name="options">Batch size, wait, queue capacity and batches at once; validated here.</param>
     /// <param name="runBatch">Scores a batch; returns one result per request, in request order.</param>
     /// <param name="weigh">Weight of one request (for example its number of queries), at least 1; one per request when null.
     /// A request heavier than the whole budget runs in a batch of its own.</param>
@@ -47,6 +54,7 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
         _runBatch = runBatch;
         _weigh = weigh ?? (static _ => 1);
         _metrics = metrics;
+        _slots = new SemaphoreSlim(options.MaxConcurrentBatches, options.MaxConcurrentBatches);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -56,8 +64,8 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
     }
 
     /// <summary>
-    /// Requests waiting in the queue, not counting the batch being gathered or run. Cancelled requests count until
-    /// the worker next reads the queue, so they hold their slot for at most the length of the running batch.
+    /// Requests waiting in the queue, not counting the batch being gathered or those running. Cancelled requests count
+    /// until the gatherer next reads the queue, so they hold their place for at most the length of a running batch.
     /// </summary>
     public int QueuedCount => _queue.Reader.Count;
 
@@ -89,19 +97,35 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
     private async Task RunWorkerAsync()
     {
         var stop = _stopping.Token;
+        var running = new List<Task>();
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                var batch = await GatherAsync(stop).ConfigureAwait(false);
-                if (batch is null)
+                await _slots.WaitAsync(stop).ConfigureAwait(false);
+                var gathered = await GatherAsync(stop).ConfigureAwait(false);
+                if (gathered is null)
                     return;
-                await RunBatchAsync(batch, stop).ConfigureAwait(false);
+                // Claiming is what makes "cancelled before its batch starts" exact: a claimed request is no longer cancellable out of the batch.
+                var batch = gathered.Where(p => p.TryClaim()).ToList();
+                _gathering = null;
+                if (batch.Count == 0)
+                {
+                    _slots.Release();
+                    continue;
+                }
+                running.RemoveAll(t => t.IsCompleted);
+                // Not given the stop token: a batch that never started would leave its claimed requests unanswered.
+                running.Add(Task.Run(() => RunBatchAsync(batch, stop)));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Disposal: DisposeAsync fails whatever is left.
+        }
+        finally
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
     }
 
@@ -161,16 +185,12 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
         }
     }
 
-    private async Task RunBatchAsync(List<Pending> gathered, CancellationToken stop)
+    /// <summary>Runs one claimed batch and answers each of its requests; never throws, and returns its slot when done.</summary>
+    private async Task RunBatchAsync(List<Pending> batch, CancellationToken stop)
     {
-        // Claiming is what makes "cancelled before its batch starts" exact: a claimed request is no longer cancellable out of the batch.
-        var batch = gathered.Where(p => p.TryClaim()).ToList();
-        _gathering = null;
-        if (batch.Count == 0)
-            return;
-
         try
         {
+            stop.ThrowIfCancellationRequested();
             var now = Stopwatch.GetTimestamp();
             _metrics?.BatchStarted(batch.Count, batch.Sum(p => p.Weight));
             foreach (var pending in batch)
@@ -193,9 +213,13 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
             foreach (var pending in batch)
                 pending.Completion.TrySetException(ex);
         }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
-    /// <summary>Stops the worker (cancelling a running batch) and fails every request not yet answered.</summary>
+    /// <summary>Stops the gatherer, cancels the running batches and waits for them, and fails every request not yet answered.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -204,9 +228,10 @@ public sealed class DynamicBatcher<TRequest, TResult> : IAsyncDisposable, IDispo
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _worker.ConfigureAwait(false);
         _stopping.Dispose();
+        _slots.Dispose();
 
         var disposed = new ObjectDisposedException(GetType().Name);
-        // Requests the worker had taken from the queue but not yet started when it stopped.
+        // Requests the gatherer had taken from the queue but not yet started when it stopped.
         foreach (var pending in (_gathering ?? []).Append(_carried).OfType<Pending>())
             pending.Completion.TrySetException(disposed);
         _gathering = null;

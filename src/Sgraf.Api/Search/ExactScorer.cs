@@ -13,15 +13,17 @@ public sealed class ExactScorer(SgrafRuntime runtime, ServiceMetrics metrics)
     /// Scores images × captions, one runtime call per caption length. Captions of one length need no padding, so a
     /// pair's score does not depend on which other captions share its batch: padded lengths change the order of
     /// floating-point sums, and a batched answer would then differ from the same search alone in the last bits.
+    /// <paramref name="parallelism"/> (the caller's share of a <see cref="CoreBudget"/>) is how many score chunks each
+    /// runtime call runs side by side; it changes how the work is split, and the scores only to float32 rounding.
     /// </summary>
-    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SearchModel model, string direction) =>
+    public ScoreMatrix Score(ImageEmbeddings images, CaptionEmbeddings captions, SearchModel model, string direction, int parallelism) =>
         Score(images.Count, captions, model, direction,
-            (subset, module) => module is { } m ? runtime.Score(images, subset, m) : runtime.Score(images, subset));
+            (subset, module) => module is { } m ? runtime.Score(images, subset, m, parallelism) : runtime.Score(images, subset, parallelism));
 
     /// <summary>The same for images scattered over gallery segments (a shortlist), which the runtime reads without packing them first.</summary>
-    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, SearchModel model, string direction) =>
+    public ScoreMatrix Score(IReadOnlyList<(ImageEmbeddings Source, int Index)> images, CaptionEmbeddings captions, SearchModel model, string direction, int parallelism) =>
         Score(images.Count, captions, model, direction,
-            (subset, module) => module is { } m ? runtime.Score(images, subset, m) : runtime.Score(images, subset));
+            (subset, module) => module is { } m ? runtime.Score(images, subset, m, parallelism) : runtime.Score(images, subset, parallelism));
 
     ScoreMatrix Score(int images, CaptionEmbeddings captions, SearchModel model, string direction,
         Func<CaptionEmbeddings, SimilarityModule?, ScoreMatrix> score)

@@ -7,7 +7,9 @@ namespace Sgraf.Api.Search;
 
 /// <summary>
 /// Sends searches to the engine: through one dynamic batcher per direction when batching is on (concurrent searches
-/// share scoring calls; a full queue refuses with <see cref="BatcherQueueFullException"/>), or straight through when off.
+/// share scoring calls, and up to Sgraf:Batching:MaxConcurrentBatches batches of a direction run at once, sharing the
+/// cores through the engine's <see cref="CoreBudget"/>; a full queue refuses with <see cref="BatcherQueueFullException"/>),
+/// or straight through when off.
 /// </summary>
 public sealed class SearchDispatcher : IAsyncDisposable
 {
@@ -20,7 +22,8 @@ public sealed class SearchDispatcher : IAsyncDisposable
         this.engine = engine;
         var batching = options.Value.Batching;
         if (!batching.Enabled) return;
-        var batcherOptions = new BatcherOptions(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMilliseconds), batching.QueueCapacity);
+        var batcherOptions = new BatcherOptions(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMilliseconds), batching.QueueCapacity,
+            batching.MaxConcurrentBatches == 0 ? Environment.ProcessorCount : batching.MaxConcurrentBatches);
         textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics.BatcherMetrics("text-to-image"));
         imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics.BatcherMetrics("image-to-text"));
     }

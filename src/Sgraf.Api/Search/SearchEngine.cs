@@ -7,12 +7,19 @@ namespace Sgraf.Api.Search;
 /// Runs searches, many at once. Exact mode: queries of one direction and model are scored together against each gallery
 /// segment in one runtime call, and every query keeps its own top k. Shortlist mode: <see cref="ShortlistSearch"/>.
 /// One search alone goes through the same code, so a batched answer equals the single-request answer. Thread-safe;
-/// reads one gallery snapshot per batch.
+/// reads one gallery snapshot per batch. Each call (a batch, or one request when batching is off) is a search in flight
+/// of the engine's <see cref="CoreBudget"/>, and every scoring call runs on its current share of the cores.
 /// </summary>
 public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ExactScorer scorer, ShortlistSearch shortlist)
 {
+    readonly CoreBudget cores = new(runtime.Options.ScoreParallelism);
+
+    /// <summary>How the cores are shared among the searches in flight.</summary>
+    public CoreBudget Cores => cores;
+
     public IReadOnlyList<IReadOnlyList<QueryResult>> TextToImage(IReadOnlyList<TextSearchJob> jobs)
     {
+        using var inFlight = cores.Enter();
         var snapshot = index.Current;
         var encoded = queryCache.Encode(jobs.SelectMany(j => j.Queries));
         var results = new IReadOnlyList<QueryResult>[jobs.Count];
@@ -29,7 +36,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
                 foreach (var view in snapshot.ImageSegments)
                 {
                     if (!view.Alive.AsSpan(0, view.Count).Contains(true)) continue;
-                    var scores = scorer.Score(view.Segment.Embeddings(view.Count), captions, model, "text-to-image");
+                    var scores = scorer.Score(view.Segment.Embeddings(view.Count), captions, model, "text-to-image", cores.Share);
                     for (int i = 0; i < view.Count; i++)
                         if (view.Alive[i])
                             for (int q = 0; q < texts.Length; q++) top[texts[q]].Offer(scores[i, q], view.Segment, i);
@@ -42,7 +49,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
                 var candidates = snapshot.Images.Locate(job.CandidateIds!);
                 var images = EmbeddingPacking.Images([.. candidates.Select(c => c.Segment.Read(c.Slot))], index.Codec);
                 var captions = EmbeddingPacking.Captions([.. job.Queries.Select(t => encoded[t])], index.Codec);
-                var scores = scorer.Score(images, captions, model, "text-to-image");
+                var scores = scorer.Score(images, captions, model, "text-to-image", cores.Share);
                 var top = job.Queries.Select(_ => new TopHits(job.K)).ToArray();
                 for (int i = 0; i < candidates.Count; i++)
                     for (int q = 0; q < top.Length; q++) top[q].Offer(scores[i, q], candidates[i].Segment, candidates[i].Slot);
@@ -52,7 +59,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
         int[] shortlisted = [.. Enumerable.Range(0, jobs.Count).Where(j => jobs[j].Shortlist is not null)];
         if (shortlisted.Length > 0)
         {
-            var reranked = shortlist.TextToImage([.. shortlisted.Select(j => jobs[j])], encoded, snapshot);
+            var reranked = shortlist.TextToImage([.. shortlisted.Select(j => jobs[j])], encoded, snapshot, cores);
             for (int s = 0; s < shortlisted.Length; s++) results[shortlisted[s]] = reranked[s];
         }
         return results;
@@ -60,6 +67,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
 
     public IReadOnlyList<IReadOnlyList<QueryResult>> ImageToText(IReadOnlyList<ImageSearchJob> jobs)
     {
+        using var inFlight = cores.Enter();
         var snapshot = index.Current;
         var queryImages = ResolveImages(jobs, snapshot);
         var results = new IReadOnlyList<QueryResult>[jobs.Count];
@@ -75,7 +83,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
                 foreach (var view in snapshot.CaptionSegments)
                 {
                     if (!view.Alive.AsSpan(0, view.Count).Contains(true)) continue;
-                    var scores = scorer.Score(images, view.Segment.Embeddings(view.Count), model, "image-to-text");
+                    var scores = scorer.Score(images, view.Segment.Embeddings(view.Count), model, "image-to-text", cores.Share);
                     for (int q = 0; q < queries.Length; q++)
                         for (int c = 0; c < view.Count; c++)
                             if (view.Alive[c]) top[q].Offer(scores[q, c], view.Segment, c);
@@ -92,7 +100,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
                 var job = jobs[j];
                 var candidates = snapshot.Captions.Locate(job.CandidateIds!);
                 var captions = EmbeddingPacking.Captions([.. candidates.Select(c => c.Segment.Read(c.Slot))], index.Codec);
-                var scores = scorer.Score(EmbeddingPacking.Images(queryImages[j], index.Codec), captions, model, "image-to-text");
+                var scores = scorer.Score(EmbeddingPacking.Images(queryImages[j], index.Codec), captions, model, "image-to-text", cores.Share);
                 var top = queryImages[j].Select(_ => new TopHits(job.K)).ToArray();
                 for (int q = 0; q < top.Length; q++)
                     for (int c = 0; c < candidates.Count; c++) top[q].Offer(scores[q, c], candidates[c].Segment, candidates[c].Slot);
@@ -102,7 +110,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
         int[] shortlisted = [.. Enumerable.Range(0, jobs.Count).Where(j => jobs[j].Shortlist is not null)];
         if (shortlisted.Length > 0)
         {
-            var reranked = shortlist.ImageToText([.. shortlisted.Select(j => jobs[j])], [.. shortlisted.Select(j => queryImages[j])], snapshot);
+            var reranked = shortlist.ImageToText([.. shortlisted.Select(j => jobs[j])], [.. shortlisted.Select(j => queryImages[j])], snapshot, cores);
             for (int s = 0; s < shortlisted.Length; s++) results[shortlisted[s]] = reranked[s];
         }
         return results;

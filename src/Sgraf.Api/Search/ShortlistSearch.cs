@@ -8,24 +8,24 @@ namespace Sgraf.Api.Search;
 /// <summary>
 /// Shortlist-mode searches. Per query: the first stage (<see cref="ShortlistScan"/>) over the items searched, the exact
 /// score of the shortlisted pairs, then the top k by exact score (ties by id). Each query is scored on its own, so its
-/// answer is the same batched or alone; a batch's queries run side by side, one per core, because unlike exact mode
-/// they share no scoring call and one query's small rerank leaves cores idle.
+/// answer is the same batched or alone (to float32 rounding). A batch's queries share no scoring call, unlike exact
+/// mode's, so they run side by side within the batch's share of the cores, and each query's rerank splits its lane's part.
 /// </summary>
 public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, ServiceMetrics metrics)
 {
-    static readonly ParallelOptions OnePerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     /// <summary>Each job's results; every job must have a shortlist size and every query its shortlist vector.</summary>
-    public IReadOnlyList<QueryResult>[] TextToImage(IReadOnlyList<TextSearchJob> jobs, IReadOnlyDictionary<string, EncodedCaption> encoded, GallerySnapshot snapshot)
+    /// <param name="cores">The budget this batch is a search in flight of.</param>
+    public IReadOnlyList<QueryResult>[] TextToImage(IReadOnlyList<TextSearchJob> jobs, IReadOnlyDictionary<string, EncodedCaption> encoded,
+        GallerySnapshot snapshot, CoreBudget cores)
     {
         var candidates = jobs.Select(job => job.CandidateIds is null ? null : snapshot.Images.Locate(job.CandidateIds)).ToArray();
-        return PerQuery([.. jobs.Select(j => j.Queries.Count)], (j, q) =>
+        return PerQuery([.. jobs.Select(j => j.Queries.Count)], cores, (j, q, parallelism) =>
         {
             var (job, query) = (jobs[j], encoded[jobs[j].Queries[q]]);
             var shortlisted = FirstStage(snapshot.ImageSegments, candidates[j], query.ShortlistVector, job.Shortlist, "text-to-image");
             if (shortlisted.Count == 0) return new QueryResult(q, 0, []);
             var images = Sources(shortlisted, (segment, count) => segment.Embeddings(count));
-            var scores = scorer.Score(images, EmbeddingPacking.Captions([query], codec), job.Model, "text-to-image");
+            var scores = scorer.Score(images, EmbeddingPacking.Captions([query], codec), job.Model, "text-to-image", parallelism);
             var top = new TopHits(job.K);
             for (int i = 0; i < shortlisted.Count; i++) top.Offer(scores[i, 0], shortlisted[i].Segment, shortlisted[i].Slot);
             return top.Result(q, job.K, shortlisted.Count);
@@ -33,16 +33,18 @@ public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, Se
     }
 
     /// <summary>Each job's results, for its query images (gallery images or encoded raw features, with their vectors).</summary>
-    public IReadOnlyList<QueryResult>[] ImageToText(IReadOnlyList<ImageSearchJob> jobs, IReadOnlyList<IReadOnlyList<EncodedImage>> queryImages, GallerySnapshot snapshot)
+    /// <param name="cores">The budget this batch is a search in flight of.</param>
+    public IReadOnlyList<QueryResult>[] ImageToText(IReadOnlyList<ImageSearchJob> jobs, IReadOnlyList<IReadOnlyList<EncodedImage>> queryImages,
+        GallerySnapshot snapshot, CoreBudget cores)
     {
         var candidates = jobs.Select(job => job.CandidateIds is null ? null : snapshot.Captions.Locate(job.CandidateIds)).ToArray();
-        return PerQuery([.. jobs.Select(j => j.Queries.Count)], (j, q) =>
+        return PerQuery([.. jobs.Select(j => j.Queries.Count)], cores, (j, q, parallelism) =>
         {
             var (job, query) = (jobs[j], queryImages[j][q]);
             var shortlisted = FirstStage(snapshot.CaptionSegments, candidates[j], query.ShortlistVector, job.Shortlist, "image-to-text");
             if (shortlisted.Count == 0) return new QueryResult(q, 0, []);
             var captions = CaptionEmbeddings.Gather(Sources(shortlisted, (segment, count) => segment.Embeddings(count)));
-            var scores = scorer.Score(EmbeddingPacking.Images([query], codec), captions, job.Model, "image-to-text");
+            var scores = scorer.Score(EmbeddingPacking.Images([query], codec), captions, job.Model, "image-to-text", parallelism);
             var top = new TopHits(job.K);
             for (int c = 0; c < shortlisted.Count; c++) top.Offer(scores[0, c], shortlisted[c].Segment, shortlisted[c].Slot);
             return top.Result(q, job.K, shortlisted.Count);
@@ -59,12 +61,17 @@ public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, Se
         return top;
     }
 
-    /// <summary>Every (job, query) pair run side by side; the results regrouped by job, in query order.</summary>
-    static IReadOnlyList<QueryResult>[] PerQuery(int[] queriesPerJob, Func<int, int, QueryResult> run)
+    /// <summary>
+    /// Every (job, query) pair run side by side, in as many lanes as the batch's share of the cores when it starts; each
+    /// query is given its lane's part of the share when it starts, for its rerank. The results regrouped by job, in query order.
+    /// </summary>
+    static IReadOnlyList<QueryResult>[] PerQuery(int[] queriesPerJob, CoreBudget cores, Func<int, int, int, QueryResult> run)
     {
         var pairs = queriesPerJob.SelectMany((count, j) => Enumerable.Range(0, count).Select(q => (Job: j, Query: q))).ToArray();
         var answers = new QueryResult[pairs.Length];
-        Parallel.For(0, pairs.Length, OnePerCore, i => answers[i] = run(pairs[i].Job, pairs[i].Query));
+        int lanes = Math.Clamp(cores.Share, 1, Math.Max(1, pairs.Length));
+        Parallel.For(0, pairs.Length, new ParallelOptions { MaxDegreeOfParallelism = lanes },
+            i => answers[i] = run(pairs[i].Job, pairs[i].Query, Math.Max(1, cores.Share / lanes)));
         var results = new IReadOnlyList<QueryResult>[queriesPerJob.Length];
         for (int j = 0, at = 0; j < queriesPerJob.Length; at += queriesPerJob[j], j++) results[j] = answers[at..(at + queriesPerJob[j])];
         return results;

@@ -5,12 +5,13 @@ namespace Sgraf.Api.Tests.Batching;
 public sealed class BatcherOptionsTests
 {
     [Theory]
-    [InlineData(0, 10, 1, "MaxBatchSize must be at least 1")]
-    [InlineData(1, -1, 1, "MaxWait must not be negative")]
-    [InlineData(1, 10, 0, "QueueCapacity must be at least 1")]
-    public void Settings_that_cannot_work_are_refused_with_their_name(int maxBatchSize, int maxWaitMs, int capacity, string message)
+    [InlineData(0, 10, 1, 1, "MaxBatchSize must be at least 1")]
+    [InlineData(1, -1, 1, 1, "MaxWait must not be negative")]
+    [InlineData(1, 10, 0, 1, "QueueCapacity must be at least 1")]
+    [InlineData(1, 10, 1, 0, "MaxConcurrentBatches must be at least 1")]
+    public void Settings_that_cannot_work_are_refused_with_their_name(int maxBatchSize, int maxWaitMs, int capacity, int concurrent, string message)
     {
-        var options = new BatcherOptions(maxBatchSize, TimeSpan.FromMilliseconds(maxWaitMs), capacity);
+        var options = new BatcherOptions(maxBatchSize, TimeSpan.FromMilliseconds(maxWaitMs), capacity, concurrent);
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
 

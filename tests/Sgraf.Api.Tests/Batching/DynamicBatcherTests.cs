@@ -4,7 +4,7 @@ using Sgraf.Api.Batching;
 namespace Sgraf.Api.Tests.Batching;
 
 // Batching is asserted through counts, with a long MaxWait so batches are sent because they are full,
-// or with the worker held at the stub's gate; no assertion depends on how fast a loaded machine runs.
+// or with batches held at the stub's gate; no assertion depends on how fast a loaded machine runs.
 public sealed class DynamicBatcherTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -212,5 +212,95 @@ public sealed class DynamicBatcherTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => gathering.WaitAsync(Patience));
         Assert.Empty(stub.Batches);
+    }
+
+    [Fact]
+    public async Task Two_batches_run_at_once_when_two_may_and_the_rest_wait_in_the_queue()
+    {
+        var stub = new ScoringStub();
+        await using var batcher = stub.CreateBatcher(maxBatchSize: 1, maxConcurrentBatches: 2);
+        stub.Hold();
+
+        var requests = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2), batcher.SubmitAsync(3) };
+        // Both first batches are inside the function while the gate is shut: they run side by side.
+        await stub.EnteredAsync(2).WaitAsync(Patience);
+
+        Assert.Equal(2, stub.MostAtOnce);
+        Assert.Equal(1, batcher.QueuedCount);
+        stub.Release();
+        Assert.Equal(new[] { 2, 4, 6 }, await Task.WhenAll(requests).WaitAsync(Patience));
+        Assert.Equal(2, stub.MostAtOnce);
+    }
+
+    [Fact]
+    public async Task With_one_batch_at_a_time_the_next_is_not_gathered_until_the_running_one_ends()
+    {
+        var stub = new ScoringStub();
+        await using var batcher = stub.CreateBatcher(maxBatchSize: 1, maxConcurrentBatches: 1);
+        stub.Hold();
+
+        var requests = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2), batcher.SubmitAsync(3) };
+        await stub.Started.WaitAsync(Patience);
+
+        // The gatherer holds no slot, so it has not even taken the others from the queue.
+        Assert.Equal(2, batcher.QueuedCount);
+        stub.Release();
+        Assert.Equal(new[] { 2, 4, 6 }, await Task.WhenAll(requests).WaitAsync(Patience));
+        Assert.Equal([[1], [2], [3]], stub.Batches);
+        Assert.Equal(1, stub.MostAtOnce);
+    }
+
+    [Fact]
+    public async Task A_batch_function_that_blocks_its_thread_does_not_hold_up_the_next_batch()
+    {
+        using var gate = new ManualResetEventSlim();
+        using var entered = new CountdownEvent(2);
+        await using var batcher = new DynamicBatcher<int, int>(new BatcherOptions(1, TimeSpan.Zero, 8, MaxConcurrentBatches: 2), (batch, _) =>
+        {
+            // As the search dispatcher's is: synchronous work returned as a completed task.
+            entered.Signal();
+            gate.Wait(Patience);
+            return Task.FromResult<IReadOnlyList<int>>([.. batch.Select(x => x * 2)]);
+        });
+
+        var requests = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2) };
+
+        Assert.True(await Task.Run(() => entered.Wait(Patience)), "the second batch never started while the first blocked");
+        gate.Set();
+        Assert.Equal(new[] { 2, 4 }, await Task.WhenAll(requests).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_failing_batch_fails_only_its_own_requests_while_another_runs_beside_it()
+    {
+        var stub = new ScoringStub();
+        await using var batcher = stub.CreateBatcher(maxBatchSize: 1, maxConcurrentBatches: 2);
+        stub.Hold();
+        var failed = batcher.SubmitAsync(-1);
+        var kept = batcher.SubmitAsync(2);
+        await stub.EnteredAsync(2).WaitAsync(Patience);
+
+        stub.Release();
+
+        Assert.Equal("scoring failed", (await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience))).Message);
+        Assert.Equal(4, await kept.WaitAsync(Patience));
+        Assert.Equal(6, await batcher.SubmitAsync(3).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task Disposing_cancels_every_running_batch_and_fails_every_unanswered_request()
+    {
+        var stub = new ScoringStub();
+        var batcher = stub.CreateBatcher(maxBatchSize: 1, maxConcurrentBatches: 2);
+        stub.Hold();
+        var running = new[] { batcher.SubmitAsync(1), batcher.SubmitAsync(2) };
+        await stub.EnteredAsync(2).WaitAsync(Patience);
+        var queued = batcher.SubmitAsync(3);
+
+        await batcher.DisposeAsync().AsTask().WaitAsync(Patience);
+
+        foreach (var request in running.Append(queued))
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => request.WaitAsync(Patience));
+        Assert.Equal(new[] { 1, 2 }, stub.Batches.Select(b => Assert.Single(b)).Order());
     }
 }

@@ -89,6 +89,8 @@ public sealed class SearchTests(PopulatedService service) : IClassFixture<Popula
         var together = await Task.WhenAll(bodies.Select(b => Post(service.Client, "/search/text-to-image", b)));
         var batcher = (SearchDispatcher)service.Factory.Services.GetService(typeof(SearchDispatcher))!;
         Assert.True(batcher.Batching);
+        // Every search has left the core budget by the time it is answered.
+        Assert.Equal(0, ((SearchEngine)service.Factory.Services.GetService(typeof(SearchEngine))!).Cores.InFlight);
         for (int j = 0; j < bodies.Length; j++)
         {
             // Same hits in the same order; scores equal to float32 rounding (GEMM kernels sum in a shape-dependent order).

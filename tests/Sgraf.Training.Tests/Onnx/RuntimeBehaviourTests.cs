@@ -58,6 +58,18 @@ public sealed class RuntimeBehaviourTests(OfficialBundle bundle) : IClassFixture
         Assert.True(worst <= 1e-6, $"scattered scores differ from packed ones by {worst:E2}");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_calls_own_parallelism_changes_how_the_work_is_split_not_the_scores(int parallelism)
+    {
+        var expected = bundle.Runtime.Score(bundle.Images, bundle.Captions);
+        var split = bundle.Runtime.Score(bundle.Images, bundle.Captions, parallelism);
+        double worst = expected.Values.Zip(split.Values, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1e-6, $"scores with parallelism {parallelism} differ by {worst:E2}");
+        Assert.Throws<ArgumentOutOfRangeException>(() => bundle.Runtime.Score(bundle.Images, bundle.Captions, parallelism: 0));
+    }
+
     [Fact]
     public void Asking_for_CUDA_without_the_GPU_build_runs_on_the_CPU_with_one_warning()
     {
