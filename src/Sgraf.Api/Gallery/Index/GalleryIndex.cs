@@ -105,6 +105,9 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
             imageSegments.RemoveAll(s => s.Count == 0);
             captionSegments.RemoveAll(s => s.Count == 0);
             Publish(Current, Current.Images.ToBuilder(), Current.Captions.ToBuilder());
+            // The sealed segments' arrays (up to 300 MB each at full size) are garbage now: a background collection
+            // returns them at once instead of when the large-object heap's budget next runs out.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: false);
             return [.. imageSegments.Select(s => new SealedSegment(ImageSegment.Kind, s.FileName!, s.DeadSlots())),
                 .. captionSegments.Select(s => new SealedSegment(CaptionSegment.Kind, s.FileName!, s.DeadSlots()))];
         }
@@ -140,12 +143,14 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
     }
 
     /// <summary>
-    /// Sealed segments less than half full of live items, when there are at least two such (counting the unsealed
-    /// items as one), so that a lone small segment is not rewritten at every checkpoint.
+    /// Sealed segments less than a quarter full of live items, when there are at least two such (counting the unsealed
+    /// items as one), so that a lone small segment is not rewritten at every checkpoint. A quarter, not a half: each
+    /// rewrite copies the items again, and small checkpoints (about 220 full-size images at the default) would then be
+    /// copied twice or three times on their way to a half-full segment.
     /// </summary>
     static List<TSegment> Sparse<TSegment>(List<TSegment> segments, int capacity) where TSegment : GallerySegment
     {
-        var sparse = segments.Where(s => s.FileName is not null && 2 * s.LiveCount < capacity).ToList();
+        var sparse = segments.Where(s => s.FileName is not null && 4 * s.LiveCount < capacity).ToList();
         int unsealed = segments.Any(s => s.FileName is null && s.Count > 0) ? 1 : 0;
         return sparse.Count + unsealed >= 2 ? sparse : [];
     }
