@@ -100,6 +100,13 @@ public sealed class LimitOptions
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest body of POST /images/import, which streams binary frames and holds only a batch of them at a time
+    /// (about 295 KB per 2048-d image, so the default, 64 GiB, is some 230,000 images per request).
+    /// </summary>
+    [Range(1024, 1L << 50)]
+    public long MaxImportBytes { get; set; } = 64L << 30;
+
     /// <summary>Most images or captions in one add.</summary>
     [Range(1, 100_000)]
     public int MaxItemsPerRequest { get; set; } = 1000;

@@ -24,3 +24,8 @@ public sealed record AddImagesResponse(int Added, int Replaced, IReadOnlyList<st
 
 /// <summary>An image of the gallery (its embeddings are not returned).</summary>
 public sealed record ImageInfo(string Id, JsonObject? Metadata);
+
+/// <summary>What an import did (its ids are not listed: an import may hold hundreds of thousands).</summary>
+/// <param name="Added">Images that were new.</param>
+/// <param name="Replaced">Images that replaced one with the same id.</param>
+public sealed record ImportImagesResponse(int Added, int Replaced);

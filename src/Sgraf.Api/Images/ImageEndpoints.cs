@@ -9,7 +9,7 @@ using Sgraf.Api.Validation;
 
 namespace Sgraf.Api.Images;
 
-/// <summary>The image gallery: add (encoded once, embeddings cached), get, list, delete.</summary>
+/// <summary>The image gallery: add (encoded once, embeddings cached) as JSON or imported as binary frames, get, list, delete.</summary>
 public static class ImageEndpoints
 {
     public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder app)
@@ -22,6 +22,14 @@ public static class ImageEndpoints
             .WithDescription("Encodes each image's 36 region features once with the bundle's image encoder and keeps the region embeddings and global vector (not the raw features). An existing id is replaced. Durable when answered. Needs X-Api-Key.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        images.MapPost("/import", ImageImport.ImportImages).RequireApiKey()
+            .WithName("ImportImages")
+            .WithSummary("Import images streamed as binary frames")
+            .WithDescription(ImageImport.Description)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         images.MapGet("/{id}", GetImage)
             .WithName("GetImage")

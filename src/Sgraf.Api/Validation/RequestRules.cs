@@ -137,12 +137,15 @@ public sealed class RequestRules(LimitOptions limits, int imgDim, IReadOnlyList<
             features = new float[expected];
             for (int i = 0; i < expected; i++) features[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
         }
-        int bad = Array.FindIndex(features, v => !float.IsFinite(v));
-        if (bad >= 0)
-        {
-            errors.Add($"{path}.{(regions is not null ? "regions" : "regionsBase64")}[{bad / imgDim}][{bad % imgDim}]", $"is {features[bad]}; features must be finite (no NaN or Infinity)");
-            return null;
-        }
-        return features;
+        return CheckFinite(features, $"{path}.{(regions is not null ? "regions" : "regionsBase64")}", errors) ? features : null;
+    }
+
+    /// <summary>False, naming the first value that is NaN or infinite by region and index (<c>path[12][904]</c>), when there is one.</summary>
+    public bool CheckFinite(ReadOnlySpan<float> features, string path, ValidationErrors errors)
+    {
+        int bad = features.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        if (bad < 0) return true;
+        errors.Add($"{path}[{bad / imgDim}][{bad % imgDim}]", $"is {features[bad]}; features must be finite (no NaN or Infinity)");
+        return false;
     }
 }

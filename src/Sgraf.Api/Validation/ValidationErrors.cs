@@ -21,9 +21,14 @@ public sealed class ValidationErrors
     /// <exception cref="RequestValidationException">When anything was added.</exception>
     public void ThrowIfAny()
     {
-        if (!Any) return;
+        if (Any) throw new RequestValidationException(ToDictionary());
+    }
+
+    /// <summary>Each path and what is wrong there, as problem details' <c>errors</c> lists them.</summary>
+    public Dictionary<string, string[]> ToDictionary()
+    {
         var result = errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
         if (count > MaxErrors) result["$"] = [$"{count} problems in all; the first {MaxErrors} are listed"];
-        throw new RequestValidationException(result);
+        return result;
     }
 }

@@ -19,6 +19,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(BenchScoreCommand.Create());
         root.Subcommands.Add(BenchApiCommand.Create());
         root.Subcommands.Add(BenchApiCompareCommand.Create());
+        root.Subcommands.Add(GalleryCommand.Create());
         return root;
     }
 }
