@@ -79,6 +79,19 @@ public sealed class StorageOptions
     /// </summary>
     [Range(1L << 16, 1L << 40)]
     public long CheckpointBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// How sealed segment files store image embeddings. Float32 (the default) keeps scores exact. Float16 halves disk
+    /// and page cache; the scorer widens to float32 as it reads, and scores move by float16 rounding (measured in
+    /// docs/benchmarks.md). Applies to segments sealed from then on; existing files keep theirs.
+    /// </summary>
+    public StoragePrecision Precision { get; set; } = StoragePrecision.Float32;
+}
+
+public enum StoragePrecision
+{
+    Float32,
+    Float16,
 }
 
 public sealed class DemoGalleryOptions

@@ -40,7 +40,8 @@ public static class SgrafServices
         services.AddSingleton(sp =>
         {
             var runtime = sp.GetRequiredService<SgrafRuntime>();
-            return new GalleryIndex(sp.GetRequiredService<EmbeddingCodec>(), runtime.Shortlist, runtime.Bundle.EmbeddingsHash, ShortlistHeadHash(runtime.Bundle));
+            bool half = sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Storage.Precision == StoragePrecision.Float16;
+            return new GalleryIndex(sp.GetRequiredService<EmbeddingCodec>(), runtime.Shortlist, runtime.Bundle.EmbeddingsHash, ShortlistHeadHash(runtime.Bundle), half);
         });
         services.AddSingleton<GalleryStoreHolder>();
         services.AddSingleton<GalleryStoreFactory>();

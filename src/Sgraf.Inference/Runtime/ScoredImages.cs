@@ -32,6 +32,9 @@ internal abstract class ScoredImages
         {
             var encoding = images.Encodings[module];
             int d = encoding.EmbedSize, perImage = SgrafConfig.Regions * d;
+            if (encoding.IsHalf)
+                return (OrtTensors.Filled([n, SgrafConfig.Regions, d], span => encoding.CopyRegions(first, n, span)),
+                        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(encoding.Globals.Slice(first * d, n * d)), [n, d]));
             // ONNX Runtime takes writable memory for inputs but does not write them.
             return (OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(encoding.Regions.Slice(first * perImage, n * perImage)), [n, SgrafConfig.Regions, d]),
                     OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(encoding.Globals.Slice(first * d, n * d)), [n, d]));
@@ -52,7 +55,7 @@ internal abstract class ScoredImages
                 for (int k = 0; k < n; k++)
                 {
                     var (source, index) = images[first + k];
-                    source.Encodings[module].Regions.Span.Slice(index * perImage, perImage).CopyTo(span.Slice(k * perImage));
+                    source.Encodings[module].CopyRegions(index, 1, span.Slice(k * perImage));
                 }
             });
             var globals = OrtTensors.Filled([n, d], span =>
@@ -60,7 +63,7 @@ internal abstract class ScoredImages
                 for (int k = 0; k < n; k++)
                 {
                     var (source, index) = images[first + k];
-                    source.Encodings[module].Globals.Span.Slice(index * d, d).CopyTo(span.Slice(k * d));
+                    source.Encodings[module].CopyGlobals(index, 1, span.Slice(k * d));
                 }
             });
             return (regions, globals);

@@ -56,8 +56,10 @@ public sealed class ShortlistEncoder : IDisposable
                     int d = encoding.EmbedSize, perImage = SgrafConfig.Regions * d;
                     string name = BundleManifest.ModuleName(module);
                     names.Add($"{name}_regions");
-                    inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                        MemoryMarshal.AsMemory(encoding.Regions.Slice(start * perImage, n * perImage)), [n, SgrafConfig.Regions, d]));
+                    inputs.Add(encoding.IsHalf
+                        ? OrtTensors.Filled([n, SgrafConfig.Regions, d], span => encoding.CopyRegions(start, n, span))
+                        : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+                            MemoryMarshal.AsMemory(encoding.Regions.Slice(start * perImage, n * perImage)), [n, SgrafConfig.Regions, d]));
                     names.Add($"{name}_image_global");
                     inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
                         MemoryMarshal.AsMemory(encoding.Globals.Slice(start * d, n * d)), [n, d]));

@@ -19,7 +19,8 @@ internal static class EvaluateCommand
 {
     sealed record Request(
         string[] ModelPaths, string? BundlePath, string DataDir, string Split, bool Fold5, string? SimsOut, string? JsonOut,
-        string? VocabPath, string? ProbePath, bool GlobalOnly, int[]? Shortlists, int Queries, int QuerySeed, string? ExactScores, string? Plot);
+        string? VocabPath, string? ProbePath, bool GlobalOnly, int[]? Shortlists, int Queries, int QuerySeed, string? ExactScores, string? Plot,
+        bool Float16 = false, int ImageQueries = 200);
 
     public static Command Create()
     {
@@ -48,14 +49,21 @@ internal static class EvaluateCommand
         var querySeed = new Option<int>("--query-seed") { Description = "With --shortlist: seed of the query sample (2026)", DefaultValueFactory = _ => 2026 };
         var exactScores = new Option<string?>("--exact-scores") { Description = "With --shortlist: folder to keep the sampled queries' exact scores in, reused when they match" };
         var plot = new Option<string?>("--plot") { Description = "With --shortlist: write a PNG of shortlist recall vs size" };
+        var float16 = new Option<bool>("--float16")
+        {
+            Description = "With --bundle: what a float16 gallery (Sgraf:Storage:Precision) does to exact search: top-10 agreement and score differences vs float32, for --queries caption queries and --image-queries image queries",
+        };
+        var imageQueries = new Option<int>("--image-queries") { Description = "With --float16: image queries (200; each is scored against every caption)", DefaultValueFactory = _ => 200 };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
             models, bundle, data, split, fold5, simsOut, json, vocab, probe, globalOnly, shortlist, queries, querySeed, exactScores, plot,
+            float16, imageQueries,
         };
         command.SetAction(parse => CommandRunner.Run(() => Evaluate(new Request(
             parse.GetValue(models) ?? [], parse.GetValue(bundle), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
             parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly),
-            ParseSizes(parse.GetValue(shortlist)), parse.GetValue(queries), parse.GetValue(querySeed), parse.GetValue(exactScores), parse.GetValue(plot)))));
+            ParseSizes(parse.GetValue(shortlist)), parse.GetValue(queries), parse.GetValue(querySeed), parse.GetValue(exactScores), parse.GetValue(plot),
+            parse.GetValue(float16), parse.GetValue(imageQueries)))));
         return command;
     }
 
@@ -71,6 +79,7 @@ internal static class EvaluateCommand
     static int Evaluate(Request request)
     {
         if (request.Shortlists is not null) return EvaluateShortlist(request);
+        if (request.Float16) return EvaluateFloat16(request);
         if ((request.ModelPaths.Length > 0) == (request.BundlePath is not null))
             throw new InvalidInputException("give either --model (one or two checkpoints) or --bundle (an ONNX bundle)");
         if (request.BundlePath is not null && (request.ProbePath is not null || request.GlobalOnly))
@@ -187,6 +196,32 @@ internal static class EvaluateCommand
         if (request.JsonOut is not null)
             File.WriteAllText(request.JsonOut, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         if (request.Plot is not null) ShortlistCurve.Save(request.Plot, report, $"{string.Join("+", runtime.Modules)} shortlist on {Path.GetFileName(Path.GetFullPath(request.DataDir))}");
+        return CommandRunner.Success;
+
+        static string Recalls(RecallMetrics m) => $"{m.R1:0.0} / {m.R5:0.0} / {m.R10:0.0}";
+    }
+
+    /// <summary>Float16 image embeddings against float32 with --bundle (see <see cref="Float16Evaluation"/>).</summary>
+    static int EvaluateFloat16(Request request)
+    {
+        if (request.BundlePath is null) throw new InvalidInputException("--float16 measures a bundle's scores on float16 image embeddings: give --bundle");
+        if (request.Queries <= 0) throw new InvalidInputException($"--queries: must be positive, got {request.Queries}");
+        if (request.ImageQueries <= 0 || request.ImageQueries > request.Queries)
+            throw new InvalidInputException($"--image-queries: must be from 1 to --queries ({request.Queries}), got {request.ImageQueries}");
+        using var runtime = SgrafRuntime.Open(request.BundlePath);
+        var dataset = PrecompDataset.Load(request.DataDir, request.Split, runtime.Bundle.ImgDim);
+        var (t2i, i2t) = CommandRunner.WithProgress("float16 evaluation", task =>
+        {
+            task.IsIndeterminate = true;
+            return Float16Evaluation.Run(runtime, dataset, request.Queries, request.ImageQueries, request.QuerySeed, request.ExactScores,
+                stage => task.Description = $"float16 evaluation: {stage}");
+        });
+        Console.WriteLine($"{string.Join("+", runtime.Modules)} on {dataset.ImageCount} images / {dataset.CaptionCount} captions, image embeddings float16 vs float32 (query seed {request.QuerySeed}):");
+        Console.WriteLine($"{"direction",-14} {"queries",8} {"same top 10",12} {"same set",9} {"max |Δ score|",14} {"mean |Δ score|",15} {"R@1/5/10 float32",18} {"R@1/5/10 float16",18}");
+        foreach (var (name, a) in new[] { ("text to image", t2i), ("image to text", i2t) })
+            Console.WriteLine($"{name,-14} {a.Queries,8} {100 * a.SameOrder,11:0.0}% {100 * a.SameSet,8:0.0}% {a.MaxDifference,14:E2} {a.MeanDifference,15:E2} {Recalls(a.Float32),18} {Recalls(a.Float16),18}");
+        if (request.JsonOut is not null)
+            File.WriteAllText(request.JsonOut, JsonSerializer.Serialize(new { text_to_image = t2i, image_to_text = i2t }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return CommandRunner.Success;
 
         static string Recalls(RecallMetrics m) => $"{m.R1:0.0} / {m.R5:0.0} / {m.R10:0.0}";

@@ -100,7 +100,7 @@ public static class ShortlistEvaluation
     }
 
     /// <summary>(images × caption queries) and (image queries × captions) exact scores, from the cache folder when it holds them.</summary>
-    static (ScoreMatrix TextToImage, ScoreMatrix ImageToText) ExactScores(SgrafRuntime runtime, PrecompDataset data,
+    internal static (ScoreMatrix TextToImage, ScoreMatrix ImageToText) ExactScores(SgrafRuntime runtime, PrecompDataset data,
         ImageEmbeddings images, CaptionEmbeddings captions, int[] captionQueries, int[] imageQueries, int queries, int seed,
         string? cacheDir, Action<string> progress)
     {

@@ -71,6 +71,23 @@ public sealed class RuntimeBehaviourTests(OfficialBundle bundle) : IClassFixture
     }
 
     [Fact]
+    public void Images_with_float16_regions_score_exactly_as_their_values_widened_to_float32()
+    {
+        // What a float16 gallery segment holds: regions as Half, globals as float32.
+        var half = new ImageEmbeddings(bundle.Images.Count, bundle.Images.Encodings.ToDictionary(e => e.Key, e =>
+            ImageEncoding.WithHalfRegions(e.Value.Regions.ToArray().Select(v => (Half)v).ToArray(), e.Value.Globals, e.Value.EmbedSize)));
+        var widened = new ImageEmbeddings(bundle.Images.Count, bundle.Images.Encodings.ToDictionary(e => e.Key, e =>
+            new ImageEncoding(e.Value.Regions.ToArray().Select(v => (float)(Half)v).ToArray(), e.Value.Globals, e.Value.EmbedSize)));
+        Assert.True(half.Encodings.Values.All(e => e.IsHalf && e.Regions.IsEmpty));
+        Assert.Equal(bundle.Runtime.Score(widened, bundle.Captions).Values, bundle.Runtime.Score(half, bundle.Captions).Values);
+        (ImageEmbeddings, int)[] picked = [(half, 3), (half, 0), (half, 7)];
+        Assert.Equal(bundle.Runtime.Score([(widened, 3), (widened, 0), (widened, 7)], bundle.Captions).Values,
+            bundle.Runtime.Score(picked, bundle.Captions).Values);
+        Assert.Equal(ImageEmbeddings.Gather([(widened, 5)]).Encodings.Values.Select(e => e.Regions.ToArray()),
+            ImageEmbeddings.Gather([(half, 5)]).Encodings.Values.Select(e => e.Regions.ToArray()));
+    }
+
+    [Fact]
     public void Asking_for_CUDA_without_the_GPU_build_runs_on_the_CPU_with_one_warning()
     {
         var logger = new RecordingLogger();

@@ -59,13 +59,14 @@ public sealed class CaptionSegment : GallerySegment
     /// <summary>Writer: writes the written slots to <paramref name="path"/> (fsync'ed); the segment takes no more.</summary>
     internal void Seal(string path, string embeddingsHash, string headHash)
     {
-        var blocks = new List<(string, ReadOnlyMemory<float>)>();
+        // Captions stay float32 whatever the storage precision: they are held in memory anyway, and are few bytes.
+        var blocks = new List<(string, ReadOnlyMemory<float>, bool)>();
         foreach (var (module, encoding) in encodings)
         {
-            blocks.Add(($"{module}.words", encoding.Words.Take(Count).SelectMany(w => w).ToArray()));
-            blocks.Add(($"{module}.globals", encoding.Globals.AsMemory(0, Count * encoding.EmbedSize)));
+            blocks.Add(($"{module}.words", encoding.Words.Take(Count).SelectMany(w => w).ToArray(), false));
+            blocks.Add(($"{module}.globals", encoding.Globals.AsMemory(0, Count * encoding.EmbedSize), false));
         }
-        blocks.Add(("shortlist", ShortlistBlock()));
+        blocks.Add(("shortlist", ShortlistBlock(), false));
         SegmentFile.Write(path, Header(Kind, embeddingsHash, headHash, lengths[..Count]), blocks);
         Sealed(Path.GetFileName(path));
     }

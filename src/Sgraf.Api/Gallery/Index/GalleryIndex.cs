@@ -11,8 +11,11 @@ namespace Sgraf.Api.Gallery.Index;
 /// A store that keeps the gallery on disk seals the index into segment files (<see cref="Seal"/>) and opens them again at
 /// start (<see cref="Restore"/>): files are tagged with <paramref name="embeddingsHash"/> (what the embeddings depend on)
 /// and <paramref name="headHash"/> (what the shortlist vectors depend on; vectors of another head are computed again).
+/// With <paramref name="halfPrecision"/>, image embeddings are sealed as float16 (half the disk and page cache; the
+/// scorer widens them to float32 as it reads), so an image's scores move by float16 rounding once it is sealed.
 /// </summary>
-public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortlist, string embeddingsHash = "", string headHash = "") : ISealableGallery
+public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortlist, string embeddingsHash = "", string headHash = "",
+    bool halfPrecision = false) : ISealableGallery
 {
     readonly object writer = new();
     readonly List<ImageSegment> imageSegments = [];
@@ -99,7 +102,7 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
             // Moved items are dead in their old segments from this publish on, and those segments are dropped.
             Publish(snapshot, images, captions);
             foreach (var segment in imageSegments.Where(s => s.FileName is null && s.Count > 0))
-                segment.Seal(Path.Combine(directory, newFileName(ImageSegment.Kind)), embeddingsHash, headHash);
+                segment.Seal(Path.Combine(directory, newFileName(ImageSegment.Kind)), embeddingsHash, headHash, halfPrecision);
             foreach (var segment in captionSegments.Where(s => s.FileName is null && s.Count > 0))
                 segment.Seal(Path.Combine(directory, newFileName(CaptionSegment.Kind)), embeddingsHash, headHash);
             imageSegments.RemoveAll(s => s.Count == 0);

@@ -46,23 +46,30 @@ public sealed class ImageSegment : GallerySegment
     public EncodedImage Read(int slot) => new(encodings.ToDictionary(e => e.Key, e =>
     {
         int d = e.Value.EmbedSize, regions = SgrafConfig.Regions * d;
-        return (e.Value.Regions.Span.Slice(slot * regions, regions).ToArray(), e.Value.Globals.Span.Slice(slot * d, d).ToArray());
+        var (copiedRegions, copiedGlobal) = (new float[regions], new float[d]);
+        e.Value.CopyRegions(slot, 1, copiedRegions);
+        e.Value.CopyGlobals(slot, 1, copiedGlobal);
+        return (copiedRegions, copiedGlobal);
     }))
     {
         ShortlistVector = CopyShortlistVector(slot),
     };
 
-    /// <summary>Writer: writes the written slots to <paramref name="path"/> (fsync'ed), then reads them from the mapped file.</summary>
-    internal void Seal(string path, string embeddingsHash, string headHash)
+    /// <summary>
+    /// Writer: writes the written slots to <paramref name="path"/> (fsync'ed), the region embeddings as float16 when
+    /// <paramref name="half"/>, then reads them from the mapped file.
+    /// </summary>
+    internal void Seal(string path, string embeddingsHash, string headHash, bool half)
     {
-        var blocks = new List<(string, ReadOnlyMemory<float>)>();
+        var blocks = new List<(string, ReadOnlyMemory<float>, bool)>();
         foreach (var (module, encoding) in encodings)
         {
             int d = encoding.EmbedSize;
-            blocks.Add(($"{module}.regions", encoding.Regions[..(Count * SgrafConfig.Regions * d)]));
-            blocks.Add(($"{module}.globals", encoding.Globals[..(Count * d)]));
+            blocks.Add(($"{module}.regions", encoding.Regions[..(Count * SgrafConfig.Regions * d)], half));
+            // Global vectors stay float32: 1/37 of the bytes, and rounding them moved more rankings (docs/benchmarks.md).
+            blocks.Add(($"{module}.globals", encoding.Globals[..(Count * d)], false));
         }
-        blocks.Add(("shortlist", ShortlistBlock()));
+        blocks.Add(("shortlist", ShortlistBlock(), false));
         SegmentFile.Write(path, Header(Kind, embeddingsHash, headHash), blocks);
         var opened = SegmentFile.Open(path);
         encodings = Mapped(opened, path, [.. encodings.Select(e => (e.Key, e.Value.EmbedSize))]);
@@ -91,11 +98,16 @@ public sealed class ImageSegment : GallerySegment
         IReadOnlyList<(SimilarityModule Module, int Dim)> modules) =>
         modules.ToDictionary(m => m.Module, m =>
         {
-            var (regions, globals) = (opened.Block($"{m.Module}.regions", path), opened.Block($"{m.Module}.globals", path));
+            string regionsName = $"{m.Module}.regions", globalsName = $"{m.Module}.globals";
+            bool half = opened.BlockType(regionsName, path) == SegmentFile.Float16;
+            var encoding = half
+                ? ImageEncoding.WithHalfRegions(opened.HalfBlock(regionsName, path), opened.Block(globalsName, path), m.Dim)
+                : new ImageEncoding(opened.Block(regionsName, path), opened.Block(globalsName, path), m.Dim);
             int count = opened.Header.Count;
-            if (regions.Length != count * SgrafConfig.Regions * m.Dim || globals.Length != count * m.Dim)
-                throw new InvalidDataException($"segment file {path} has {m.Module} blocks of {regions.Length} and {globals.Length} floats; {count} images of D = {m.Dim} take {count * SgrafConfig.Regions * m.Dim} and {count * m.Dim}");
-            return new ImageEncoding(regions, globals, m.Dim);
+            int regions = half ? encoding.HalfRegions.Length : encoding.Regions.Length, globals = encoding.Globals.Length;
+            if (regions != count * SgrafConfig.Regions * m.Dim || globals != count * m.Dim)
+                throw new InvalidDataException($"segment file {path} has {m.Module} blocks of {regions} and {globals} values; {count} images of D = {m.Dim} take {count * SgrafConfig.Regions * m.Dim} and {count * m.Dim}");
+            return encoding;
         });
 
     // Only the writer writes, and only into a segment still in memory: its encodings are arrays.

@@ -43,12 +43,12 @@ public sealed unsafe class MappedFile : IDisposable
         }
     }
 
-    /// <summary><paramref name="count"/> floats from byte <paramref name="offset"/> (4-byte aligned), read in place.</summary>
-    public ReadOnlyMemory<float> Floats(long offset, int count)
+    /// <summary><paramref name="count"/> values from byte <paramref name="offset"/> (aligned to their size), read in place.</summary>
+    public ReadOnlyMemory<T> Values<T>(long offset, int count) where T : unmanaged
     {
-        if (offset < 0 || offset % sizeof(float) != 0 || count < 0 || offset + (long)count * sizeof(float) > Length)
-            throw new ArgumentOutOfRangeException(nameof(offset), $"{count} floats at byte {offset} do not lie inside the {Length}-byte mapping");
-        return new Block(this, (float*)(start + offset), count).Memory;
+        if (offset < 0 || offset % sizeof(T) != 0 || count < 0 || offset + (long)count * sizeof(T) > Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"{count} {typeof(T).Name} values at byte {offset} do not lie inside the {Length}-byte mapping");
+        return new Block<T>(this, (T*)(start + offset), count).Memory;
     }
 
     /// <summary>Bytes <paramref name="offset"/> … + <paramref name="count"/>, copied out.</summary>
@@ -79,9 +79,9 @@ public sealed unsafe class MappedFile : IDisposable
     }
 
     // A MemoryManager is how a pointer becomes Memory<T>; it holds the file, so the mapping outlives every block.
-    sealed class Block(MappedFile file, float* pointer, int length) : MemoryManager<float>
+    sealed class Block<T>(MappedFile file, T* pointer, int length) : MemoryManager<T> where T : unmanaged
     {
-        public override Span<float> GetSpan() => new(pointer, length);
+        public override Span<T> GetSpan() => new(pointer, length);
 
         // Mapped pages never move: nothing to pin.
         public override MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex, default, this);

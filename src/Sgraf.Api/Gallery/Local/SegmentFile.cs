@@ -7,8 +7,8 @@ namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// A sealed gallery segment on disk: immutable once written and fsync'ed, memory-mapped when opened. Layout: a 24-byte
-/// prefix (magic "SGRFSEG1", the header's offset and length, CRC-32 of the header), then named float32 blocks, each
-/// 64-byte aligned and little-endian (per model: regions or words, then globals; the shortlist vectors), then the JSON
+/// prefix (magic "SGRFSEG1", the header's offset and length, CRC-32 of the header), then named float32 (or float16)
+/// blocks, each 64-byte aligned and little-endian (per model: regions or words, then globals; the shortlist vectors), then the JSON
 /// header (<see cref="SegmentHeader"/>: items, lengths, where each block lies).
 /// </summary>
 /// <remarks>
@@ -26,18 +26,34 @@ public static class SegmentFile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Writes the segment to <paramref name="path"/> and fsyncs it (the caller fsyncs the directory).</summary>
-    public static void Write(string path, SegmentHeader header, IReadOnlyList<(string Name, ReadOnlyMemory<float> Values)> blocks)
+    public const string Float32 = "float32", Float16 = "float16";
+
+    /// <summary>
+    /// Writes the segment to <paramref name="path"/> and fsyncs it (the caller fsyncs the directory). A block given
+    /// with <c>AsHalf</c> is stored as float16 (rounded to nearest).
+    /// </summary>
+    public static void Write(string path, SegmentHeader header, IReadOnlyList<(string Name, ReadOnlyMemory<float> Values, bool AsHalf)> blocks)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("segment files are little-endian; this machine is not");
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         file.Write(new byte[PrefixSize]);
         var placed = new List<SegmentBlock>(blocks.Count);
-        foreach (var (name, values) in blocks)
+        var halves = new Half[1 << 16];
+        foreach (var (name, values, asHalf) in blocks)
         {
             Pad(file);
-            placed.Add(new SegmentBlock(name, file.Position, values.Length));
-            file.Write(MemoryMarshal.AsBytes(values.Span));
+            placed.Add(new SegmentBlock(name, file.Position, values.Length, asHalf ? Float16 : Float32));
+            if (!asHalf)
+            {
+                file.Write(MemoryMarshal.AsBytes(values.Span));
+                continue;
+            }
+            for (int at = 0; at < values.Length; at += halves.Length)
+            {
+                int n = Math.Min(halves.Length, values.Length - at);
+                System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(values.Span.Slice(at, n), halves);
+                file.Write(MemoryMarshal.AsBytes(halves.AsSpan(0, n)));
+            }
         }
         long headerOffset = file.Position;
         var json = JsonSerializer.SerializeToUtf8Bytes(header with { Blocks = placed }, Json);
@@ -71,8 +87,11 @@ public static class SegmentFile
                 throw Bad(path, "its header fails its CRC-32");
             var header = JsonSerializer.Deserialize<SegmentHeader>(json, Json) ?? throw Bad(path, "its header is null");
             foreach (var block in header.Blocks ?? [])
-                if (block.Offset < PrefixSize || block.Offset + block.Floats * (long)sizeof(float) > headerOffset)
+            {
+                int size = block.Type switch { Float32 => 4, Float16 => 2, _ => throw Bad(path, $"block {block.Name} has type '{block.Type}', neither {Float32} nor {Float16}") };
+                if (block.Offset < PrefixSize || block.Offset + block.Count * (long)size > headerOffset)
                     throw Bad(path, $"block {block.Name} lies outside the data area");
+            }
             return (header, file);
         }
         catch
@@ -82,11 +101,23 @@ public static class SegmentFile
         }
     }
 
-    /// <summary>The block called <paramref name="name"/> of an opened segment, read in place.</summary>
-    public static ReadOnlyMemory<float> Block(this (SegmentHeader Header, MappedFile File) segment, string name, string path)
+    /// <summary>The float32 block called <paramref name="name"/> of an opened segment, read in place.</summary>
+    public static ReadOnlyMemory<float> Block(this (SegmentHeader Header, MappedFile File) segment, string name, string path) =>
+        segment.Values<float>(name, Float32, path);
+
+    /// <summary>The float16 block called <paramref name="name"/> of an opened segment, read in place.</summary>
+    public static ReadOnlyMemory<Half> HalfBlock(this (SegmentHeader Header, MappedFile File) segment, string name, string path) =>
+        segment.Values<Half>(name, Float16, path);
+
+    /// <summary>The type a block is stored in (<see cref="Float32"/> or <see cref="Float16"/>).</summary>
+    public static string BlockType(this (SegmentHeader Header, MappedFile File) segment, string name, string path) =>
+        (segment.Header.Blocks?.FirstOrDefault(b => b.Name == name) ?? throw Bad(path, $"it has no block {name}")).Type;
+
+    static ReadOnlyMemory<T> Values<T>(this (SegmentHeader Header, MappedFile File) segment, string name, string type, string path) where T : unmanaged
     {
         var block = segment.Header.Blocks?.FirstOrDefault(b => b.Name == name) ?? throw Bad(path, $"it has no block {name}");
-        return segment.File.Floats(block.Offset, checked((int)block.Floats));
+        if (block.Type != type) throw Bad(path, $"block {name} is {block.Type}, not {type}");
+        return segment.File.Values<T>(block.Offset, checked((int)block.Count));
     }
 
     static InvalidDataException Bad(string path, string why) => new($"segment file {path} is damaged or not a segment file: {why}");
@@ -110,4 +141,5 @@ public sealed record SegmentHeader(
 
 public sealed record SegmentItem(string Id, string? Text, string? Metadata);
 
-public sealed record SegmentBlock(string Name, long Offset, long Floats);
+/// <summary>Where a block lies: byte offset, number of values, and their type (float32 or float16).</summary>
+public sealed record SegmentBlock(string Name, long Offset, long Count, string Type);

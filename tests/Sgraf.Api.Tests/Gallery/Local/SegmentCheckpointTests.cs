@@ -32,8 +32,8 @@ public sealed class SegmentCheckpointTests : IClassFixture<SegmentCheckpointTest
 
     public void Dispose() => data.Dispose();
 
-    GalleryIndex NewIndex(string headHash = "head-1") =>
-        new(bundle.Codec, bundle.Runtime.Shortlist, bundle.Runtime.Bundle.EmbeddingsHash, headHash);
+    GalleryIndex NewIndex(string headHash = "head-1", bool half = false) =>
+        new(bundle.Codec, bundle.Runtime.Shortlist, bundle.Runtime.Bundle.EmbeddingsHash, headHash, half);
 
     LocalGalleryStore OpenStore(GalleryIndex index) =>
         LocalGalleryStore.Open(data.Path, bundle.Runtime.Bundle.EmbeddingsHash, index, CheckpointBytes);
@@ -81,9 +81,9 @@ public sealed class SegmentCheckpointTests : IClassFixture<SegmentCheckpointTest
         }
     }
 
-    async Task<GalleryIndex> Reopen(string headHash = "head-1")
+    async Task<GalleryIndex> Reopen(string headHash = "head-1", bool half = false)
     {
-        var index = NewIndex(headHash);
+        var index = NewIndex(headHash, half);
         await using var store = OpenStore(index);
         await store.StartAsync(index.Apply, CancellationToken.None);
         return index;
@@ -176,6 +176,50 @@ public sealed class SegmentCheckpointTests : IClassFixture<SegmentCheckpointTest
         // The same head under another name: the vectors are computed afresh, and so equal the stored ones.
         var restored = await Reopen(headHash: "head-2");
         AssertSameContents(index, restored);
+    }
+
+    [Fact]
+    public async Task Float16_segments_hold_each_region_embedding_rounded_to_half_precision()
+    {
+        var index = NewIndex(half: true);
+        var added = new Dictionary<string, GalleryRecord>();
+        await using (var store = OpenStore(index))
+        {
+            await store.StartAsync(index.Apply, CancellationToken.None);
+            for (int n = 0; n < 8; n++)
+            {
+                GalleryRecord image = Image($"i{n}", n), caption = Caption($"c{n}", TestGallery.Captions[n]);
+                added[image.Id] = image;
+                added[caption.Id] = caption;
+                await store.AppendAsync([image, caption], CancellationToken.None);
+            }
+        }
+        var restored = await Reopen(half: true);
+        AssertSameContents(index, restored);
+        var sealedImages = 0;
+        foreach (var (id, at) in restored.Current.Images)
+        {
+            var original = bundle.Codec.DecodeImage(added[id].Payload.Span, id);
+            var stored = at.Segment.Read(at.Slot);
+            bool isSealed = at.Segment.FileName is not null;
+            sealedImages += isSealed ? 1 : 0;
+            foreach (var (module, (regions, global)) in original.Encodings)
+            {
+                // Sealed: each value rounded to the nearest float16; still in the log (not sealed yet): float32 as given.
+                float[] Expected(float[] values) => isSealed ? [.. values.Select(v => (float)(Half)v)] : values;
+                Assert.Equal(Expected(regions), stored.Encodings[module].Regions);
+                Assert.Equal(global, stored.Encodings[module].Global);
+            }
+        }
+        Assert.True(sealedImages >= 4, $"only {sealedImages} images were sealed");
+        foreach (var (id, at) in restored.Current.Captions)
+            Assert.Equal(added[id].Payload.ToArray(), bundle.Codec.EncodeCaption(at.Segment.Read(at.Slot)));
+        // Image segment files: 2 bytes per region embedding value (globals, ids, metadata and shortlist vectors as before).
+        var checkpoint = GalleryCheckpoint.Read(data.Path)!;
+        var imageFile = checkpoint.Segments.First(s => s.Kind == ImageSegment.Kind);
+        var (header, file) = SegmentFile.Open(Path.Combine(data.Path, "segments", imageFile.File));
+        using (file)
+            Assert.All(header.Blocks!, b => Assert.Equal(b.Name.EndsWith(".regions") ? SegmentFile.Float16 : SegmentFile.Float32, b.Type));
     }
 
     [Fact]
