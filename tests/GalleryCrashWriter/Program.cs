@@ -1,4 +1,5 @@
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Local;
 
 // Appends images to the log at args[0] for bundle args[1] until killed, printing "ack <id>" after each
 // Append returns: every printed id was acknowledged and must survive the kill.

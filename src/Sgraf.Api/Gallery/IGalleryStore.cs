@@ -1,7 +1,7 @@
 namespace Sgraf.Api.Gallery;
 
 /// <summary>
-/// Where the gallery's changes are kept durably: a local write-ahead log (<see cref="LocalGalleryStore"/>, one process)
+/// Where the gallery's changes are kept durably: a local write-ahead log (<see cref="Local.LocalGalleryStore"/>, one process)
 /// or Redis (shared by replicas). The service keeps its searchable in-memory index in step by applying, in the store's
 /// order, every record the store delivers — its own appends and, for a shared store, other replicas' too.
 /// </summary>

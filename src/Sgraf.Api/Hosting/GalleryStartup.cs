@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Demo;
-using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Gallery.Local;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Gallery.Local;
 using Sgraf.Api.Gallery.Redis;
 
 namespace Sgraf.Api.Hosting;

@@ -1,4 +1,5 @@
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Local;
 
 namespace Sgraf.Api.Tests.Gallery;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Local;
 using Sgraf.TestSupport;
 
 namespace Sgraf.Api.Tests.Gallery;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Local;
 using Sgraf.Api.Tests.Service;
 using Sgraf.TestSupport;
 

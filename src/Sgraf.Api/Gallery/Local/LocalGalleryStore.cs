@@ -1,6 +1,4 @@
-using Sgraf.Api.Gallery.Local;
-
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// The single-process store, in a local data directory: a write-ahead log of changes (<see cref="GalleryLog"/>) and,

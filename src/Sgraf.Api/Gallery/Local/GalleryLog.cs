@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// The durable gallery: an append-only write-ahead log of adds and deletes, replayed into

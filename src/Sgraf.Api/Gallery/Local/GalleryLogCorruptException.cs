@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// A damaged record is followed by intact ones. Those later records were acknowledged to clients, so

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// fsync of a directory, so a rename into it survives power loss. .NET has no API for this; on Windows

@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>A torn or damaged end of the log that opening cut off (a write interrupted by a crash).</summary>
 /// <param name="Offset">Where the log now ends: the end of the last good record.</param>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// Reads a log image record by record. A bad record with nothing valid after it is a write torn by a

@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// The live gallery rebuilt by replaying the log: an add inserts or replaces, a delete removes. Entries point at their

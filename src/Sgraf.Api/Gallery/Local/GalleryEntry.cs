@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Gallery.Local;
 
 /// <summary>
 /// A live image or caption as the log last left it. The payload stays on disk: it is read back from the log (and its
