@@ -10,6 +10,7 @@
 #   SIZE=5000             images              BUNDLE=DIR  the bundle (default: the demo bundle, models/shapes-bundle)
 #   RUN_SECONDS=20        measured seconds    MODE=shortlist  search mode of phases 4 and 5
 #   UPLOAD_BATCH=200      images per POST /images
+#   DATA=DIR              a data folder this script filled before (kept, not deleted): skips phases 1 and 2
 #   PORT=5392  OUT=artifacts/bench-storage/<time>   CONFIGURATION=Release
 #   Other Sgraf__* variables (e.g. Sgraf__Storage__CheckpointBytes) pass through to the service.
 #   SERVICE_ENV="K=V …"  variables for the service only (e.g. DOTNET_GCHeapHardLimit=0x20000000), not the load generator
@@ -38,12 +39,18 @@ dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2
 calc() { python3 -c "print($1)"; }
 sgraf() { dotnet "src/Sgraf.Training/bin/$configuration/net10.0/sgraf.dll" "$@"; }
 
-data=$(mktemp -d -t sgraf-bench-storage-XXXXXX)
+if [ -n "${DATA:-}" ]; then
+  data=$(cd "$DATA" && pwd)
+  keep=1
+else
+  data=$(mktemp -d -t sgraf-bench-storage-XXXXXX)
+  keep=0
+fi
 service=""
 stop_service() {
   if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; service=""; fi
 }
-trap 'stop_service; rm -rf "$data"' EXIT
+trap 'stop_service; if [ "$keep" = 0 ]; then rm -rf "$data"; fi' EXIT
 
 # start_service LOG: starts the service; sets ready_seconds to how long it took to answer /health/ready.
 start_service() {
@@ -65,15 +72,17 @@ rss() { awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%.0f ", $2 / 1024}' "/proc/$se
 search() { sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --clients 1 --seconds "$1" --warmup "$2" --modes "$mode" --json "$3"; }
 p50() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][0]; print(f\"{r['latencyMs']['p50']:.1f} {r['latencyMs']['p99']:.1f} {r['requestsPerSecond']:.1f}\")" "$1"; }
 
-echo "== empty service" >&2
-start_service "$out/service-empty.log"
-read -r rss0 anon0 file0 <<<"$(rss)"
-echo "== uploading $size images" >&2
-upload_started=$(date +%s.%N)
-sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "${UPLOAD_BATCH:-200}" --fill-only | tee "$out/upload.txt"
-upload_seconds=$(calc "$(date +%s.%N) - $upload_started")
-read -r rss1 anon1 file1 <<<"$(rss)"
-stop_service
+if [ "$keep" = 0 ]; then
+  echo "== empty service" >&2
+  start_service "$out/service-empty.log"
+  read -r rss0 anon0 file0 <<<"$(rss)"
+  echo "== uploading $size images" >&2
+  upload_started=$(date +%s.%N)
+  sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "${UPLOAD_BATCH:-200}" --fill-only | tee "$out/upload.txt"
+  upload_seconds=$(calc "$(date +%s.%N) - $upload_started")
+  read -r rss1 anon1 file1 <<<"$(rss)"
+  stop_service
+fi
 disk=$(du -sm "$data" | cut -f1)
 
 echo "== restart" >&2
@@ -103,8 +112,10 @@ per_image() { calc "round(($1 - $2) * 1024 / $size, 1)"; }
   echo
   echo "| phase | RSS MB | anon MB | file-backed MB | note |"
   echo "| --- | ---: | ---: | ---: | --- |"
-  echo "| empty service | $rss0 | $anon0 | $file0 | |"
-  echo "| after uploading $size | $rss1 | $anon1 | $file1 | upload $(printf %.1f "$upload_seconds") s ($(calc "round($size / $upload_seconds)") images/s); RSS +$(per_image "$rss1" "$rss0") KB/image, anon +$(per_image "$anon1" "$anon0") KB/image |"
+  if [ "$keep" = 0 ]; then
+    echo "| empty service | $rss0 | $anon0 | $file0 | |"
+    echo "| after uploading $size | $rss1 | $anon1 | $file1 | upload $(printf %.1f "$upload_seconds") s ($(calc "round($size / $upload_seconds)") images/s); RSS +$(per_image "$rss1" "$rss0") KB/image, anon +$(per_image "$anon1" "$anon0") KB/image |"
+  fi
   echo "| restarted | $rss2 | $anon2 | $file2 | ready after $(printf %.2f "$restart") s |"
   echo "| after ${seconds} s of $mode searches | $rss3 | $anon3 | $file3 | warm: p50 $warm_p50 ms, p99 $warm_p99 ms, $warm_qps QPS (1 client) |"
   echo
