@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Sgraf.Api.Batching;
-using Sgraf.Api.Hosting;
+using Sgraf.Api.Gallery;
 using Sgraf.Api.Search;
 using Sgraf.Api.Validation;
 

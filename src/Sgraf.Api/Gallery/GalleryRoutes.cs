@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery.Index;
-using Sgraf.Api.Hosting;
+using Sgraf.Api.Health;
 using Sgraf.Api.Security;
 
 namespace Sgraf.Api.Gallery;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery.Index;
-using Sgraf.Api.Hosting;
 using Sgraf.Api.Search;
 using Sgraf.Inference.Runtime;
 

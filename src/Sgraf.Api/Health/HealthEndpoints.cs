@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sgraf.Api.Gallery.Index;
-using Sgraf.Api.Hosting;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Health;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Demo;
+using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Local;
+using Sgraf.Api.Health;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 

@@ -5,6 +5,7 @@ using Sgraf.Api.Demo;
 using Sgraf.Api.Errors;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Health;
 using Sgraf.Api.Search;
 using Sgraf.Api.Validation;
 using Sgraf.Inference.Runtime;

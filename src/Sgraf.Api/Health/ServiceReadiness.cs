@@ -1,4 +1,6 @@
-namespace Sgraf.Api.Hosting;
+using Sgraf.Api.Gallery;
+
+namespace Sgraf.Api.Health;
 
 /// <summary>Start-up stages; the service is ready (for /health/ready and for requests) only at <see cref="Ready"/>.</summary>
 public enum StartupStage

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
-using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Local;
 using Sgraf.Api.Gallery.Redis;
 
-namespace Sgraf.Api.Hosting;
+namespace Sgraf.Api.Gallery;
 
 /// <summary>Opens the store that configuration names (Sgraf:Store) for the loaded bundle.</summary>
 public sealed class GalleryStoreFactory(IOptions<SgrafServiceOptions> options, GalleryIndex index, ILoggerFactory loggers)

@@ -1,6 +1,4 @@
-using Sgraf.Api.Gallery;
-
-namespace Sgraf.Api.Hosting;
+namespace Sgraf.Api.Gallery;
 
 /// <summary>The gallery store once start-up has opened it; disposes it when the service stops.</summary>
 public sealed class GalleryStoreHolder : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Hosting;
+namespace Sgraf.Api.Health;
 
 /// <summary>Refuses gallery and search requests with 503 until start-up has restored the gallery.</summary>
 public sealed class ReadyFilter(ServiceReadiness readiness) : IEndpointFilter
