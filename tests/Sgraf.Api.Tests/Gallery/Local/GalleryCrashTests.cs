@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Sgraf.Api.Gallery.Local;
 using Sgraf.TestSupport;
 
-namespace Sgraf.Api.Tests.Gallery;
+namespace Sgraf.Api.Tests.Gallery.Local;
 
 /// <summary>A real process killed with SIGKILL mid-append: every acknowledged add must be there on reopen.</summary>
 public class GalleryCrashTests

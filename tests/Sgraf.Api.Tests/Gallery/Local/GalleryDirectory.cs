@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Tests.Gallery;
+namespace Sgraf.Api.Tests.Gallery.Local;
 
 /// <summary>A scratch data directory per test, removed afterwards.</summary>
 internal sealed class GalleryDirectory : IDisposable

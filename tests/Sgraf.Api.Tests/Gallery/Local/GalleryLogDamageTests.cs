@@ -1,7 +1,7 @@
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Local;
 
-namespace Sgraf.Api.Tests.Gallery;
+namespace Sgraf.Api.Tests.Gallery.Local;
 
 /// <summary>What a crash mid-write or a damaged disk leaves behind, and how opening treats it.</summary>
 public class GalleryLogDamageTests

@@ -1,7 +1,7 @@
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Local;
 
-namespace Sgraf.Api.Tests.Gallery;
+namespace Sgraf.Api.Tests.Gallery.Local;
 
 public class GalleryCompactionTests
 {
