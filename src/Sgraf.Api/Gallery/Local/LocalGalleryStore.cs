@@ -118,7 +118,9 @@ public sealed class LocalGalleryStore : IGalleryStore
             }
             if (_sealable is not null)
             {
-                if (_log.Length >= _checkpointBytes) Checkpoint();
+                // Items replayed from the log sit in memory until the next checkpoint; sealing them now moves them to
+                // the mapped files at once, so a restarted service holds no more than the gallery needs.
+                if (live > 0) Checkpoint();
             }
             // Without segments, a log that is mostly replaced or deleted records is rewritten, so restarts stay fast.
             else if (_log.Length > 2 * live + (1 << 20)) _log.Compact();
