@@ -171,6 +171,13 @@ public sealed class BatchingOptions
     /// </summary>
     [Range(0, 1024, ErrorMessage = "Sgraf:Batching:MaxConcurrentBatches must be 0 (one per processor) or a count of batches from 1 to {2}")]
     public int MaxConcurrentBatches { get; set; }
+
+    /// <summary>
+    /// Whether shortlist searches go through the batcher too. Off (the default): they share no scoring call, and the
+    /// batcher cost them 9–15% of their QPS at 1–4 clients (docs/benchmarks.md); they run side by side instead, as many
+    /// as MaxConcurrentBatches, with QueueCapacity waiting (beyond: 503 with Retry-After).
+    /// </summary>
+    public bool BatchShortlistSearches { get; set; }
 }
 
 /// <summary>

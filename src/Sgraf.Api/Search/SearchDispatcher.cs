@@ -9,21 +9,25 @@ namespace Sgraf.Api.Search;
 /// Sends searches to the engine: through one dynamic batcher per direction when batching is on (concurrent searches
 /// share scoring calls, and up to Sgraf:Batching:MaxConcurrentBatches batches of a direction run at once, sharing the
 /// cores through the engine's <see cref="CoreBudget"/>; a full queue refuses with <see cref="BatcherQueueFullException"/>),
-/// or straight through when off.
+/// or straight through when off. Shortlist searches skip the batcher unless Sgraf:Batching:BatchShortlistSearches
+/// says otherwise: they share no scoring call, so they take a <see cref="SearchLane"/> with the same bounds instead.
 /// </summary>
 public sealed class SearchDispatcher : IAsyncDisposable
 {
     readonly SearchEngine engine;
     readonly DynamicBatcher<TextSearchJob, IReadOnlyList<QueryResult>>? textBatcher;
     readonly DynamicBatcher<ImageSearchJob, IReadOnlyList<QueryResult>>? imageBatcher;
+    readonly SearchLane? shortlistLane;
 
     public SearchDispatcher(SearchEngine engine, IOptions<SgrafServiceOptions> options, ServiceMetrics metrics)
     {
         this.engine = engine;
         var batching = options.Value.Batching;
         if (!batching.Enabled) return;
+        int concurrentBatches = batching.MaxConcurrentBatches == 0 ? Environment.ProcessorCount : batching.MaxConcurrentBatches;
         var batcherOptions = new BatcherOptions(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMilliseconds), batching.QueueCapacity,
-            batching.MaxConcurrentBatches == 0 ? Environment.ProcessorCount : batching.MaxConcurrentBatches);
+            concurrentBatches);
+        if (!batching.BatchShortlistSearches) shortlistLane = new SearchLane(concurrentBatches, batching.QueueCapacity);
         textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics.BatcherMetrics("text-to-image"));
         imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics.BatcherMetrics("image-to-text"));
     }
@@ -31,10 +35,12 @@ public sealed class SearchDispatcher : IAsyncDisposable
     public bool Batching => textBatcher is not null;
 
     public Task<IReadOnlyList<QueryResult>> TextToImageAsync(TextSearchJob job, CancellationToken cancellationToken) =>
-        textBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.TextToImage([job])[0]);
+        job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.TextToImage([job])[0], cancellationToken)
+        : textBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.TextToImage([job])[0]);
 
     public Task<IReadOnlyList<QueryResult>> ImageToTextAsync(ImageSearchJob job, CancellationToken cancellationToken) =>
-        imageBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.ImageToText([job])[0]);
+        job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.ImageToText([job])[0], cancellationToken)
+        : imageBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.ImageToText([job])[0]);
 
     public async ValueTask DisposeAsync()
     {

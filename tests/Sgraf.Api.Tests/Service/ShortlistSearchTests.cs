@@ -129,7 +129,7 @@ public sealed class ShortlistSearchTests(ShortlistingService service) : IClassFi
     }
 
     [Fact]
-    public async Task Concurrent_shortlist_searches_batched_together_answer_as_each_search_alone()
+    public async Task Concurrent_shortlist_searches_answer_as_each_search_alone()
     {
         var bodies = Enumerable.Range(0, 24).Select(j => new
         {
@@ -150,6 +150,25 @@ public sealed class ShortlistSearchTests(ShortlistingService service) : IClassFi
             var pairs = alone[j].Results.SelectMany(r => r.Hits).Zip(together[j].Results.SelectMany(r => r.Hits));
             Assert.All(pairs, p => Assert.Equal(p.First.Score, p.Second.Score, 1e-6));
         }
+    }
+
+    [Fact]
+    public async Task Shortlist_searches_skip_the_batcher_and_exact_ones_go_through_it()
+    {
+        // Requests gathered into image-to-text batches, as /metrics counts them (0 before the first batch).
+        async Task<double> Batched()
+        {
+            var line = (await service.Client.GetStringAsync("/metrics")).Split('\n')
+                .FirstOrDefault(l => l.StartsWith("sgraf_batch_requests_sum{direction=\"image-to-text\"}", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var before = await Batched();
+        var shortlisted = await Post(service.Client, "/search/image-to-text", new { queries = new[] { new { id = "img-03" } }, k = 3, mode = "shortlist", shortlist = 5 });
+        Assert.Equal("shortlist", shortlisted.Mode);
+        Assert.Equal(before, await Batched());
+        var exact = await Post(service.Client, "/search/image-to-text", new { queries = new[] { new { id = "img-03" } }, k = 3, mode = "exact" });
+        Assert.Equal("exact", exact.Mode);
+        Assert.Equal(before + 1, await Batched());
     }
 
     [Fact]
