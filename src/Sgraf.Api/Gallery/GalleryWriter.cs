@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery.Index;
-using Sgraf.Api.Search;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Gallery;
@@ -28,7 +27,7 @@ public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, Gall
     public async Task<AddOutcome> AddCaptionsAsync(IReadOnlyList<(string Id, string Text, JsonObject? Metadata)> captions, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var encoded = QueryEmbeddingCache.Split(runtime.EncodeCaptions([.. captions.Select(c => c.Text)]));
+        var encoded = EmbeddingPacking.Split(runtime.EncodeCaptions([.. captions.Select(c => c.Text)]));
         var records = captions.Select((caption, i) => GalleryRecord.AddCaption(caption.Id,
             index.Codec.EncodeCaption(encoded[i]), new ItemDescription(caption.Text, caption.Metadata).ToJson())).ToArray();
         return await AppendAdds(records, index.Current.Captions.ContainsKey);

@@ -51,7 +51,7 @@ public sealed class QueryEmbeddingCache : IDisposable
         for (int i = 0; i < missing.Count; i++) metrics.QueryCacheMiss();
         if (missing.Count == 0) return result;
 
-        var encoded = Split(runtime.EncodeCaptions(missing));
+        var encoded = EmbeddingPacking.Split(runtime.EncodeCaptions(missing));
         if (runtime.Shortlist is { } head) encoded = ShortlistVectors.Attach(head, encoded);
         for (int i = 0; i < missing.Count; i++)
         {
@@ -60,12 +60,6 @@ public sealed class QueryEmbeddingCache : IDisposable
         }
         return result;
     }
-
-    /// <summary>One <see cref="EncodedCaption"/> per caption of a runtime encoding (word arrays shared, globals copied).</summary>
-    public static IReadOnlyList<EncodedCaption> Split(CaptionEmbeddings embeddings) =>
-        [.. Enumerable.Range(0, embeddings.Count).Select(j => new EncodedCaption(embeddings.Lengths[j],
-            embeddings.Encodings.ToDictionary(e => e.Key, e =>
-                (e.Value.Words[j], e.Value.Globals.AsSpan(j * e.Value.EmbedSize, e.Value.EmbedSize).ToArray()))))];
 
     (string Bundle, string Text) Key(string text) => (runtime.Bundle.Hash, CaptionTokenizer.Normalize(text));
 

@@ -1,8 +1,7 @@
-using Sgraf.Api.Gallery.Index;
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 
-namespace Sgraf.Api.Search;
+namespace Sgraf.Api.Gallery.Index;
 
 /// <summary>Builds runtime inputs from individual encodings (queries, or candidate subsets of the gallery).</summary>
 public static class EmbeddingPacking
@@ -36,4 +35,10 @@ public static class EmbeddingPacking
             int d = e.Value.EmbedSize, regions = SgrafConfig.Regions * d;
             return (e.Value.Regions.Span.Slice(i * regions, regions).ToArray(), e.Value.Globals.Span.Slice(i * d, d).ToArray());
         })))];
+
+    /// <summary>One <see cref="EncodedCaption"/> per caption of a runtime encoding (word arrays shared, globals copied).</summary>
+    public static IReadOnlyList<EncodedCaption> Split(CaptionEmbeddings embeddings) =>
+        [.. Enumerable.Range(0, embeddings.Count).Select(j => new EncodedCaption(embeddings.Lengths[j],
+            embeddings.Encodings.ToDictionary(e => e.Key, e =>
+                (e.Value.Words[j], e.Value.Globals.AsSpan(j * e.Value.EmbedSize, e.Value.EmbedSize).ToArray()))))];
 }
