@@ -28,6 +28,16 @@ public sealed class ScoreMatrix
 
     public ReadOnlySpan<double> Row(int image) => Values.AsSpan(image * Captions, Captions);
 
+    /// <summary>Every image's score for one caption, copied (the matrix is row-major).</summary>
+    public double[] Column(int caption)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(caption);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(caption, Captions);
+        var column = new double[Images];
+        for (int i = 0; i < Images; i++) column[i] = Values[(long)i * Captions + caption];
+        return column;
+    }
+
     /// <summary>A block of consecutive images and captions, copied (one fold of the COCO 1K protocol).</summary>
     public ScoreMatrix Slice(int firstImage, int images, int firstCaption, int captions)
     {

@@ -92,7 +92,7 @@ internal static class BenchApiCommand
         var queries = new QueryStream(sentences);
         using var client = new BenchServiceClient(request.Url, request.ApiKey, maxConnections: request.Clients.Max() + 4);
         var cancel = CancellationToken.None;   // Ctrl+C ends the process; nothing here needs undoing
-        try
+        return ServiceCall.Run(request.Url, () =>
         {
             if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
                 throw new InvalidInputException($"{request.Url}: GET health/ready does not answer 200; is the service up?");
@@ -121,19 +121,7 @@ internal static class BenchApiCommand
                 File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions(BenchServiceClient.Json) { WriteIndented = true }));
             }
             return CommandRunner.Success;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            // "Error while copying content to a stream" says little; its inner exceptions say why (a reset, a refused key).
-            // TaskCanceledException: HttpClient's timeout, the only cancellation here.
-            var reasons = string.Join(": ", Causes(e).Select(c => c.Message).Distinct());
-            throw new InvalidInputException($"{request.Url}: {reasons}", e);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // An answer that is not JSON, or a field of another type than the contract's.
-            throw new InvalidInputException($"{request.Url}: unexpected answer from the service ({e.Message})", e);
-        }
+        });
     }
 
     /// <summary>
@@ -157,11 +145,6 @@ internal static class BenchApiCommand
         if (probes.All(p => p.Failure is not null))
             throw new InvalidInputException("no mode works: " + string.Join("; ", probes.Select(p => p.Failure)));
         return probes;
-    }
-
-    static IEnumerable<Exception> Causes(Exception e)
-    {
-        for (Exception? cause = e; cause is not null; cause = cause.InnerException) yield return cause;
     }
 
     static void Validate(Request request)

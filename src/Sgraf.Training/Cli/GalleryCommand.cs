@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Sgraf.Inference;
 using Sgraf.Training.GalleryImport;
 
@@ -44,22 +43,11 @@ internal static class GalleryCommand
         Validate(request);
         using var client = new GalleryImportClient(request.Url, request.ApiKey);
         var cancel = CancellationToken.None;   // Ctrl+C ends the process; what was imported stays, as after a failed request
-        try
+        return ServiceCall.Run(request.Url, () =>
         {
-            var result = PrecompImport.Run(client, request.Import, cancel);
-            Print(request, result);
+            Print(request, PrecompImport.Run(client, request.Import, cancel));
             return CommandRunner.Success;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            // TaskCanceledException: HttpClient's timeout, the only cancellation here.
-            var reasons = string.Join(": ", Causes(e).Select(c => c.Message).Distinct());
-            throw new InvalidInputException($"{request.Url}: {reasons}", e);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new InvalidInputException($"{request.Url}: unexpected answer from the service ({e.Message})", e);
-        }
+        });
     }
 
     static void Validate(Request request)
@@ -75,11 +63,6 @@ internal static class GalleryCommand
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new InvalidInputException($"--url must be an http:// or https:// address, got '{text}'");
-
-    static IEnumerable<Exception> Causes(Exception e)
-    {
-        for (Exception? cause = e; cause is not null; cause = cause.InnerException) yield return cause;
-    }
 
     static void Print(Request request, PrecompImportResult result)
     {

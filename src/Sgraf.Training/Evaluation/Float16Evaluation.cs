@@ -41,7 +41,7 @@ public static class Float16Evaluation
 
         var t2iTruth = captionQueries.Select(j => new[] { data.ImageOf(j) }).ToArray();
         var i2tTruth = chosen.Select(i => Enumerable.Range(i * data.CaptionsPerImage, data.CaptionsPerImage).ToArray()).ToArray();
-        return (Compare([.. captionQueries.Select((_, q) => Column(t2i32, q))], [.. captionQueries.Select((_, q) => Column(t2i16, q))], t2iTruth),
+        return (Compare([.. captionQueries.Select((_, q) => t2i32.Column(q))], [.. captionQueries.Select((_, q) => t2i16.Column(q))], t2iTruth),
                 Compare([.. chosen.Select((_, q) => i2t32.Row(q).ToArray())], [.. chosen.Select((_, q) => i2t16.Row(q).ToArray())], i2tTruth));
     }
 
@@ -56,8 +56,6 @@ public static class Float16Evaluation
         for (int i = 0; i < values.Length; i++) rounded[i] = (float)(Half)values[i];
         return rounded;
     }
-
-    static double[] Column(ScoreMatrix scores, int column) => [.. Enumerable.Range(0, scores.Images).Select(i => scores[i, column])];
 
     static Float16Agreement Compare(double[][] single, double[][] half, int[][] truth)
     {
@@ -78,9 +76,6 @@ public static class Float16Evaluation
             pairs += single[q].Length;
         }
         return new Float16Agreement(single.Length, (double)sameOrder / single.Length, (double)sameSet / single.Length, max, sum / pairs,
-            Recalls(single, truth), Recalls(half, truth));
+            ShortlistEvaluation.Exhaustive(single, truth), ShortlistEvaluation.Exhaustive(half, truth));
     }
-
-    static RecallMetrics Recalls(double[][] scores, int[][] truth) =>
-        RecallMetrics.FromRanks([.. scores.Select((s, q) => truth[q].Min(t => RankingOrder.PositionOf(s, t)))]);
 }

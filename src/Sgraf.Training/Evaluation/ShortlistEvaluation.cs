@@ -78,7 +78,7 @@ public static class ShortlistEvaluation
         progress("ranking");
         int dim = head.Dim;
         // Text to image: caption query q against every image; column q of the exact (images × queries) matrix.
-        var t2iExact = captionQueries.Select((_, q) => Enumerable.Range(0, data.ImageCount).Select(i => textToImage[i, q]).ToArray()).ToArray();
+        var t2iExact = captionQueries.Select((_, q) => textToImage.Column(q)).ToArray();
         var t2iFirst = captionQueries.Select(j => Dots(imageVectors, captionVectors.AsSpan(j * dim, dim), dim)).ToArray();
         var t2iTruth = captionQueries.Select(j => new[] { data.ImageOf(j) }).ToArray();
         var i2tExact = imageQueries.Select((_, q) => imageToText.Row(q).ToArray()).ToArray();
@@ -133,7 +133,8 @@ public static class ShortlistEvaluation
         .Where(f => f.Key is not (BundleManifest.ShortlistImageFile or BundleManifest.ShortlistTextFile))
         .OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}:{f.Value.Sha256}"));
 
-    static RecallMetrics Exhaustive(double[][] exact, int[][] truth) =>
+    /// <summary>R@K of ranking by <paramref name="exact"/> per query, each query's best-ranked true item counting.</summary>
+    internal static RecallMetrics Exhaustive(double[][] exact, int[][] truth) =>
         RecallMetrics.FromRanks([.. exact.Select((scores, q) => truth[q].Min(t => RankingOrder.PositionOf(scores, t)))]);
 
     static RecallMetrics TwoStage(double[][] exact, double[][] firstStage, HashSet<int>[] shortlists, int[][] truth)

@@ -39,10 +39,12 @@ public sealed class SearchLaneTests
     {
         var lane = new SearchLane(concurrency: 1, capacity: 1);
         using var release = new ManualResetEventSlim();
-        var busy = Task.Run(() => lane.RunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), CancellationToken.None));
+        using var started = new ManualResetEventSlim();
+        var busy = Task.Run(() => lane.RunAsync(() => { started.Set(); return release.Wait(TimeSpan.FromSeconds(30)); }, CancellationToken.None));
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the first search did not start");
         using var cancel = new CancellationTokenSource();
-        SpinWait.SpinUntil(() => false, 50);
         var waiting = lane.RunAsync(() => true, cancel.Token);
+        Assert.False(waiting.IsCompleted);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         var next = lane.RunAsync(() => true, CancellationToken.None);

@@ -11,7 +11,7 @@ namespace Sgraf.Api.Tests.Service;
 /// </summary>
 public class SgrafServiceFactory : WebApplicationFactory<Program>
 {
-    public const string ApiKey = "test-key-0123456789";
+    public const string ApiKey = ServiceProcess.ApiKey;
 
     readonly Dictionary<string, string?> settings;
     readonly TempDirectory? ownedData;
@@ -37,7 +37,7 @@ public class SgrafServiceFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in overrides) settings[key] = value;
     }
 
-    public static string BundlePath => Path.Combine(RepositoryPaths.Models, "shapes-bundle");
+    public static string BundlePath => ServiceProcess.BundlePath;
 
     public string DataDirectory { get; }
 

@@ -21,6 +21,16 @@ public class ScoreMatrixTests
     }
 
     [Fact]
+    public void Column_is_every_images_score_for_one_caption()
+    {
+        var sims = new ScoreMatrix(3, 4, [.. Enumerable.Range(0, 12).Select(v => (double)v)]);
+
+        Assert.Equal([1.0, 5, 9], sims.Column(1));
+        Assert.Equal([3.0, 7, 11], sims.Column(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sims.Column(4));
+    }
+
+    [Fact]
     public void Slice_copies_a_block()
     {
         var sims = new ScoreMatrix(3, 4, [.. Enumerable.Range(0, 12).Select(v => (double)v)]);

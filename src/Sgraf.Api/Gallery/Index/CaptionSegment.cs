@@ -63,7 +63,7 @@ public sealed class CaptionSegment : GallerySegment
         var blocks = new List<(string, ReadOnlyMemory<float>, bool)>();
         foreach (var (module, encoding) in encodings)
         {
-            blocks.Add(($"{module}.words", encoding.Words.Take(Count).SelectMany(w => w).ToArray(), false));
+            blocks.Add(($"{module}.words", Concatenated(encoding.Words.AsSpan(0, Count)), false));
             blocks.Add(($"{module}.globals", encoding.Globals.AsMemory(0, Count * encoding.EmbedSize), false));
         }
         blocks.Add(("shortlist", ShortlistBlock(), false));
@@ -77,9 +77,9 @@ public sealed class CaptionSegment : GallerySegment
     {
         var opened = SegmentFile.Open(path);
         using var file = opened.File;
-        var header = opened.Header;
-        if (header.Kind != Kind || header.EmbeddingsHash != embeddingsHash || header.Items.Count != header.Count || header.Lengths?.Count != header.Count)
-            throw new InvalidDataException($"segment file {path} holds {header.Kind} of encoders {header.EmbeddingsHash}, not {Kind} of this bundle's encoders {embeddingsHash}");
+        var header = CheckedHeader(opened, Kind, embeddingsHash, path);
+        if (header.Lengths?.Count != header.Count)
+            throw new InvalidDataException($"segment file {path} lists {header.Lengths?.Count ?? 0} caption lengths for its {header.Count} captions");
         int[] lengths = [.. header.Lengths];
         long words = lengths.Sum(l => (long)l);
         var encodings = codec.Modules.ToDictionary(m => m, m =>
@@ -93,9 +93,22 @@ public sealed class CaptionSegment : GallerySegment
                 perCaption[slot] = flat.Span.Slice(at, lengths[slot] * d).ToArray();
             return new CaptionEncoding(perCaption, globals.ToArray(), d);
         });
-        float[] vectors = head is null ? []
-            : header.HeadHash == headHash && header.ShortlistDim == head.Dim ? opened.Block("shortlist", path).ToArray()
-            : head.EncodeCaptions(new CaptionEmbeddings(lengths, encodings));
+        var vectors = ShortlistVectorsOf(opened, path, head, headHash, h => h.EncodeCaptions(new CaptionEmbeddings(lengths, encodings)));
         return new CaptionSegment(header with { ShortlistDim = head?.Dim ?? 0 }, Path.GetFileName(path), vectors, dead, lengths, encodings);
+    }
+
+    // The captions' word embeddings one after another, as the file stores them.
+    static float[] Concatenated(ReadOnlySpan<float[]> words)
+    {
+        long total = 0;
+        foreach (var w in words) total += w.Length;
+        var all = new float[total];
+        long at = 0;
+        foreach (var w in words)
+        {
+            w.CopyTo(all, at);
+            at += w.Length;
+        }
+        return all;
     }
 }

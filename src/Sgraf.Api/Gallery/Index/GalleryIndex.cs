@@ -94,10 +94,10 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
             // Compaction: live items of sealed segments that are mostly empty (many deletes, or a small seal) move into
             // the open segment, which is sealed below, so files do not pile up; their old files drop out of the list.
             foreach (var segment in Sparse(imageSegments, ImageSegment.DefaultCapacity))
-                foreach (int slot in Live(segment))
+                foreach (int slot in segment.LiveSlots())
                     AddImage(images, segment.Id(slot), segment.Description(slot), segment.Read(slot));
             foreach (var segment in Sparse(captionSegments, CaptionSegment.DefaultCapacity))
-                foreach (int slot in Live(segment))
+                foreach (int slot in segment.LiveSlots())
                     AddCaption(captions, segment.Id(slot), segment.Description(slot), segment.Read(slot));
             // Moved items are dead in their old segments from this publish on, and those segments are dropped.
             Publish(snapshot, images, captions);
@@ -131,13 +131,13 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
                 {
                     var segment = ImageSegment.Open(path, codec, embeddingsHash, shortlist, headHash, sealedSegment.Dead);
                     imageSegments.Add(segment);
-                    foreach (int slot in Live(segment)) images[segment.Id(slot)] = new(segment, slot);
+                    foreach (int slot in segment.LiveSlots()) images[segment.Id(slot)] = new(segment, slot);
                 }
                 else if (sealedSegment.Kind == CaptionSegment.Kind)
                 {
                     var segment = CaptionSegment.Open(path, codec, embeddingsHash, shortlist, headHash, sealedSegment.Dead);
                     captionSegments.Add(segment);
-                    foreach (int slot in Live(segment)) captions[segment.Id(slot)] = new(segment, slot);
+                    foreach (int slot in segment.LiveSlots()) captions[segment.Id(slot)] = new(segment, slot);
                 }
                 else throw new InvalidDataException($"segment {sealedSegment.File} has kind '{sealedSegment.Kind}', neither {ImageSegment.Kind} nor {CaptionSegment.Kind}");
             }
@@ -156,12 +156,6 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
         var sparse = segments.Where(s => s.FileName is not null && 4 * s.LiveCount < capacity).ToList();
         int unsealed = segments.Any(s => s.FileName is null && s.Count > 0) ? 1 : 0;
         return sparse.Count + unsealed >= 2 ? sparse : [];
-    }
-
-    static IEnumerable<int> Live(GallerySegment segment)
-    {
-        var view = segment.Publish<GallerySegment>();
-        return Enumerable.Range(0, view.Count).Where(slot => view.Alive[slot]);
     }
 
     (GalleryRecord Record, ItemDescription? Description, object? Item) Decode(GalleryRecord record) => record.Kind switch

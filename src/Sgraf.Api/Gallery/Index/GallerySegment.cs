@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sgraf.Api.Gallery.Local;
+using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Gallery.Index;
 
@@ -55,6 +56,9 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     /// <summary>Writer: the written slots that are dead, as of the last publish.</summary>
     internal List<int> DeadSlots() => [.. Enumerable.Range(0, Count).Where(slot => !published[slot])];
 
+    /// <summary>Writer: the written slots that are alive, as of the last publish.</summary>
+    internal List<int> LiveSlots() => [.. Enumerable.Range(0, Count).Where(slot => published[slot])];
+
     /// <summary>Writer: the header of the segment's file (its written slots); the file's blocks fill in where they lie.</summary>
     internal SegmentHeader Header(string kind, string embeddingsHash, string headHash, IReadOnlyList<int>? lengths = null) =>
         new(kind, Count, embeddingsHash, headHash, shortlistDim,
@@ -62,6 +66,26 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
 
     /// <summary>The written slots' shortlist vectors, for the file; empty without a head.</summary>
     internal ReadOnlyMemory<float> ShortlistBlock() => shortlistVectors.AsMemory(0, Count * shortlistDim);
+
+    /// <summary>The header of an opened segment file, checked to hold items of <paramref name="kind"/> made by these encoders.</summary>
+    /// <exception cref="InvalidDataException">It holds something else; the message names the file.</exception>
+    protected static SegmentHeader CheckedHeader((SegmentHeader Header, MappedFile File) opened, string kind, string embeddingsHash, string path)
+    {
+        var header = opened.Header;
+        if (header.Kind != kind || header.EmbeddingsHash != embeddingsHash || header.Items.Count != header.Count)
+            throw new InvalidDataException($"segment file {path} holds {header.Kind} of encoders {header.EmbeddingsHash}, not {kind} of this bundle's encoders {embeddingsHash}");
+        return header;
+    }
+
+    /// <summary>
+    /// The file's shortlist vectors when <paramref name="headHash"/> made them, else computed again with
+    /// <paramref name="head"/> (<paramref name="compute"/>); none without a head.
+    /// </summary>
+    protected static float[] ShortlistVectorsOf((SegmentHeader Header, MappedFile File) opened, string path, ShortlistEncoder? head,
+        string headHash, Func<ShortlistEncoder, float[]> compute) =>
+        head is null ? []
+        : opened.Header.HeadHash == headHash && opened.Header.ShortlistDim == head.Dim ? opened.Block("shortlist", path).ToArray()
+        : compute(head);
 
     /// <summary>A live slot's description, to move the item into another segment.</summary>
     internal ItemDescription Description(int slot) => new(texts[slot], Metadata(slot));

@@ -84,13 +84,9 @@ public sealed class ImageSegment : GallerySegment
     internal static ImageSegment Open(string path, EmbeddingCodec codec, string embeddingsHash, ShortlistEncoder? head, string headHash, IReadOnlyCollection<int> dead)
     {
         var opened = SegmentFile.Open(path);
-        var header = opened.Header;
-        if (header.Kind != Kind || header.EmbeddingsHash != embeddingsHash || header.Items.Count != header.Count)
-            throw new InvalidDataException($"segment file {path} holds {header.Kind} of encoders {header.EmbeddingsHash}, not {Kind} of this bundle's encoders {embeddingsHash}");
+        var header = CheckedHeader(opened, Kind, embeddingsHash, path);
         var encodings = Mapped(opened, path, [.. codec.Modules.Select(m => (m, codec.EmbedSize(m)))]);
-        float[] vectors = head is null ? []
-            : header.HeadHash == headHash && header.ShortlistDim == head.Dim ? opened.Block("shortlist", path).ToArray()
-            : head.EncodeImages(new ImageEmbeddings(header.Count, encodings));
+        var vectors = ShortlistVectorsOf(opened, path, head, headHash, h => h.EncodeImages(new ImageEmbeddings(header.Count, encodings)));
         return new ImageSegment(header with { ShortlistDim = head?.Dim ?? 0 }, Path.GetFileName(path), vectors, dead, encodings);
     }
 

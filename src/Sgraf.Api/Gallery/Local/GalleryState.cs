@@ -9,36 +9,24 @@ namespace Sgraf.Api.Gallery.Local;
 /// </summary>
 public sealed class GalleryState(Func<long, ReadOnlyMemory<byte>> readPayload)
 {
-    private readonly Dictionary<string, GalleryEntry> _images = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, GalleryEntry> _captions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _deletedImages = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _deletedCaptions = new(StringComparer.Ordinal);
+    private readonly IdSpace _images = new();
+    private readonly IdSpace _captions = new();
 
-    public IReadOnlyDictionary<string, GalleryEntry> Images => _images;
-    public IReadOnlyDictionary<string, GalleryEntry> Captions => _captions;
-    public int ImageCount => _images.Count;
-    public int CaptionCount => _captions.Count;
+    public IReadOnlyDictionary<string, GalleryEntry> Images => _images.Live;
+    public IReadOnlyDictionary<string, GalleryEntry> Captions => _captions.Live;
+    public int ImageCount => _images.Live.Count;
+    public int CaptionCount => _captions.Live.Count;
 
     /// <summary>Applies <paramref name="record"/>, whose frame starts at <paramref name="frameOffset"/> in the log.</summary>
     public void Apply(GalleryRecord record, long frameOffset)
     {
         switch (record.Kind)
         {
-            case GalleryRecordKind.AddImage:
-                _images[record.Id] = new GalleryEntry(record.Id, record.Metadata, frameOffset, readPayload);
-                _deletedImages.Remove(record.Id);
+            case GalleryRecordKind.AddImage or GalleryRecordKind.AddCaption:
+                Space(record.Kind).Add(new GalleryEntry(record.Id, record.Metadata, frameOffset, readPayload));
                 break;
-            case GalleryRecordKind.DeleteImage:
-                _images.Remove(record.Id);
-                _deletedImages.Add(record.Id);
-                break;
-            case GalleryRecordKind.AddCaption:
-                _captions[record.Id] = new GalleryEntry(record.Id, record.Metadata, frameOffset, readPayload);
-                _deletedCaptions.Remove(record.Id);
-                break;
-            case GalleryRecordKind.DeleteCaption:
-                _captions.Remove(record.Id);
-                _deletedCaptions.Add(record.Id);
+            case GalleryRecordKind.DeleteImage or GalleryRecordKind.DeleteCaption:
+                Space(record.Kind).Delete(record.Id);
                 break;
             case GalleryRecordKind.Header:
                 throw new ArgumentException("A header record does not change the gallery.", nameof(record));
@@ -52,8 +40,30 @@ public sealed class GalleryState(Func<long, ReadOnlyMemory<byte>> readPayload)
     /// of ids not added again, then one add per live entry. Payloads are read from the log as the sequence is walked.
     /// </summary>
     internal IEnumerable<GalleryRecord> LiveRecords() =>
-        _deletedImages.Select(GalleryRecord.DeleteImage)
-            .Concat(_deletedCaptions.Select(GalleryRecord.DeleteCaption))
-            .Concat(_images.Values.Select(e => GalleryRecord.AddImage(e.Id, e.Payload, e.Metadata)))
-            .Concat(_captions.Values.Select(e => GalleryRecord.AddCaption(e.Id, e.Payload, e.Metadata)));
+        _images.Deleted.Select(GalleryRecord.DeleteImage)
+            .Concat(_captions.Deleted.Select(GalleryRecord.DeleteCaption))
+            .Concat(_images.Live.Values.Select(e => GalleryRecord.AddImage(e.Id, e.Payload, e.Metadata)))
+            .Concat(_captions.Live.Values.Select(e => GalleryRecord.AddCaption(e.Id, e.Payload, e.Metadata)));
+
+    private IdSpace Space(GalleryRecordKind kind) =>
+        kind is GalleryRecordKind.AddImage or GalleryRecordKind.DeleteImage ? _images : _captions;
+
+    /// <summary>One id space: the live entries, and the ids deleted and not added again.</summary>
+    private sealed class IdSpace
+    {
+        public Dictionary<string, GalleryEntry> Live { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Deleted { get; } = new(StringComparer.Ordinal);
+
+        public void Add(GalleryEntry entry)
+        {
+            Live[entry.Id] = entry;
+            Deleted.Remove(entry.Id);
+        }
+
+        public void Delete(string id)
+        {
+            Live.Remove(id);
+            Deleted.Add(id);
+        }
+    }
 }

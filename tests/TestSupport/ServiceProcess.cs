@@ -2,17 +2,23 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Sgraf.Api.Tests.Service;
-using Sgraf.TestSupport;
+using Xunit;
 
-namespace Sgraf.Api.Tests.RealProcess;
+namespace Sgraf.TestSupport;
 
 /// <summary>
 /// The built service (src/Sgraf.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/Sgraf.Api.dll) as a real process on a free loopback
-/// port, for what only a process can show: kill -9, exit codes, Kestrel's body limit.
+/// port, with the demo bundle and the data folder given, for what only a process can show: kill -9, exit codes,
+/// Kestrel's body limit, and the sgraf verbs that talk to a service.
 /// </summary>
 public sealed class ServiceProcess : IDisposable
 {
+    /// <summary>The API key the service is started with (its Sgraf:ApiKeys:0).</summary>
+    public const string ApiKey = "test-key-0123456789";
+
+    /// <summary>The demo bundle the service serves.</summary>
+    public static string BundlePath => Path.Combine(RepositoryPaths.Models, "shapes-bundle");
+
     readonly System.Diagnostics.Process process;
     readonly StringBuilder output = new();
 
@@ -38,7 +44,7 @@ public sealed class ServiceProcess : IDisposable
     {
         var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = Path.Combine(RepositoryPaths.Root, "src", "Sgraf.Api", "bin", build.Parent!.Name, build.Name, "Sgraf.Api.dll");
-        Assert.True(File.Exists(dll), $"the service is not built at {dll}");
+        Assert.True(File.Exists(dll), $"the service is not built at {dll}; build the solution (or src/Sgraf.Api) first");
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("exec");
@@ -46,10 +52,10 @@ public sealed class ServiceProcess : IDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Sgraf__BundleDirectory"] = SgrafServiceFactory.BundlePath;
+        start.Environment["Sgraf__BundleDirectory"] = BundlePath;
         start.Environment["Sgraf__DataDirectory"] = dataDirectory;
         start.Environment["Sgraf__DemoGallery__Enabled"] = "false";
-        start.Environment["Sgraf__ApiKeys__0"] = SgrafServiceFactory.ApiKey;
+        start.Environment["Sgraf__ApiKeys__0"] = ApiKey;
         start.Environment["Sgraf__Runtime__IntraOpThreads"] = "1";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         return new ServiceProcess(System.Diagnostics.Process.Start(start)!, port);
@@ -58,7 +64,7 @@ public sealed class ServiceProcess : IDisposable
     public HttpClient Client()
     {
         var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", SgrafServiceFactory.ApiKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
     }
 
