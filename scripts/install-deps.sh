@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Installs what the multi-replica topology needs outside Docker: redis-server (the shared gallery) and nginx
-# (the load balancer), from Debian's packages. Idempotent: installs only what is missing, and says what it did.
-# Used by scripts/run-topology.sh and by the tests that start a real redis-server, so a fresh machine with only
-# the .NET SDK (and root with apt access, as CI has) can run them.
+# Installs what the project needs outside .NET, from Debian's packages: redis-server (the shared gallery) and nginx
+# (the load balancer) for the multi-replica topology, chromium for the search page's browser tests.
+# Usage: install-deps.sh [redis-server] [nginx] [chromium]   (no arguments: all three)
+# Idempotent: installs only what is missing, and says what it did. Used by scripts/run-topology.sh and by the tests
+# that start a real redis-server or browser, so a fresh machine with only the .NET SDK (and root with apt access,
+# as CI has) can run them.
 set -euo pipefail
 
 # Tests run side by side may call this at once; apt-get would fail on the other's lock, so callers take turns.
 exec 9>"${TMPDIR:-/tmp}/sgraf-install-deps.lock"
 flock 9
 
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(redis-server nginx chromium)
+
+installed() {
+  case "$1" in
+    # nginx lives in /usr/sbin, which a non-login root shell may not have on PATH.
+    nginx) command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] ;;
+    # The browser tests drive Debian's build at this path (Playwright downloads no browser).
+    chromium) [ -x /usr/bin/chromium ] ;;
+    redis-server) command -v redis-server >/dev/null 2>&1 ;;
+    *) echo "install-deps: unknown package '$1' (known: redis-server, nginx, chromium)" >&2; exit 2 ;;
+  esac
+}
+
 missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-# nginx lives in /usr/sbin, which a non-login root shell may not have on PATH.
-{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
+for package in "${wanted[@]}"; do installed "$package" || missing+=("$package"); done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: redis-server and nginx already installed"
+  echo "install-deps: ${wanted[*]} already installed"
   exit 0
 fi
 

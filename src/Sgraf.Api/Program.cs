@@ -5,6 +5,7 @@ using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
 using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
+using Sgraf.Api.Page;
 using Sgraf.Api.Search;
 using Serilog;
 
@@ -25,6 +26,7 @@ app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseInstanceHeader(app.Configuration);
+app.UseSearchPage();
 app.UseDemoPictures();
 app.UseSgrafSwagger();
 app.UseRouting();

@@ -6,7 +6,8 @@ namespace Sgraf.Shapes;
 /// <summary>A picture of a scene for people to look at: a 256 × 256 SVG with one element (class "object") per object.</summary>
 public static class SceneSvg
 {
-    const int Side = 256;
+    /// <summary>Width and height of the picture, in SVG pixels.</summary>
+    public const int Side = 256;
 
     public static string Render(Scene scene)
     {

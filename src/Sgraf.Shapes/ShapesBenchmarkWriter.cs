@@ -24,6 +24,31 @@ public static class ShapesBenchmarkWriter
     public const string ScenesFile = "scenes.json";
     public const string ProbeFile = "test_probe.jsonl";
 
+    /// <summary>
+    /// The 36 regions (kind and box) of each of the split's first <paramref name="count"/> pictures, in the order of
+    /// their feature rows in <c>{split}_ims.npy</c>: the layout <see cref="RegionFeatures.Write"/> draws first from
+    /// the picture's own random stream, drawn again here from the same seed.
+    /// </summary>
+    public static IReadOnlyList<Region[]> RegionLayouts(ShapesBenchmarkOptions options, string split, int count)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int s = SplitIndex(options, split);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, options.Splits[s].Images, nameof(count));
+        var scenes = new SceneGenerator(new Random(DerivedSeed(options.Seed, s))).Split(options.Splits[s].Images);
+        return [.. Enumerable.Range(0, count).Select(i => RegionFeatures.Layout(scenes[i].Scene, PictureRandom((options.Seed, s), scenes[i].Scene, i)))];
+    }
+
+    static int SplitIndex(ShapesBenchmarkOptions options, string split)
+    {
+        int s = options.Splits.Select(x => x.Name).ToList().IndexOf(split);
+        if (s < 0) throw new ArgumentException($"unknown split '{split}'; the benchmark has {string.Join(", ", options.Splits.Select(x => x.Name))}", nameof(split));
+        return s;
+    }
+
+    /// <summary>A picture's random stream (layout, then noise); a twin reuses its original's.</summary>
+    static Random PictureRandom((int Seed, int Split) stream, Scene scene, int index) =>
+        new(DerivedSeed(stream.Seed, stream.Split, 1 + (scene.TwinOf ?? index)));
+
     /// <summary>vocab.py's <c>build_vocab</c> threshold: words seen fewer times in train + dev are left out.</summary>
     public const int VocabularyThreshold = 4;
 
@@ -65,8 +90,7 @@ public static class ShapesBenchmarkWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(outDir);
         ArgumentNullException.ThrowIfNull(options);
-        int s = options.Splits.Select(x => x.Name).ToList().IndexOf(split);
-        if (s < 0) throw new ArgumentException($"unknown split '{split}'; the benchmark has {string.Join(", ", options.Splits.Select(x => x.Name))}", nameof(split));
+        int s = SplitIndex(options, split);
         Directory.CreateDirectory(outDir);
         var scenes = new SceneGenerator(new Random(DerivedSeed(options.Seed, s))).Split(options.Splits[s].Images);
         WriteCaptions(Path.Combine(outDir, $"{split}_caps.txt"), scenes);
@@ -102,8 +126,7 @@ public static class ShapesBenchmarkWriter
             Parallel.For(0, count, i =>
             {
                 var scene = scenes[start + i].Scene;
-                var rng = new Random(DerivedSeed(stream.Seed, stream.Split, 1 + (scene.TwinOf ?? start + i)));
-                features.Write(scene, rng, buffer.AsSpan(i * size, size));
+                features.Write(scene, PictureRandom(stream, scene, start + i), buffer.AsSpan(i * size, size));
             });
             file.Write(MemoryMarshal.AsBytes(buffer.AsSpan(0, count * size)));
             imagesDone?.Invoke(count);

@@ -32,10 +32,11 @@ public sealed class DemoGallerySeeder(GalleryWriter writer, IOptions<SgrafServic
         {
             progress($"generating the shapes {Split} split in {dir}");
             logger.LogInformation("Generating the shapes {Split} split ({Images} images) in {Directory}", Split, demo.Images, dir);
-            ShapesBenchmarkWriter.WriteSplit(dir, new ShapesBenchmarkOptions(Seed: Seed, Test: Math.Max(demo.Images, 500), ImgDim: imgDim), Split);
+            ShapesBenchmarkWriter.WriteSplit(dir, SplitOptions(demo.Images, imgDim), Split);
         }
         var data = PrecompDataset.Load(dir, Split, imgDim);
         int images = Math.Min(demo.Images, data.ImageCount), perImage = data.CaptionsPerImage;
+        var layouts = ShapesBenchmarkWriter.RegionLayouts(SplitOptions(demo.Images, imgDim), Split, images);
         for (int start = 0; start < images; start += Chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -46,6 +47,9 @@ public sealed class DemoGallerySeeder(GalleryWriter writer, IOptions<SgrafServic
                 ["url"] = $"{PicturePath}/{i:D6}.svg",
                 ["split"] = Split,
                 ["index"] = i,
+                ["width"] = SceneSvg.Side,
+                ["height"] = SceneSvg.Side,
+                ["boxes"] = RegionBoxes.ToJson(layouts[i], SceneSvg.Side),
             })).ToArray();
             await writer.AddImagesAsync(batch, cancellationToken);
             var captions = Enumerable.Range(start, n).SelectMany(i => Enumerable.Range(0, perImage).Select(k =>
@@ -55,6 +59,8 @@ public sealed class DemoGallerySeeder(GalleryWriter writer, IOptions<SgrafServic
         }
         logger.LogInformation("Demo gallery loaded: {Images} images and {Captions} captions from {Directory}", images, images * perImage, dir);
     }
+
+    static ShapesBenchmarkOptions SplitOptions(int images, int imgDim) => new(Seed: Seed, Test: Math.Max(images, 500), ImgDim: imgDim);
 
     /// <summary>The folder of the demo's SVG pictures (as <see cref="ShapesBenchmarkWriter"/> lays them out).</summary>
     public static string PictureDirectory(string shapesDirectory) => Path.Combine(shapesDirectory, "svg", Split);

@@ -39,6 +39,31 @@ public sealed class ShapesBenchmarkWriterTests(ShapesBenchmarkFixture benchmark)
     }
 
     [Fact]
+    public void The_region_layouts_give_each_picture_36_regions_with_every_object_at_its_scene_box()
+    {
+        var test = benchmark.Scenes["test"];
+        var layouts = ShapesBenchmarkWriter.RegionLayouts(ShapesBenchmarkFixture.Options, "test", test.Count);
+        Assert.Equal(test.Count, layouts.Count);
+        for (int i = 0; i < test.Count; i++)
+        {
+            Assert.Equal(36, layouts[i].Length);
+            var objects = test[i].Objects;
+            for (int o = 0; o < objects.Count; o++)
+            {
+                var whole = layouts[i].Where(r => r.Kind == RegionKind.Object && r.Object == o).ToList();
+                Assert.Equal(1 + RegionFeatures.PartsPerObject, whole.Count);
+                Assert.Contains(new Box(objects[o].X, objects[o].Y, objects[o].W, objects[o].H), whole.Select(r => r.Box));
+            }
+            Assert.DoesNotContain(layouts[i], r => r.Kind == RegionKind.Object && r.Object >= objects.Count);
+        }
+        // A twin is drawn from its original's stream, as its features are: swapping colours moves no box, so the
+        // twin's layout is its original's, region for region.
+        var twin = test.First(s => s.TwinChange == "swap_colours");
+        Assert.Equal(layouts[twin.TwinOf!.Value], layouts[twin.Image]);
+        Assert.Throws<ArgumentException>(() => ShapesBenchmarkWriter.RegionLayouts(ShapesBenchmarkFixture.Options, "val", 1));
+    }
+
+    [Fact]
     public void Every_caption_is_true_for_its_scene_by_an_independent_reading_of_the_grammar()
     {
         foreach (var split in ShapesBenchmarkFixture.Splits)

@@ -1,0 +1,40 @@
+// Calls the service's JSON API and turns problem+json answers into errors a person can read.
+
+const keyStore = "sgraf-api-key";
+
+export function apiKey() { return sessionStorage.getItem(keyStore) ?? ""; }
+export function setApiKey(key) { key ? sessionStorage.setItem(keyStore, key) : sessionStorage.removeItem(keyStore); }
+
+export class ApiError extends Error {
+  constructor(status, title, detail) {
+    super(detail || title || `HTTP ${status}`);
+    this.status = status;
+    this.title = title;
+  }
+}
+
+/** POSTs a JSON body; resolves to the JSON answer, rejects with an ApiError carrying the problem's detail. */
+export async function post(path, body) {
+  const headers = { "Content-Type": "application/json", "Accept": "application/json" };
+  const key = apiKey();
+  if (key) headers["X-Api-Key"] = key;
+  let response;
+  try {
+    response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, "The service did not answer", `The service could not be reached (${e.message}).`);
+  }
+  if (response.ok) return response.json();
+  throw await problem(response);
+}
+
+async function problem(response) {
+  let json = null;
+  try { json = await response.json(); } catch { /* not JSON: fall back to the status line */ }
+  if (!json) return new ApiError(response.status, response.statusText, `${response.status} ${response.statusText}`);
+  // Validation problems list their errors per member; show them all, each with where it was.
+  const errors = json.errors ? Object.entries(json.errors).flatMap(([member, messages]) => messages.map(m => `${member}: ${m}`)) : [];
+  // The detail of a validation problem only points at 'errors', which are what a person needs to read.
+  const detail = errors.length > 0 ? errors.join(" ") : json.detail;
+  return new ApiError(response.status, json.title, detail || json.title);
+}

@@ -1,0 +1,155 @@
+// The search page: text-to-image results as pictures, image-to-text from a chosen picture, and explanations.
+import { post, apiKey, setApiKey } from "./api.js";
+import { openExplanation } from "./explain.js";
+import { pictureUrl } from "./pictures.js";
+
+const $ = id => document.getElementById(id);
+
+const form = $("search-form");
+const errorBox = $("error");
+const status = $("status");
+
+$("api-key").value = apiKey();
+$("api-key").addEventListener("change", e => setApiKey(e.target.value.trim()));
+
+form.addEventListener("submit", e => { e.preventDefault(); searchImages(); });
+$("back").addEventListener("click", () => { show("images"); $("image-list").querySelector("button")?.focus(); });
+
+function settings() {
+  return { model: $("model").value, mode: $("mode").value, k: Number($("k").value) || 10 };
+}
+
+function showError(error) {
+  errorBox.textContent = error.message;
+  errorBox.hidden = false;
+}
+
+function clearError() { errorBox.hidden = true; errorBox.textContent = ""; }
+
+function show(view) {
+  $("image-results").hidden = view !== "images";
+  $("caption-results").hidden = view !== "captions";
+}
+
+function describeRun(answer, count, what, ms) {
+  const reranked = answer.results[0]?.reranked;
+  const mode = answer.mode === "shortlist" ? `shortlist: ${reranked} reranked exactly` : `exact: ${reranked} scored`;
+  return `${count} ${what} in ${Math.round(ms)} ms (${answer.model.toUpperCase()}, ${mode})`;
+}
+
+async function searchImages() {
+  const query = $("query").value.trim();
+  if (!query) return;
+  clearError();
+  const { model, mode, k } = settings();
+  status.textContent = "Searching…";
+  const started = performance.now();
+  try {
+    const answer = await post("/search/text-to-image", { queries: [query], k, model, mode });
+    const hits = answer.results[0].hits;
+    status.textContent = describeRun(answer, hits.length, hits.length === 1 ? "image" : "images", performance.now() - started);
+    renderImages(query, hits);
+    show("images");
+  } catch (error) {
+    status.textContent = "";
+    showError(error);
+  }
+}
+
+function renderImages(query, hits) {
+  const list = $("image-list");
+  list.replaceChildren(...hits.map((hit, i) => {
+    const item = document.createElement("li");
+    item.className = "hit";
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "picture-button";
+    open.setAttribute("aria-label", `Rank ${i + 1}: ${hit.id}, score ${hit.score.toFixed(4)}. Find its captions`);
+    const img = document.createElement("img");
+    img.src = pictureUrl(hit.metadata);
+    img.alt = hit.metadata?.title ?? hit.id;
+    open.append(img);
+    open.addEventListener("click", () => searchCaptions(hit));
+    const facts = document.createElement("p");
+    facts.className = "facts";
+    facts.innerHTML = `<span class="rank">#${i + 1}</span> <span class="score">${hit.score.toFixed(4)}</span>`;
+    const id = document.createElement("p");
+    id.className = "id";
+    id.textContent = hit.id;
+    const why = document.createElement("button");
+    why.type = "button";
+    why.className = "why";
+    why.textContent = "Why this matched";
+    why.addEventListener("click", () => explain({ caption: { text: query }, image: { id: hit.id } }, hit.metadata, why));
+    item.append(open, facts, id, why);
+    return item;
+  }));
+  $("image-results").hidden = false;
+}
+
+async function searchCaptions(image) {
+  clearError();
+  const { model, mode, k } = settings();
+  status.textContent = `Finding captions for ${image.id}…`;
+  const started = performance.now();
+  try {
+    const answer = await post("/search/image-to-text", { queries: [{ id: image.id }], k, model, mode });
+    const hits = answer.results[0].hits;
+    status.textContent = describeRun(answer, hits.length, hits.length === 1 ? "caption" : "captions", performance.now() - started);
+    renderCaptions(image, hits);
+    show("captions");
+    $("caption-heading").tabIndex = -1;
+    $("caption-heading").focus();
+  } catch (error) {
+    status.textContent = "";
+    showError(error);
+  }
+}
+
+function renderCaptions(image, hits) {
+  $("caption-image-id").textContent = image.id;
+  const img = $("caption-image");
+  img.src = pictureUrl(image.metadata);
+  img.alt = image.metadata?.title ?? image.id;
+  $("caption-list").replaceChildren(...hits.map((hit, i) => {
+    const item = document.createElement("li");
+    item.className = "caption";
+    // A caption is marked true when its metadata says which image it describes (the demo's captions do).
+    const truth = hit.metadata?.image;
+    if (truth === image.id) item.classList.add("true");
+    const text = document.createElement("p");
+    text.className = "text";
+    text.textContent = hit.text;
+    const facts = document.createElement("p");
+    facts.className = "facts";
+    facts.innerHTML = `<span class="rank">#${i + 1}</span> <span class="score">${hit.score.toFixed(4)}</span> `;
+    const id = document.createElement("span");
+    id.className = "id";
+    id.textContent = hit.id;
+    facts.append(id);
+    if (truth === image.id) {
+      const mark = document.createElement("span");
+      mark.className = "true-mark";
+      mark.textContent = "✓ describes this image";
+      facts.append(" ", mark);
+    }
+    const why = document.createElement("button");
+    why.type = "button";
+    why.className = "why";
+    why.textContent = "Why this matched";
+    why.addEventListener("click", () => explain({ caption: { id: hit.id }, image: { id: image.id } }, image.metadata, why));
+    item.append(text, facts, why);
+    return item;
+  }));
+}
+
+async function explain(request, imageMetadata, opener) {
+  clearError();
+  const { model } = settings();
+  try {
+    const answer = await post("/search/explain", { ...request, model });
+    openExplanation(answer, imageMetadata ?? answer.image?.metadata, opener);
+  } catch (error) {
+    showError(error);
+  }
+}
