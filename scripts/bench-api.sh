@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the service's text-to-image search (docs/benchmarks.md): for each gallery size, starts the service with
-# the batcher off, then on, runs `sgraf bench-api` against it, and stops it; then prints both side by side with ratios.
+# the batcher off, then on, runs `sgraf-load bench-api` against it, and stops it; then prints both side by side with ratios.
 # With MODES set it compares search modes instead: one service per round (batcher as BATCHING says, default on), and
-# `sgraf bench-api --modes` measures each mode at each client count in turn; the summary puts the modes side by side.
+# `sgraf-load bench-api --modes` measures each mode at each client count in turn; the summary puts the modes side by side.
 # The service gets a fresh data folder per size, filled once by a service of its own, so that the measured services
 # start alike: restored from the same gallery log, with no upload behind them.
 #
@@ -64,9 +64,9 @@ mode_args=()
 if [ -n "$modes" ]; then mode_args+=(--modes "$modes"); fi
 if [ -n "$shortlist" ]; then mode_args+=(--shortlist "$shortlist"); fi
 
-dotnet build -c "$configuration" src/Sgraf.Training -v quiet -nologo >&2
+dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2
 dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2
-sgraf() { dotnet "src/Sgraf.Training/bin/$configuration/net10.0/sgraf.dll" "$@"; }
+sgraf_load() { dotnet "tools/Sgraf.LoadTest/bin/$configuration/net10.0/sgraf-load.dll" "$@"; }
 
 service=""
 data_dirs=()
@@ -101,14 +101,14 @@ for size in $sizes; do
   data_dirs+=("$data")
   echo "== $size images: upload" >&2
   start_service "$data" on "$out/service-$size-fill.log"
-  sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "$upload_batch" --fill-only
+  sgraf_load bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "$upload_batch" --fill-only
   stop_service
   for round in $(seq "$rounds"); do
     for batching in $batchings; do
       name="$size-$batching-$round"
       echo "== $size images, batching $batching${modes:+, modes $modes}, round $round of $rounds" >&2
       start_service "$data" "$batching" "$out/service-$name.log"
-      sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --clients "$clients" --seconds "$seconds" \
+      sgraf_load bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --clients "$clients" --seconds "$seconds" \
         --warmup "$warmup" "${mode_args[@]}" --label "batching $batching" --json "$out/$name.json" | tee "$out/$name.txt"
       # Batch sizes, query-cache hits and scoring time, as the service counted them.
       curl -s "$url/metrics" >"$out/metrics-$name.prom" || true
@@ -126,9 +126,9 @@ done
 echo
 if [ -n "$modes" ]; then
   echo "Text-to-image search under load, modes $modes${shortlist:+ (shortlist $shortlist)}, batching ${batchings// / vs }, bundle ${bundle:-models/shapes-bundle} ($(nproc) logical CPUs, $seconds s per measurement, $rounds round(s)):"
-  sgraf bench-api-compare --by mode "${results[@]}" | tee "$out/summary.md"
+  sgraf_load bench-api-compare --by mode "${results[@]}" | tee "$out/summary.md"
 else
   echo "Text-to-image search under load, batching ${batchings// / vs } ($(nproc) logical CPUs, $seconds s per measurement, $rounds round(s)):"
-  sgraf bench-api-compare "${results[@]}" | tee "$out/summary.md"
+  sgraf_load bench-api-compare "${results[@]}" | tee "$out/summary.md"
 fi
 echo "Results: $out" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gallery storage benchmark (docs/benchmarks.md, "Gallery storage"): memory, restart time and search latency of a
 # gallery of SIZE images added through the API. One service per phase, on one fresh data folder:
-#   1. empty service: RSS;  2. upload SIZE bench images (sgraf bench-api --fill-only): RSS, upload rate;
+#   1. empty service: RSS;  2. upload SIZE bench images (sgraf-load bench-api --fill-only): RSS, upload rate;
 #   3. restart: seconds to /health/ready, RSS;  4. warm page cache: shortlist search, 1 client (p50/p99);
 #   5. page cache dropped (needs root; skipped otherwise), restart, the first searches cold: p50/p99.
 # RSS is split as the kernel counts it: RssAnon (the heap: ids, metadata, shortlist vectors, the open segment) and
@@ -34,10 +34,10 @@ manifest="${bundle:-models/shapes-bundle}/manifest.json"
 img_dim=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(next(iter(m['modules'].values()))['img_dim'])" "$manifest")
 mkdir -p "$out"
 
-dotnet build -c "$configuration" src/Sgraf.Training -v quiet -nologo >&2
+dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2
 dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2
 calc() { python3 -c "print($1)"; }
-sgraf() { dotnet "src/Sgraf.Training/bin/$configuration/net10.0/sgraf.dll" "$@"; }
+sgraf_load() { dotnet "tools/Sgraf.LoadTest/bin/$configuration/net10.0/sgraf-load.dll" "$@"; }
 
 if [ -n "${DATA:-}" ]; then
   data=$(cd "$DATA" && pwd)
@@ -69,7 +69,7 @@ start_service() {
 }
 # rss: "VmRSS RssAnon RssFile" in MB of the running service.
 rss() { awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%.0f ", $2 / 1024}' "/proc/$service/status"; }
-search() { sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --clients 1 --seconds "$1" --warmup "$2" --modes "$mode" --json "$3"; }
+search() { sgraf_load bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --clients 1 --seconds "$1" --warmup "$2" --modes "$mode" --json "$3"; }
 p50() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][0]; print(f\"{r['latencyMs']['p50']:.1f} {r['latencyMs']['p99']:.1f} {r['requestsPerSecond']:.1f}\")" "$1"; }
 
 if [ "$keep" = 0 ]; then
@@ -78,7 +78,7 @@ if [ "$keep" = 0 ]; then
   read -r rss0 anon0 file0 <<<"$(rss)"
   echo "== uploading $size images" >&2
   upload_started=$(date +%s.%N)
-  sgraf bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "${UPLOAD_BATCH:-200}" --fill-only | tee "$out/upload.txt"
+  sgraf_load bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "${UPLOAD_BATCH:-200}" --fill-only | tee "$out/upload.txt"
   upload_seconds=$(calc "$(date +%s.%N) - $upload_started")
   read -r rss1 anon1 file1 <<<"$(rss)"
   stop_service

@@ -1,7 +1,7 @@
 using Sgraf.Inference;
 using Spectre.Console;
 
-namespace Sgraf.Training.Cli;
+namespace Sgraf.Tools;
 
 /// <summary>
 /// Runs a verb's body and turns expected failures into one clear line on stderr and exit code 1.

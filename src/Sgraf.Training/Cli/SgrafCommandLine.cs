@@ -17,9 +17,6 @@ public static class SgrafCommandLine
         root.Subcommands.Add(TrainShortlistCommand.Create());
         root.Subcommands.Add(AddShortlistCommand.Create());
         root.Subcommands.Add(BenchScoreCommand.Create());
-        root.Subcommands.Add(BenchApiCommand.Create());
-        root.Subcommands.Add(BenchApiCompareCommand.Create());
-        root.Subcommands.Add(GalleryCommand.Create());
         return root;
     }
 }

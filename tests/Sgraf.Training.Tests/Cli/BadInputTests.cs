@@ -22,7 +22,7 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllBytes(path, bytes[..(bytes.Length * 2 / 3)]);
         var output = work.File("out");
 
-        SgrafProcess.AssertCleanFailure(SgrafProcess.Run("import-official", "--checkpoint", path, "--out", output), path);
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "import-official", "--checkpoint", path, "--out", output), path);
         Assert.False(Directory.Exists(output));
     }
 
@@ -32,7 +32,7 @@ public sealed class BadInputTests : IDisposable
         var bytes = File.ReadAllBytes(OfficialFixture.Checkpoint("SAF", legacy: true));
         var path = work.File("truncated_legacy.pth.tar");
         File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
-        SgrafProcess.AssertCleanFailure(SgrafProcess.Run("import-official", "--checkpoint", path, "--out", work.File("out")), path);
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "import-official", "--checkpoint", path, "--out", work.File("out")), path);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class BadInputTests : IDisposable
     {
         var path = work.File("noise.pth.tar");
         File.WriteAllBytes(path, Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray());
-        SgrafProcess.AssertCleanFailure(SgrafProcess.Run("evaluate", "--model", path, "--data", OfficialFixture.DataDir, "--split", "test"), path);
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "evaluate", "--model", path, "--data", OfficialFixture.DataDir, "--split", "test"), path);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class BadInputTests : IDisposable
     {
         var path = work.File("list.pth.tar");
         new TorchSaveWriter().Write(path, new List<object?> { 1L, 2L, 3L });
-        SgrafProcess.AssertCleanFailure(SgrafProcess.Run("import-official", "--checkpoint", path, "--out", work.File("out")), path);
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "import-official", "--checkpoint", path, "--out", work.File("out")), path);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public sealed class BadInputTests : IDisposable
         var writer = new TorchSaveWriter();
         // The weights are for 44 words, the opt claims 45.
         writer.Write(path, writer.OfficialRoot(TorchSaveWriter.Options(config with { VocabSize = 45 }), TestWeights.Random(config)));
-        SgrafProcess.AssertCleanFailure(
-            SgrafProcess.Run("import-official", "--checkpoint", path, "--out", work.File("out")), path, "embed.weight");
+        ToolProcess.AssertCleanFailure(
+            ToolProcess.Run("sgraf", "import-official", "--checkpoint", path, "--out", work.File("out")), path, "embed.weight");
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class BadInputTests : IDisposable
     {
         var data = CopyFixtureData();
         NpyWriter.Write(Path.Combine(data, "test_ims.npy"), new NpyArray<float>([20, 35, 64], new float[20 * 35 * 64]));
-        SgrafProcess.AssertCleanFailure(Evaluate(data), "test_ims.npy");
+        ToolProcess.AssertCleanFailure(Evaluate(data), "test_ims.npy");
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class BadInputTests : IDisposable
     {
         var data = CopyFixtureData();
         File.WriteAllBytes(Path.Combine(data, "test_ims.npy"), NpyWithDescr("<i2", "(20, 36, 64)", 20 * 36 * 64 * 2));
-        SgrafProcess.AssertCleanFailure(Evaluate(data), "test_ims.npy");
+        ToolProcess.AssertCleanFailure(Evaluate(data), "test_ims.npy");
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class BadInputTests : IDisposable
     {
         var data = CopyFixtureData();
         NpyWriter.Write(Path.Combine(data, "test_ims.npy"), new NpyArray<float>([20, 36, 32], new float[20 * 36 * 32]));
-        SgrafProcess.AssertCleanFailure(Evaluate(data), "test_ims.npy", "64");
+        ToolProcess.AssertCleanFailure(Evaluate(data), "test_ims.npy", "64");
     }
 
     [Fact]
@@ -93,14 +93,14 @@ public sealed class BadInputTests : IDisposable
         var data = CopyFixtureData();
         var captions = Path.Combine(data, "test_caps.txt");
         File.WriteAllLines(captions, File.ReadAllLines(captions).Skip(1));
-        SgrafProcess.AssertCleanFailure(Evaluate(data), "test_caps.txt", "99");
+        ToolProcess.AssertCleanFailure(Evaluate(data), "test_caps.txt", "99");
     }
 
     [Fact]
     public void A_missing_model_path_is_refused()
     {
         var missing = work.File("no-such-model");
-        SgrafProcess.AssertCleanFailure(SgrafProcess.Run("evaluate", "--model", missing, "--data", OfficialFixture.DataDir, "--split", "test"), missing);
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "evaluate", "--model", missing, "--data", OfficialFixture.DataDir, "--split", "test"), missing);
     }
 
     [Fact]
@@ -108,11 +108,11 @@ public sealed class BadInputTests : IDisposable
     {
         var vocab = work.File("vocab.json");
         Inference.Text.Vocabulary.Build(["red", "blue"]).Save(vocab);
-        SgrafProcess.AssertCleanFailure(SgrafProcess.Run("evaluate", "--model", OfficialFixture.Checkpoint("SGR"),
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "evaluate", "--model", OfficialFixture.Checkpoint("SGR"),
             "--data", OfficialFixture.DataDir, "--split", "test", "--vocab", vocab), "44", "6");
     }
 
-    SgrafProcess.Result Evaluate(string data) => SgrafProcess.Run("evaluate", "--model", OfficialFixture.Checkpoint("SGR"),
+    ToolProcess.Result Evaluate(string data) => ToolProcess.Run("sgraf", "evaluate", "--model", OfficialFixture.Checkpoint("SGR"),
         "--data", data, "--split", "test", "--vocab", OfficialFixture.VocabFile);
 
     string CopyFixtureData()

@@ -16,7 +16,7 @@ public sealed class EvaluateCommandTests : IDisposable
     {
         var json = Path.Combine(work, "metrics.json");
         var sims = Path.Combine(work, "sims.npy");
-        var result = SgrafProcess.Run("evaluate",
+        var result = ToolProcess.Run("sgraf", "evaluate",
             "--model", OfficialFixture.Checkpoint("SGR"), "--model", OfficialFixture.Checkpoint("SAF"),
             "--data", OfficialFixture.DataDir, "--split", "test", "--json", json, "--sims-out", sims);
 
@@ -36,12 +36,12 @@ public sealed class EvaluateCommandTests : IDisposable
     public void An_imported_checkpoint_folder_evaluates_like_the_official_file_and_fold5_averages_the_folds()
     {
         var imported = Path.Combine(work, "sgr");
-        var import = SgrafProcess.Run("import-official", "--checkpoint", OfficialFixture.Checkpoint("SGR", legacy: true), "--out", imported);
+        var import = ToolProcess.Run("sgraf", "import-official", "--checkpoint", OfficialFixture.Checkpoint("SGR", legacy: true), "--out", imported);
         Assert.True(import.ExitCode == 0, import.ToString());
         Assert.True(File.Exists(Path.Combine(imported, "config.json")));
 
         var json = Path.Combine(work, "fold5.json");
-        var result = SgrafProcess.Run("evaluate", "--model", imported, "--data", OfficialFixture.DataDir, "--split", "test",
+        var result = ToolProcess.Run("sgraf", "evaluate", "--model", imported, "--data", OfficialFixture.DataDir, "--split", "test",
             "--vocab", OfficialFixture.VocabFile, "--fold5", "--json", json);
         Assert.True(result.ExitCode == 0, result.ToString());
 
@@ -57,7 +57,7 @@ public sealed class EvaluateCommandTests : IDisposable
     {
         foreach (var verb in new[] { "import-official", "evaluate", "bench-api", "bench-api-compare" })
         {
-            var result = SgrafProcess.Run(verb, "--help");
+            var result = ToolProcess.Run("sgraf", verb, "--help");
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains("Usage:", result.StandardOutput);
         }

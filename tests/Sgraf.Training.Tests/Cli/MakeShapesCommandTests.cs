@@ -15,7 +15,7 @@ public sealed class MakeShapesCommandTests : IDisposable
     public void Make_shapes_writes_every_file_of_the_benchmark()
     {
         var dir = Path.Combine(work, "shapes");
-        var result = SgrafProcess.Run("make-shapes", "--out", dir, "--train", "20", "--dev", "10", "--test", "10", "--img-dim", "64");
+        var result = ToolProcess.Run("sgraf", "make-shapes", "--out", dir, "--train", "20", "--dev", "10", "--test", "10", "--img-dim", "64");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var split in new[] { "train", "dev", "test" })
@@ -33,24 +33,24 @@ public sealed class MakeShapesCommandTests : IDisposable
     [Fact]
     public void Make_shapes_has_help_and_evaluate_lists_the_probe()
     {
-        var help = SgrafProcess.Run("make-shapes", "--help");
+        var help = ToolProcess.Run("sgraf", "make-shapes", "--help");
         Assert.True(help.ExitCode == 0, help.ToString());
         Assert.Contains("--img-dim", help.StandardOutput);
-        Assert.Contains("--probe", SgrafProcess.Run("evaluate", "--help").StandardOutput);
+        Assert.Contains("--probe", ToolProcess.Run("sgraf", "evaluate", "--help").StandardOutput);
     }
 
     [Fact]
     public void A_split_without_images_is_refused_cleanly()
     {
-        var result = SgrafProcess.Run("make-shapes", "--out", Path.Combine(work, "none"), "--test", "0");
-        SgrafProcess.AssertCleanFailure(result, "--test");
+        var result = ToolProcess.Run("sgraf", "make-shapes", "--out", Path.Combine(work, "none"), "--test", "0");
+        ToolProcess.AssertCleanFailure(result, "--test");
     }
 
     [Fact]
     public void Evaluate_with_probe_reports_accuracy_per_kind_for_an_SGRAF_pair()
     {
         var dir = Path.Combine(work, "shapes");
-        Assert.Equal(0, SgrafProcess.Run("make-shapes", "--out", dir, "--train", "40", "--dev", "10", "--test", "10", "--img-dim", "64").ExitCode);
+        Assert.Equal(0, ToolProcess.Run("sgraf", "make-shapes", "--out", dir, "--train", "40", "--dev", "10", "--test", "10", "--img-dim", "64").ExitCode);
         var vocabulary = Vocabulary.Load(Path.Combine(dir, "vocab.json"));
         var models = new[] { Inference.Model.SimilarityModule.SGR, Inference.Model.SimilarityModule.SAF }.Select(module =>
         {
@@ -61,7 +61,7 @@ public sealed class MakeShapesCommandTests : IDisposable
         }).ToArray();
 
         var json = Path.Combine(work, "metrics.json");
-        var result = SgrafProcess.Run("evaluate", "--model", models[0], "--model", models[1], "--data", dir, "--split", "test",
+        var result = ToolProcess.Run("sgraf", "evaluate", "--model", models[0], "--model", models[1], "--data", dir, "--split", "test",
             "--probe", Path.Combine(dir, "test_probe.jsonl"), "--json", json);
 
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -32,7 +32,7 @@ public sealed class DefaultSizeCheckpointScoringTests : IDisposable
         TorchSaveWriter.WriteCheckpoint(path, config, ModelWeights.FromFlat(ModuleWeights.Save(source), path));
 
         var imported = work.File("imported");
-        var result = SgrafProcess.Run("import-official", "--checkpoint", path, "--out", imported);
+        var result = ToolProcess.Run("sgraf", "import-official", "--checkpoint", path, "--out", imported);
         Assert.True(result.ExitCode == 0, result.ToString());
         using var model = ModelSource.LoadModel(imported);
 

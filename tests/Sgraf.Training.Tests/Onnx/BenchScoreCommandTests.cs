@@ -8,7 +8,7 @@ public sealed class BenchScoreCommandTests(OfficialBundle bundle) : IClassFixtur
     [Fact]
     public void Bench_score_prints_pairs_per_second_for_ONNX_Runtime_and_TorchSharp()
     {
-        var result = SgrafProcess.Run("bench-score", "--bundle", bundle.Directory, "--images", "3", "--captions", "4", "--words", "7", "--repeat", "1");
+        var result = ToolProcess.Run("sgraf", "bench-score", "--bundle", bundle.Directory, "--images", "3", "--captions", "4", "--words", "7", "--repeat", "1");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("3 images × 4 captions × 7 tokens = 12 pairs per call", result.StandardOutput);
         Assert.Contains("1 thread(s)", result.StandardOutput);
@@ -26,7 +26,7 @@ public sealed class BenchScoreCommandTests(OfficialBundle bundle) : IClassFixtur
     [Fact]
     public void Bench_score_wants_a_bundle_or_a_random_model()
     {
-        var result = SgrafProcess.Run("bench-score", "--images", "2");
-        SgrafProcess.AssertCleanFailure(result, "--bundle", "--random-full-size");
+        var result = ToolProcess.Run("sgraf", "bench-score", "--images", "2");
+        ToolProcess.AssertCleanFailure(result, "--bundle", "--random-full-size");
     }
 }

@@ -70,8 +70,8 @@ public sealed class CorruptBundleTests(OfficialBundle bundle) : IClassFixture<Of
         var bytes = File.ReadAllBytes(path);
         bytes[100] ^= 0xff;
         File.WriteAllBytes(path, bytes);
-        var result = SgrafProcess.Run("evaluate", "--bundle", copy, "--data", OfficialFixture.DataDir, "--split", "test");
-        SgrafProcess.AssertCleanFailure(result, "saf.onnx");
+        var result = ToolProcess.Run("sgraf", "evaluate", "--bundle", copy, "--data", OfficialFixture.DataDir, "--split", "test");
+        ToolProcess.AssertCleanFailure(result, "saf.onnx");
     }
 
     static void EditManifest(string directory, Action<JsonNode> edit)

@@ -22,7 +22,7 @@ public sealed class DemoBundleTests : IDisposable
     public void The_committed_demo_bundle_scores_like_the_committed_SGR_and_SAF_checkpoints()
     {
         var data = work.File("shapes");
-        var made = SgrafProcess.Run("make-shapes", "--out", data, "--seed", "7", "--train", "10", "--dev", "10", "--test", "10");
+        var made = ToolProcess.Run("sgraf", "make-shapes", "--out", data, "--seed", "7", "--train", "10", "--dev", "10", "--test", "10");
         Assert.True(made.ExitCode == 0, made.ToString());
 
         using var runtime = SgrafRuntime.Open(Path.Combine(RepositoryPaths.Models, "shapes-bundle"));

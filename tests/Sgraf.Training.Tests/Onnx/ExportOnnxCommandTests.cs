@@ -14,7 +14,7 @@ public sealed class ExportOnnxCommandTests : IDisposable
     [Fact]
     public void Export_onnx_has_help()
     {
-        var result = SgrafProcess.Run("export-onnx", "--help");
+        var result = ToolProcess.Run("sgraf", "export-onnx", "--help");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("--vocab", result.StandardOutput);
     }
@@ -22,31 +22,31 @@ public sealed class ExportOnnxCommandTests : IDisposable
     [Fact]
     public void Export_without_a_vocabulary_asks_for_one()
     {
-        var result = SgrafProcess.Run("export-onnx", "--model", OfficialFixture.Checkpoint("SGR"), "--out", work.File("bundle"));
-        SgrafProcess.AssertCleanFailure(result, "--vocab");
+        var result = ToolProcess.Run("sgraf", "export-onnx", "--model", OfficialFixture.Checkpoint("SGR"), "--out", work.File("bundle"));
+        ToolProcess.AssertCleanFailure(result, "--vocab");
         Assert.False(Directory.Exists(work.File("bundle")));
     }
 
     [Fact]
     public void Export_refuses_two_models_of_the_same_kind()
     {
-        var result = SgrafProcess.Run("export-onnx", "--model", OfficialFixture.Checkpoint("SGR"), "--model", OfficialFixture.Checkpoint("SGR", legacy: true),
+        var result = ToolProcess.Run("sgraf", "export-onnx", "--model", OfficialFixture.Checkpoint("SGR"), "--model", OfficialFixture.Checkpoint("SGR", legacy: true),
             "--vocab", OfficialFixture.VocabFile, "--out", work.File("bundle"));
-        SgrafProcess.AssertCleanFailure(result, "two SGR models");
+        ToolProcess.AssertCleanFailure(result, "two SGR models");
     }
 
     [Fact]
     public void Evaluate_takes_either_models_or_a_bundle()
     {
-        var result = SgrafProcess.Run("evaluate", "--model", OfficialFixture.Checkpoint("SGR"), "--bundle", work.Path,
+        var result = ToolProcess.Run("sgraf", "evaluate", "--model", OfficialFixture.Checkpoint("SGR"), "--bundle", work.Path,
             "--data", OfficialFixture.DataDir, "--split", "test");
-        SgrafProcess.AssertCleanFailure(result, "--model", "--bundle");
+        ToolProcess.AssertCleanFailure(result, "--model", "--bundle");
     }
 
     [Fact]
     public void Evaluate_with_a_folder_that_is_not_a_bundle_names_the_manifest()
     {
-        var result = SgrafProcess.Run("evaluate", "--bundle", work.Path, "--data", OfficialFixture.DataDir, "--split", "test");
-        SgrafProcess.AssertCleanFailure(result, "manifest.json");
+        var result = ToolProcess.Run("sgraf", "evaluate", "--bundle", work.Path, "--data", OfficialFixture.DataDir, "--split", "test");
+        ToolProcess.AssertCleanFailure(result, "manifest.json");
     }
 }

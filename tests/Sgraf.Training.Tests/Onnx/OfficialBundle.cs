@@ -16,9 +16,9 @@ public sealed class OfficialBundle : IDisposable
     public OfficialBundle()
     {
         foreach (var module in new[] { "SGR", "SAF" })
-            Check(SgrafProcess.Run("import-official", "--checkpoint", OfficialFixture.Checkpoint(module), "--out", Path.Combine(work, module)));
+            Check(ToolProcess.Run("sgraf", "import-official", "--checkpoint", OfficialFixture.Checkpoint(module), "--out", Path.Combine(work, module)));
         Directory = Path.Combine(work, "bundle");
-        Check(SgrafProcess.Run("export-onnx", "--model", Path.Combine(work, "SGR"), "--model", Path.Combine(work, "SAF"),
+        Check(ToolProcess.Run("sgraf", "export-onnx", "--model", Path.Combine(work, "SGR"), "--model", Path.Combine(work, "SAF"),
             "--data", OfficialFixture.DataDir, "--out", Directory));
 
         Data = PrecompDataset.Load(OfficialFixture.DataDir, "test");
@@ -50,5 +50,5 @@ public sealed class OfficialBundle : IDisposable
         System.IO.Directory.Delete(work, recursive: true);
     }
 
-    static void Check(SgrafProcess.Result result) => Assert.True(result.ExitCode == 0, result.ToString());
+    static void Check(ToolProcess.Result result) => Assert.True(result.ExitCode == 0, result.ToString());
 }

@@ -88,7 +88,7 @@ public sealed class OfficialBundleParityTests(OfficialBundle bundle, ITestOutput
         {
             var json = Path.Combine(work, "metrics.json");
             var sims = Path.Combine(work, "sims.npy");
-            var result = SgrafProcess.Run("evaluate", "--bundle", bundle.Directory, "--data", OfficialFixture.DataDir, "--split", "test",
+            var result = ToolProcess.Run("sgraf", "evaluate", "--bundle", bundle.Directory, "--data", OfficialFixture.DataDir, "--split", "test",
                 "--json", json, "--sims-out", sims);
             Assert.True(result.ExitCode == 0, result.ToString());
             var expected = JsonNode.Parse(File.ReadAllText(OfficialFixture.Expected("metrics.json")))!["SGRAF"]!;

@@ -39,7 +39,7 @@ public sealed class ShortlistTrainerTests(OfficialBundle bundle, ITestOutputHelp
     public void Train_shortlist_then_add_shortlist_gives_a_bundle_whose_head_the_runtime_loads()
     {
         var head = work.File("head");
-        var trained = SgrafProcess.Run("train-shortlist", "--bundle", bundle.Directory, "--data", OfficialFixture.DataDir, "--split", "test",
+        var trained = ToolProcess.Run("sgraf", "train-shortlist", "--bundle", bundle.Directory, "--data", OfficialFixture.DataDir, "--split", "test",
             "--validation-split", "test", "--out", head, "--epochs", "2", "--batch-images", "10", "--hidden", "16", "--dim", "8", "--threads", "1");
         Assert.True(trained.ExitCode == 0, trained.ToString());
         Assert.Contains("best epoch", trained.StandardOutput);
@@ -48,7 +48,7 @@ public sealed class ShortlistTrainerTests(OfficialBundle bundle, ITestOutputHelp
         Assert.Equal(3, File.ReadAllLines(Path.Combine(head, ShortlistTrainingReport.LogFileName)).Length);
 
         var withHead = work.File("bundle");
-        var added = SgrafProcess.Run("add-shortlist", "--bundle", bundle.Directory, "--shortlist", head, "--out", withHead);
+        var added = ToolProcess.Run("sgraf", "add-shortlist", "--bundle", bundle.Directory, "--shortlist", head, "--out", withHead);
         Assert.True(added.ExitCode == 0, added.ToString());
         using var runtime = SgrafRuntime.Open(withHead);
         Assert.Equal(8, runtime.Shortlist!.Dim);
@@ -65,8 +65,8 @@ public sealed class ShortlistTrainerTests(OfficialBundle bundle, ITestOutputHelp
         var foreign = new ShortlistCheckpoint(checkpoint.Config, checkpoint.Weights, checkpoint.Provenance with { EmbeddingsHash = new string('0', 64), Bundle = "/elsewhere/bundle" });
         var headDir = work.File("foreign-head");
         foreign.Save(headDir);
-        var result = SgrafProcess.Run("add-shortlist", "--bundle", bundle.Directory, "--shortlist", headDir, "--out", work.File("out"));
-        SgrafProcess.AssertCleanFailure(result, headDir, "/elsewhere/bundle", "train it on this bundle");
+        var result = ToolProcess.Run("sgraf", "add-shortlist", "--bundle", bundle.Directory, "--shortlist", headDir, "--out", work.File("out"));
+        ToolProcess.AssertCleanFailure(result, headDir, "/elsewhere/bundle", "train it on this bundle");
         Assert.False(Directory.Exists(work.File("out")));
     }
 }

@@ -11,7 +11,7 @@ public sealed class TrainCommandTests(FixtureTrainingData fixture) : IClassFixtu
     public void Train_writes_checkpoints_log_and_curves()
     {
         var output = Path.Combine(fixture.Root, "cli-run");
-        var result = SgrafProcess.Run("train", "--data", fixture.DataDir, "--vocab", OfficialFixture.VocabFile, "--model", "saf",
+        var result = ToolProcess.Run("sgraf", "train", "--data", fixture.DataDir, "--vocab", OfficialFixture.VocabFile, "--model", "saf",
             "--out", output, "--num-epochs", "1", "--batch-size", "50", "--word-dim", "16", "--embed-size", "48", "--sim-dim", "24",
             "--max-violation", "false", "--seed", "5", "--threads", "2");
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -26,18 +26,18 @@ public sealed class TrainCommandTests(FixtureTrainingData fixture) : IClassFixtu
     [Fact]
     public void Train_rejects_bad_options_with_a_clear_message()
     {
-        var result = SgrafProcess.Run("train", "--data", fixture.DataDir, "--vocab", OfficialFixture.VocabFile, "--model", "sgr",
+        var result = ToolProcess.Run("sgraf", "train", "--data", fixture.DataDir, "--vocab", OfficialFixture.VocabFile, "--model", "sgr",
             "--out", Path.Combine(fixture.Root, "bad"), "--batch-size", "0");
-        SgrafProcess.AssertCleanFailure(result, "--batch-size");
-        result = SgrafProcess.Run("train", "--data", fixture.DataDir, "--out", Path.Combine(fixture.Root, "bad"), "--model", "xyz");
-        SgrafProcess.AssertCleanFailure(result, "--model");
+        ToolProcess.AssertCleanFailure(result, "--batch-size");
+        result = ToolProcess.Run("sgraf", "train", "--data", fixture.DataDir, "--out", Path.Combine(fixture.Root, "bad"), "--model", "xyz");
+        ToolProcess.AssertCleanFailure(result, "--model");
     }
 
     [Fact]
     public void Build_vocab_writes_an_official_vocabulary()
     {
         var path = Path.Combine(fixture.Root, "built_vocab.json");
-        var result = SgrafProcess.Run("build-vocab", "--captions", Path.Combine(fixture.DataDir, "train_caps.txt"),
+        var result = ToolProcess.Run("sgraf", "build-vocab", "--captions", Path.Combine(fixture.DataDir, "train_caps.txt"),
             Path.Combine(fixture.DataDir, "dev_caps.txt"), "--out", path);
         Assert.True(result.ExitCode == 0, result.ToString());
         var vocabulary = Inference.Text.Vocabulary.Load(path);

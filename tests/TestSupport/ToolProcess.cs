@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Sgraf.TestSupport;
+
+/// <summary>Runs one of our command-line tools (<c>sgraf</c>, <c>sgraf-load</c>; built next to the tests) as a child process, as a user would.</summary>
+internal static class ToolProcess
+{
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
+    {
+        public override string ToString() => $"exit {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
+    }
+
+    /// <param name="tool">The tool's assembly name, e.g. sgraf.</param>
+    public static Result Run(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, tool + ".dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} {string.Join(' ', arguments)} did not finish in 5 minutes");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>An expected failure: non-zero exit, one clear message naming <paramref name="mentions"/>, no stack trace.</summary>
+    public static void AssertCleanFailure(Result result, params string[] mentions)
+    {
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.DoesNotContain("   at ", result.StandardError);
+        Assert.DoesNotContain("Unhandled exception", result.StandardError);
+        foreach (var mention in mentions)
+            Assert.True(result.StandardError.Contains(mention, StringComparison.Ordinal), $"stderr should mention '{mention}'\n{result}");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sgraf.Inference;
+using Sgraf.LoadTest.Load;
+
+namespace Sgraf.LoadTest.GalleryImport;
+
+/// <summary>What one add did.</summary>
+internal sealed record AddCounts(int Added, int Replaced);
+
+/// <summary>
+/// The service's write endpoints as <c>sgraf gallery import</c> uses them: POST /images/import and POST /captions, with
+/// the API key. A refused request throws <see cref="InvalidInputException"/> with the status and what the service said.
+/// </summary>
+internal sealed class GalleryImportClient : IDisposable
+{
+    readonly HttpClient http;
+
+    public GalleryImportClient(Uri address, string apiKey)
+    {
+        // Relative paths resolve below the whole address only if it ends in '/'.
+        var baseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
+        http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromMinutes(30),   // a request of thousands of full-size images is encoded while it streams
+        };
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+    }
+
+    public Uri Address => http.BaseAddress!;
+
+    public async Task<bool> IsReadyAsync(CancellationToken cancel)
+    {
+        using var response = await http.GetAsync("health/ready", cancel);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>POST /images/import. On a refusal the message says how many of these frames the service kept ("imported").</summary>
+    public Task<AddCounts> ImportImagesAsync(ImageFramesContent frames, CancellationToken cancel) =>
+        PostAsync("images/import", frames, cancel);
+
+    /// <summary>POST /captions with <c>{"captions":[{"id","text","metadata"}]}</c>.</summary>
+    public Task<AddCounts> AddCaptionsAsync(IEnumerable<(string Id, string Text, JsonObject Metadata)> captions, CancellationToken cancel)
+    {
+        var body = new JsonObject
+        {
+            ["captions"] = new JsonArray([.. captions.Select(c => new JsonObject { ["id"] = c.Id, ["text"] = c.Text, ["metadata"] = c.Metadata })]),
+        };
+        return PostAsync("captions", BenchServiceClient.JsonBody(JsonSerializer.SerializeToUtf8Bytes(body)), cancel);
+    }
+
+    async Task<AddCounts> PostAsync(string path, HttpContent body, CancellationToken cancel)
+    {
+        using var response = await http.PostAsync(path, body, cancel);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancel);
+        if (!response.IsSuccessStatusCode)
+        {
+            var kept = Imported(answer) is { } imported ? $" (the service kept the first {imported} image(s) of this request)" : "";
+            throw new InvalidInputException($"POST {Address}{path}: {(int)response.StatusCode} {response.StatusCode}: {BenchServiceClient.Describe(answer)}{kept}");
+        }
+        var counts = JsonNode.Parse(answer);
+        return new AddCounts(BenchServiceClient.Field(counts, "added").GetValue<int>(), BenchServiceClient.Field(counts, "replaced").GetValue<int>());
+    }
+
+    /// <summary>The "imported" of an import's problem: images of the request added before it failed.</summary>
+    static int? Imported(byte[] answer)
+    {
+        try
+        {
+            return JsonNode.Parse(answer) is JsonObject problem && problem["imported"] is JsonValue value && value.TryGetValue(out int imported) ? imported : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sgraf.Inference;
+using Sgraf.Inference.Data;
+using Sgraf.Inference.Model;
+using Sgraf.LoadTest.Cli;
+
+namespace Sgraf.LoadTest.GalleryImport;
+
+/// <summary>A split to import and how.</summary>
+/// <param name="Batch">Images per POST /images/import.</param>
+/// <param name="CaptionBatch">Captions per POST /captions.</param>
+/// <param name="IdPrefix">Image <c>i</c> of the split is <c>{IdPrefix}{i}</c>; its caption <c>k</c>, <c>{IdPrefix}{i}-{k}</c>.</param>
+internal sealed record PrecompImportRequest(string DataDir, string Split, bool Captions, int Batch, int CaptionBatch, string IdPrefix);
+
+/// <summary>What an import did, and how long each part took.</summary>
+internal sealed record PrecompImportResult(int Images, AddCounts ImageCounts, double ImageSeconds, int Captions, AddCounts CaptionCounts, double CaptionSeconds);
+
+/// <summary>
+/// <c>sgraf gallery import</c>: puts a precomp split (<see cref="PrecompDataset"/>'s files) into a running service. Images
+/// are streamed from <c>{split}_ims.npy</c> one at a time as binary frames, <see cref="PrecompImportRequest.Batch"/> per
+/// POST /images/import, with metadata <c>{"split", "index"}</c>; captions (optional) go through POST /captions as JSON
+/// with metadata <c>{"image": id}</c>.
+/// </summary>
+internal static class PrecompImport
+{
+    public static PrecompImportResult Run(GalleryImportClient client, PrecompImportRequest request, CancellationToken cancel)
+    {
+        var imagesPath = Path.Combine(request.DataDir, $"{request.Split}_ims.npy");
+        using var rows = NpyRowReader.Open(imagesPath, "N", SgrafConfig.Regions, "img_dim");
+        if (rows.Rows == 0) throw InvalidInputException.InFile(imagesPath, "holds no images");
+        // The files are opened and the captions read and checked before any request, so a bad split fails before the gallery changes.
+        var captions = request.Captions ? Captions(request, rows.Rows) : [];
+        if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
+            throw new InvalidInputException($"{client.Address}: GET health/ready does not answer 200; is the service up?");
+
+        var imageClock = Stopwatch.StartNew();
+        var imageCounts = CommandRunner.WithProgress($"importing {rows.Rows} images", task =>
+        {
+            task.MaxValue = rows.Rows;
+            var total = new AddCounts(0, 0);
+            for (int start = 0; start < rows.Rows; start += request.Batch)
+            {
+                int count = Math.Min(request.Batch, rows.Rows - start);
+                using var frames = new ImageFramesContent(rows, start, count, i => (ImageId(request, i), ImageMetadata(request.Split, i)), () => task.Increment(1));
+                try
+                {
+                    total = Sum(total, client.ImportImagesAsync(frames, cancel).GetAwaiter().GetResult());
+                }
+                catch (InvalidInputException e)
+                {
+                    throw new InvalidInputException($"images {start}–{start + count - 1}: {e.Message}; the {start} images before them were imported", e);
+                }
+            }
+            return total;
+        });
+        double imageSeconds = imageClock.Elapsed.TotalSeconds;
+
+        var captionClock = Stopwatch.StartNew();
+        var captionCounts = captions.Length == 0 ? new AddCounts(0, 0) : CommandRunner.WithProgress($"adding {captions.Length} captions", task =>
+        {
+            task.MaxValue = captions.Length;
+            var total = new AddCounts(0, 0);
+            foreach (var batch in captions.Chunk(request.CaptionBatch))
+            {
+                total = Sum(total, client.AddCaptionsAsync(batch, cancel).GetAwaiter().GetResult());
+                task.Increment(batch.Length);
+            }
+            return total;
+        });
+        return new PrecompImportResult(rows.Rows, imageCounts, imageSeconds, captions.Length, captionCounts, captionClock.Elapsed.TotalSeconds);
+    }
+
+    public static string ImageId(PrecompImportRequest request, int index) => string.Create(CultureInfo.InvariantCulture, $"{request.IdPrefix}{index}");
+
+    static byte[] ImageMetadata(string split, int index) =>
+        JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["split"] = split, ["index"] = index });
+
+    /// <summary>Each caption with its id and image, as the official layout pairs them (captions 5i … 5i + 4 describe image i).</summary>
+    static (string Id, string Text, JsonObject Metadata)[] Captions(PrecompImportRequest request, int images)
+    {
+        var path = Path.Combine(request.DataDir, $"{request.Split}_caps.txt");
+        var texts = CaptionFile.Read(path);
+        if (texts.Count != PrecompDataset.OfficialCaptionsPerImage * images && texts.Count != images)
+            throw InvalidInputException.InFile(path, $"has {texts.Count} captions for {images} images; expected " +
+                $"{PrecompDataset.OfficialCaptionsPerImage * images} ({PrecompDataset.OfficialCaptionsPerImage} per image) or {images} (one per image)");
+        int perImage = texts.Count / images;
+        return [.. texts.Select((text, c) =>
+        {
+            var image = ImageId(request, c / perImage);
+            return (string.Create(CultureInfo.InvariantCulture, $"{image}-{c % perImage}"), text, new JsonObject { ["image"] = image });
+        })];
+    }
+
+    static AddCounts Sum(AddCounts a, AddCounts b) => new(a.Added + b.Added, a.Replaced + b.Replaced);
+}

@@ -1,0 +1,3 @@
+using Sgraf.LoadTest.Cli;
+
+return LoadCommandLine.Build().Parse(args).Invoke();
