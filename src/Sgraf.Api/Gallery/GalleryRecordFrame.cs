@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Sgraf.Api.Gallery;
@@ -35,7 +36,7 @@ internal static class GalleryRecordFrame
 
         BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(0), Magic);
         BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), payloadSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(8), Crc32.Compute(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(8), Crc32.HashToUInt32(payload));
         return frame;
     }
 
@@ -69,7 +70,7 @@ internal static class GalleryRecordFrame
         }
 
         ReadOnlySpan<byte> payload = log.Slice((int)offset + HeaderSize, payloadSize);
-        if (Crc32.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[8..]))
+        if (Crc32.HashToUInt32(payload) != BinaryPrimitives.ReadUInt32LittleEndian(header[8..]))
         {
             problem = "CRC mismatch";
             return null;

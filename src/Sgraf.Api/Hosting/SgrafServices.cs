@@ -99,8 +99,8 @@ public static class GalleryMetrics
     public static WebApplication ObserveGallerySize(this WebApplication app)
     {
         var index = app.Services.GetRequiredService<GalleryIndex>();
-        app.Services.GetRequiredService<Sgraf.Api.Observability.ServiceMetrics>()
-            .ObserveGallerySize(() => (index.Current.Images.Count, index.Current.Captions.Count));
+        app.Services.GetRequiredService<Sgraf.Api.Observability.GallerySizeMetrics>()
+            .ReadFrom(() => (index.Current.Images.Count, index.Current.Captions.Count));
         return app;
     }
 }

@@ -1,9 +1,15 @@
-using System.Collections.Frozen;
-using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
 
 namespace Sgraf.Api.Observability;
 
-public static class RequestMetrics
+/// <summary>
+/// Answered HTTP requests: <c>sgraf_http_requests_total{route,method,status}</c> and
+/// <c>sgraf_http_request_duration_seconds{route,method}</c>. <see cref="RequestMetricsMiddleware.UseRequestMetrics"/>
+/// records every request. Our own rather than ASP.NET Core's <c>http.server.request.duration</c>, whose names and
+/// labels differ from those dashboards already query.
+/// </summary>
+public sealed class RequestMetrics
 {
     /// <summary>The route label of requests no endpoint matched; one label for all, however many paths are probed.</summary>
     public const string UnmatchedRoute = "unmatched";
@@ -11,37 +17,28 @@ public static class RequestMetrics
     /// <summary>The method label of anything but the standard methods, which clients may otherwise invent without limit.</summary>
     public const string OtherMethod = "OTHER";
 
-    private static readonly FrozenSet<string> StandardMethods = FrozenSet.Create(
-        StringComparer.Ordinal,
-        HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete,
-        HttpMethods.Patch, HttpMethods.Options, HttpMethods.Trace, HttpMethods.Connect);
+    readonly Counter<long> requests;
+    readonly Histogram<double> duration;
+
+    public RequestMetrics(IMeterFactory meterFactory)
+    {
+        var meter = SgrafMeter.Create(meterFactory);
+        requests = meter.CreateCounter<long>("http_requests_total", "{request}",
+            "HTTP requests answered, by route pattern, method and status code.");
+        duration = meter.CreateHistogram("http_request_duration_seconds", "s",
+            "Time from a request entering the pipeline to its answer, by route pattern and method.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Latency });
+    }
 
     /// <summary>
-    /// Times every request and records it with <see cref="ServiceMetrics.RequestCompleted"/>: the matched endpoint's
-    /// route pattern (<c>/items/{id}</c>, not <c>/items/42</c>) or <see cref="UnmatchedRoute"/>, the method, and the
-    /// final status code, or 500 when an exception escapes (it is rethrown).
-    /// Call it after <c>app.UseRouting()</c>: the endpoint is chosen by routing, and is read as the request enters
-    /// this middleware, so placed before routing every request would count as unmatched.
+    /// One answered request. <paramref name="route"/> is the matched route pattern, never the raw path, so that the
+    /// number of series stays bounded.
     /// </summary>
-    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app)
+    public void RequestCompleted(string route, string method, int status, TimeSpan elapsed)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        var metrics = app.ApplicationServices.GetRequiredService<ServiceMetrics>();
-        return app.Use(async (context, next) =>
-        {
-            var started = Stopwatch.GetTimestamp();
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? UnmatchedRoute;
-            var method = StandardMethods.Contains(context.Request.Method) ? context.Request.Method : OtherMethod;
-            try
-            {
-                await next(context);
-            }
-            catch
-            {
-                metrics.RequestCompleted(route, method, StatusCodes.Status500InternalServerError, Stopwatch.GetElapsedTime(started));
-                throw;
-            }
-            metrics.RequestCompleted(route, method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
-        });
+        var routeTag = new KeyValuePair<string, object?>("route", route);
+        var methodTag = new KeyValuePair<string, object?>("method", method);
+        requests.Add(1, routeTag, methodTag, new("status", status.ToString(CultureInfo.InvariantCulture)));
+        duration.Record(elapsed.TotalSeconds, routeTag, methodTag);
     }
 }

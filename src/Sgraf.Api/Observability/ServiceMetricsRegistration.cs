@@ -4,11 +4,21 @@ namespace Sgraf.Api.Observability;
 
 public static class ServiceMetricsRegistration
 {
-    /// <summary>Registers the process's one <see cref="ServiceMetrics"/>, which <c>MapMetrics</c> and <c>UseRequestMetrics</c> use.</summary>
+    /// <summary>
+    /// Registers the service's instruments (one class per concern, all on <see cref="SgrafMeter"/>) and the
+    /// <see cref="PrometheusExporter"/> that <c>MapMetrics</c> serves.
+    /// </summary>
     public static IServiceCollection AddServiceMetrics(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<ServiceMetrics>();
+        services.AddMetrics();
+        services.TryAddSingleton<RequestMetrics>();
+        services.TryAddSingleton<BatcherMetrics>();
+        services.TryAddSingleton<QueryCacheMetrics>();
+        services.TryAddSingleton<GallerySizeMetrics>();
+        services.TryAddSingleton<ScoringMetrics>();
+        services.TryAddSingleton<SearchMetrics>();
+        services.TryAddSingleton<PrometheusExporter>();
         return services;
     }
 }

@@ -7,7 +7,7 @@ using Sgraf.Inference.Runtime;
 namespace Sgraf.Api.Search;
 
 /// <summary>The exact score of every image × caption pair with the search's model: what each hit's score is. Thread-safe.</summary>
-public sealed class ExactScorer(SgrafRuntime runtime, ServiceMetrics metrics)
+public sealed class ExactScorer(SgrafRuntime runtime, ScoringMetrics metrics)
 {
     /// <summary>
     /// Scores images × captions, one runtime call per caption length. Captions of one length need no padding, so a

@@ -18,9 +18,9 @@ public sealed class QueryEmbeddingCache : IDisposable
     readonly SgrafRuntime runtime;
     readonly MemoryCache? cache;
 
-    readonly ServiceMetrics metrics;
+    readonly QueryCacheMetrics metrics;
 
-    public QueryEmbeddingCache(SgrafRuntime runtime, IOptions<SgrafServiceOptions> options, ServiceMetrics metrics)
+    public QueryEmbeddingCache(SgrafRuntime runtime, IOptions<SgrafServiceOptions> options, QueryCacheMetrics metrics)
     {
         this.runtime = runtime;
         this.metrics = metrics;
@@ -47,8 +47,8 @@ public sealed class QueryEmbeddingCache : IDisposable
         }
         Interlocked.Add(ref hits, result.Count);
         Interlocked.Add(ref misses, missing.Count);
-        for (int i = 0; i < result.Count; i++) metrics.QueryCacheHit();
-        for (int i = 0; i < missing.Count; i++) metrics.QueryCacheMiss();
+        metrics.Hits(result.Count);
+        metrics.Misses(missing.Count);
         if (missing.Count == 0) return result;
 
         var encoded = EmbeddingPacking.Split(runtime.EncodeCaptions(missing));

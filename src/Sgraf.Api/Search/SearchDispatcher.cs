@@ -19,7 +19,7 @@ public sealed class SearchDispatcher : IAsyncDisposable
     readonly DynamicBatcher<ImageSearchJob, IReadOnlyList<QueryResult>>? imageBatcher;
     readonly SearchLane? shortlistLane;
 
-    public SearchDispatcher(SearchEngine engine, IOptions<SgrafServiceOptions> options, ServiceMetrics metrics)
+    public SearchDispatcher(SearchEngine engine, IOptions<SgrafServiceOptions> options, BatcherMetrics metrics)
     {
         this.engine = engine;
         var batching = options.Value.Batching;
@@ -28,8 +28,8 @@ public sealed class SearchDispatcher : IAsyncDisposable
         var batcherOptions = new BatcherOptions(batching.MaxBatchSize, TimeSpan.FromMilliseconds(batching.MaxWaitMilliseconds), batching.QueueCapacity,
             concurrentBatches);
         if (!batching.BatchShortlistSearches) shortlistLane = new SearchLane(concurrentBatches, batching.QueueCapacity);
-        textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics.BatcherMetrics("text-to-image"));
-        imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics.BatcherMetrics("image-to-text"));
+        textBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.TextToImage(jobs)), j => j.Weight, metrics.For("text-to-image"));
+        imageBatcher = new(batcherOptions, (jobs, _) => Task.FromResult(engine.ImageToText(jobs)), j => j.Weight, metrics.For("image-to-text"));
     }
 
     public bool Batching => textBatcher is not null;

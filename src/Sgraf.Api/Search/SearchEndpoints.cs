@@ -36,7 +36,7 @@ public static class SearchEndpoints
     }
 
     static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchModeRules modes, GalleryIndex index,
-        SearchDispatcher dispatcher, ServiceMetrics metrics, CancellationToken cancellationToken)
+        SearchDispatcher dispatcher, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
@@ -54,7 +54,7 @@ public static class SearchEndpoints
     }
 
     static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchModeRules modes, GalleryIndex index,
-        SearchDispatcher dispatcher, ServiceMetrics metrics, CancellationToken cancellationToken)
+        SearchDispatcher dispatcher, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var snapshot = index.Current;

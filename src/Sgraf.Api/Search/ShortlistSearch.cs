@@ -11,7 +11,7 @@ namespace Sgraf.Api.Search;
 /// answer is the same batched or alone (to float32 rounding). A batch's queries share no scoring call, unlike exact
 /// mode's, so they run side by side within the batch's share of the cores, and each query's rerank splits its lane's part.
 /// </summary>
-public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, ServiceMetrics metrics)
+public sealed class ShortlistSearch(ExactScorer scorer, EmbeddingCodec codec, SearchMetrics metrics)
 {
     /// <summary>Each job's results; every job must have a shortlist size and every query its shortlist vector.</summary>
     /// <param name="cores">The budget this batch is a search in flight of.</param>

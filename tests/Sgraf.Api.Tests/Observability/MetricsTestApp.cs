@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +9,10 @@ using Sgraf.Api.Observability;
 
 namespace Sgraf.Api.Tests.Observability;
 
-/// <summary>A small app on TestServer wired as the service will be: routing, then request metrics, then endpoints.</summary>
+/// <summary>
+/// A small app on TestServer wired as the service is: the service's metrics, routing, then request metrics, then
+/// endpoints and <c>GET /metrics</c>. Tests record through the app's own instruments and read them back by scraping.
+/// </summary>
 internal sealed class MetricsTestApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -22,9 +25,11 @@ internal sealed class MetricsTestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public ServiceMetrics Metrics => _app.Services.GetRequiredService<ServiceMetrics>();
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     public IEnumerable<Endpoint> Endpoints => _app.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+
+    public Task<Exposition> ScrapeAsync() => Exposition.ScrapeAsync(Client);
 
     public static async Task<MetricsTestApp> StartAsync()
     {

@@ -2,10 +2,13 @@ using System.Net;
 
 namespace Sgraf.Api.Tests.Observability;
 
-// Each response body is read to its end before the metrics are looked at: TestServer completes the body only once
-// the whole pipeline, this middleware included, has returned.
+// Each response body is read to its end before scraping: TestServer completes the body only once the whole
+// pipeline, this middleware included, has returned.
 public sealed class RequestMetricsTests
 {
+    private const string Requests = "sgraf_http_requests_total";
+    private const string Duration = "sgraf_http_request_duration_seconds";
+
     [Fact]
     public async Task Requests_are_labelled_with_the_route_pattern_not_the_path()
     {
@@ -14,10 +17,28 @@ public sealed class RequestMetricsTests
         await GetAsync(app, "/items/42");
         await GetAsync(app, "/items/7");
 
-        var text = app.Metrics.Render();
-        Assert.Equal(2, Exposition.Sample(text, "sgraf_http_requests_total{route=\"/items/{id}\",method=\"GET\",status=\"200\"}"));
-        Assert.Equal(2, Exposition.Sample(text, "sgraf_http_request_duration_seconds_count{route=\"/items/{id}\",method=\"GET\"}"));
-        Assert.DoesNotContain("/items/42", text);
+        var scrape = await app.ScrapeAsync();
+        Assert.Equal(2, scrape.Value(Requests, ("route", "/items/{id}"), ("method", "GET"), ("status", "200")));
+        Assert.Equal(2, scrape.Value(Duration + "_count", ("route", "/items/{id}"), ("method", "GET")));
+        Assert.DoesNotContain("/items/42", scrape.Text);
+    }
+
+    [Fact]
+    public async Task Counts_move_with_each_request()
+    {
+        await using var app = await MetricsTestApp.StartAsync();
+
+        await GetAsync(app, "/items/1");
+        var first = await app.ScrapeAsync();
+        await GetAsync(app, "/items/2");
+        await GetAsync(app, "/items/3");
+        var second = await app.ScrapeAsync();
+
+        (string, string)[] series = [("route", "/items/{id}"), ("method", "GET"), ("status", "200")];
+        Assert.Equal(1, first.Value(Requests, series));
+        Assert.Equal(3, second.Value(Requests, series));
+        // The scrapes themselves are requests too; the first scrape is counted by the time of the second.
+        Assert.Equal(1, second.Value(Requests, ("route", "/metrics"), ("method", "GET"), ("status", "200")));
     }
 
     [Fact]
@@ -28,9 +49,9 @@ public sealed class RequestMetricsTests
         Assert.Equal(HttpStatusCode.NotFound, await GetAsync(app, "/wp-admin/setup.php"));
         Assert.Equal(HttpStatusCode.NotFound, await GetAsync(app, "/.env"));
 
-        var text = app.Metrics.Render();
-        Assert.Equal(2, Exposition.Sample(text, "sgraf_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}"));
-        Assert.DoesNotContain("wp-admin", text);
+        var scrape = await app.ScrapeAsync();
+        Assert.Equal(2, scrape.Value(Requests, ("route", "unmatched"), ("method", "GET"), ("status", "404")));
+        Assert.DoesNotContain("wp-admin", scrape.Text);
     }
 
     [Fact]
@@ -41,9 +62,9 @@ public sealed class RequestMetricsTests
         Assert.Equal((HttpStatusCode)418, await GetAsync(app, "/teapot"));
         Assert.Equal(HttpStatusCode.BadRequest, await GetAsync(app, "/items/not-a-number"));
 
-        var text = app.Metrics.Render();
-        Assert.Equal(1, Exposition.Sample(text, "sgraf_http_requests_total{route=\"/teapot\",method=\"GET\",status=\"418\"}"));
-        Assert.Equal(1, Exposition.Sample(text, "sgraf_http_requests_total{route=\"/items/{id}\",method=\"GET\",status=\"400\"}"));
+        var scrape = await app.ScrapeAsync();
+        Assert.Equal(1, scrape.Value(Requests, ("route", "/teapot"), ("method", "GET"), ("status", "418")));
+        Assert.Equal(1, scrape.Value(Requests, ("route", "/items/{id}"), ("method", "GET"), ("status", "400")));
     }
 
     [Fact]
@@ -54,7 +75,7 @@ public sealed class RequestMetricsTests
         var escaped = await Assert.ThrowsAsync<InvalidOperationException>(() => GetAsync(app, "/fails"));
 
         Assert.Equal("The handler failed.", escaped.Message);
-        Assert.Equal(1, Exposition.Sample(app.Metrics.Render(), "sgraf_http_requests_total{route=\"/fails\",method=\"GET\",status=\"500\"}"));
+        Assert.Equal(1, (await app.ScrapeAsync()).Value(Requests, ("route", "/fails"), ("method", "GET"), ("status", "500")));
     }
 
     [Fact]
@@ -66,9 +87,25 @@ public sealed class RequestMetricsTests
         using var response = await app.Client.SendAsync(request);
         await response.Content.ReadAsStringAsync();
 
-        var text = app.Metrics.Render();
-        Assert.Equal(1, Exposition.Sample(text, "sgraf_http_requests_total{route=\"unmatched\",method=\"OTHER\",status=\"405\"}"));
-        Assert.DoesNotContain("PROBE", text);
+        var scrape = await app.ScrapeAsync();
+        Assert.Equal(1, scrape.Value(Requests, ("route", "unmatched"), ("method", "OTHER"), ("status", "405")));
+        Assert.DoesNotContain("PROBE", scrape.Text);
+    }
+
+    [Fact]
+    public async Task Durations_fall_in_buckets_from_a_millisecond_to_ten_seconds()
+    {
+        await using var app = await MetricsTestApp.StartAsync();
+
+        await GetAsync(app, "/teapot");
+
+        var scrape = await app.ScrapeAsync();
+        (string, string)[] series = [("route", "/teapot"), ("method", "GET")];
+        Assert.Equal(
+            ["0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"],
+            scrape.BucketBounds(Duration, series));
+        Assert.Equal(1, scrape.Value(Duration + "_bucket", [.. series, ("le", "+Inf")]));
+        Assert.InRange(scrape.Value(Duration + "_sum", series), double.Epsilon, 10);
     }
 
     private static async Task<HttpStatusCode> GetAsync(MetricsTestApp app, string path)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Sgraf.Api.Tests.Observability;
 
 namespace Sgraf.Api.Tests.Service;
 
@@ -144,13 +145,13 @@ public sealed class GalleryEndpointTests : IAsyncLifetime
         await Json(await client.PostAsJsonAsync("/images", TestGallery.ImageBody(("m1", 1), ("m2", 2))), HttpStatusCode.OK);
         for (int i = 0; i < 2; i++)
             await Json(await client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a blue circle" }, k = 1 }), HttpStatusCode.OK);
-        using var response = await client.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("sgraf_http_requests_total{route=\"/search/text-to-image\",method=\"POST\",status=\"200\"} 2", text);
-        Assert.Contains("sgraf_gallery_items{kind=\"image\"} 2", text);
-        Assert.Contains("sgraf_query_cache_requests_total{result=\"hit\"} 1", text);
-        Assert.Contains("sgraf_batch_queries_count{direction=\"text-to-image\"} 2", text);
-        Assert.Contains("sgraf_scoring_seconds_bucket{direction=\"text-to-image\",model=\"sgraf\",le=\"+Inf\"}", text);
+        // Scraped without the API key, as Prometheus does: /metrics is open like /health.
+        using var scraper = factory.CreateClient();
+        var scrape = await Exposition.ScrapeAsync(scraper);
+        Assert.Equal(2, scrape.Value("sgraf_http_requests_total", ("route", "/search/text-to-image"), ("method", "POST"), ("status", "200")));
+        Assert.Equal(2, scrape.Value("sgraf_gallery_items", ("kind", "image")));
+        Assert.Equal(1, scrape.Value("sgraf_query_cache_requests_total", ("result", "hit")));
+        Assert.Equal(2, scrape.Value("sgraf_batch_queries_count", ("direction", "text-to-image")));
+        Assert.Equal(2, scrape.Value("sgraf_scoring_seconds_bucket", ("direction", "text-to-image"), ("model", "sgraf"), ("le", "+Inf")));
     }
 }

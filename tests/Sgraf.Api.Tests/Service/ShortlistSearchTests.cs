@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Numerics.Tensors;
 using Sgraf.Api.Search;
+using Sgraf.Api.Tests.Observability;
 
 namespace Sgraf.Api.Tests.Service;
 
@@ -156,12 +157,8 @@ public sealed class ShortlistSearchTests(ShortlistingService service) : IClassFi
     public async Task Shortlist_searches_skip_the_batcher_and_exact_ones_go_through_it()
     {
         // Requests gathered into image-to-text batches, as /metrics counts them (0 before the first batch).
-        async Task<double> Batched()
-        {
-            var line = (await service.Client.GetStringAsync("/metrics")).Split('\n')
-                .FirstOrDefault(l => l.StartsWith("sgraf_batch_requests_sum{direction=\"image-to-text\"}", StringComparison.Ordinal));
-            return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        }
+        async Task<double> Batched() =>
+            (await Exposition.ScrapeAsync(service.Client)).ValueOrZero("sgraf_batch_requests_sum", ("direction", "image-to-text"));
         var before = await Batched();
         var shortlisted = await Post(service.Client, "/search/image-to-text", new { queries = new[] { new { id = "img-03" } }, k = 3, mode = "shortlist", shortlist = 5 });
         Assert.Equal("shortlist", shortlisted.Mode);
@@ -179,8 +176,8 @@ public sealed class ShortlistSearchTests(ShortlistingService service) : IClassFi
         Assert.Equal(service.Runtime.Shortlist!.Dim, ready["shortlistDim"]!.GetValue<int>());
 
         await Post(service.Client, "/search/image-to-text", new { queries = new[] { new { id = "img-02" } }, mode = "shortlist" });
-        var metrics = await service.Client.GetStringAsync("/metrics");
-        Assert.Contains("sgraf_searches_total{direction=\"image-to-text\",mode=\"shortlist\"}", metrics);
-        Assert.Contains("sgraf_shortlist_first_stage_seconds_count{direction=\"image-to-text\"}", metrics);
+        var metrics = await Exposition.ScrapeAsync(service.Client);
+        Assert.True(metrics.Value("sgraf_searches_total", ("direction", "image-to-text"), ("mode", "shortlist")) >= 1);
+        Assert.True(metrics.Value("sgraf_shortlist_first_stage_seconds_count", ("direction", "image-to-text")) >= 1);
     }
 }

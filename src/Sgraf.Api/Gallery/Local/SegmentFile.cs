@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -62,7 +63,7 @@ public static class SegmentFile
         Magic.CopyTo(prefix, 0);
         BinaryPrimitives.WriteInt64LittleEndian(prefix.AsSpan(8), headerOffset);
         BinaryPrimitives.WriteInt32LittleEndian(prefix.AsSpan(16), json.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(prefix.AsSpan(20), Crc32.Compute(json));
+        BinaryPrimitives.WriteUInt32LittleEndian(prefix.AsSpan(20), Crc32.HashToUInt32(json));
         file.Seek(0, SeekOrigin.Begin);
         file.Write(prefix);
         file.Flush(flushToDisk: true);
@@ -83,7 +84,7 @@ public static class SegmentFile
             if (headerOffset < PrefixSize || headerLength < 2 || headerOffset + headerLength > file.Length)
                 throw Bad(path, $"its header ({headerLength} bytes at {headerOffset}) lies outside the {file.Length}-byte file");
             var json = file.Bytes(headerOffset, headerLength);
-            if (Crc32.Compute(json) != BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(20)))
+            if (Crc32.HashToUInt32(json) != BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(20)))
                 throw Bad(path, "its header fails its CRC-32");
             var header = JsonSerializer.Deserialize<SegmentHeader>(json, Json) ?? throw Bad(path, "its header is null");
             foreach (var block in header.Blocks ?? [])
