@@ -35,6 +35,7 @@ app.MapHealth();
 app.MapImages();
 app.MapCaptions();
 app.MapSearch();
+app.MapExplain();
 app.MapMetrics();
 
 app.Run();
