@@ -59,16 +59,14 @@ internal static class SimilarityExporter
         var nodePositions = g.Range(g.Int64Scalar(0), g.Squeeze(nodeCount, 0), g.Int64Scalar(1));
         var realNodes = g.Less(g.Unsqueeze(nodePositions, 0), g.Unsqueeze(g.Add(lengths, g.Int64Scalar(1)), 1));  // (C, L+1)
 
-        string similarity, weightsOfNodes;
-        if (config.Module == SimilarityModule.SGR)
-            (similarity, weightsOfNodes) = GraphReasoning(g, nodes, g.Unsqueeze(realNodes, 1), config, w);
-        else
-            (similarity, weightsOfNodes) = AttentionFiltration(g, nodes, g.Unsqueeze(realNodes, 2), config, w);   // (N, C, S)
+        bool sgr = config.Module == SimilarityModule.SGR;
+        var (similarity, nodeWeights) = sgr                                                    // (N, C, S), and SGR's edges or SAF's filtration
+            ? GraphReasoning(g, nodes, g.Unsqueeze(realNodes, 1), config, w)
+            : AttentionFiltration(g, nodes, g.Unsqueeze(realNodes, 2), config, w);
 
         var scores = g.Sigmoid(g.Linear(similarity, "sim_enc.sim_eval_w", w["sim_enc.sim_eval_w.weight"], 1, s, w["sim_enc.sim_eval_w.bias"]));
-        return new SimilarityValues(g.Squeeze(scores, 2), weights, total,                      // (N, C)
-            config.Module == SimilarityModule.SGR ? weightsOfNodes : null,
-            config.Module == SimilarityModule.SAF ? weightsOfNodes : null);
+        return new SimilarityValues(g.Squeeze(scores, 2), weights, total,                      // scores (N, C)
+            sgr ? nodeWeights : null, sgr ? null : nodeWeights);
     }
 
     /// <summary>
@@ -127,7 +125,7 @@ internal static class SimilarityExporter
     /// <summary>§7: sigmoid node weights (BatchNorm1d(1) folded into attn_sim_w), l1-normalised over the real nodes.</summary>
     /// <param name="realNodes">(C, L+1, 1) bool, broadcast over images.</param>
     /// <returns>The similarity vector (N, C, S) and the node weights (N, C, L+1, 1).</returns>
-    static (string Similarity, string Attention) AttentionFiltration(OnnxGraphBuilder g, string nodes, string realNodes, SgrafConfig config, ExportWeights w)
+    static (string Similarity, string Filtration) AttentionFiltration(OnnxGraphBuilder g, string nodes, string realNodes, SgrafConfig config, ExportWeights w)
     {
         var (weight, bias) = w.LinearWithBatchNorm("sim_enc.SAF_module.attn_sim_w", "sim_enc.SAF_module.bn");
         var scores = g.Linear(nodes, "sim_enc.SAF_module.attn_sim_w+bn", weight, 1, config.SimDim, bias);   // (N, C, L+1, 1)
