@@ -37,6 +37,7 @@ app.MapHealth();
 app.MapImages();
 app.MapCaptions();
 app.MapSearch();
+app.MapExplain();
 app.MapMetrics();
 
 app.Run();

@@ -67,6 +67,7 @@ public static class SgrafServices
         services.AddSingleton<ShortlistSearch>();
         services.AddSingleton<SearchEngine>();
         services.AddSingleton<SearchDispatcher>();
+        services.AddSingleton<PairExplainer>();
         return services;
     }
 

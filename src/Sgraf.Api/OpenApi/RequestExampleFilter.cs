@@ -11,6 +11,7 @@ public sealed class RequestExampleFilter : IOperationFilter
     {
         ["SearchTextToImage"] = """{"queries":["a small red circle is left of a large blue square"],"k":5,"model":"sgraf","mode":"auto","shortlist":100}""",
         ["SearchImageToText"] = """{"queries":[{"id":"shapes-test-000000"}],"k":5,"model":"sgraf","mode":"auto"}""",
+        ["ExplainPair"] = """{"caption":{"text":"a small red circle is left of a large blue square"},"image":{"id":"shapes-test-000000"},"model":"sgraf"}""",
         ["AddCaptions"] = """{"captions":[{"id":"my-caption-1","text":"a green triangle is above a yellow circle","metadata":{"source":"swagger"}}]}""",
         ["AddImages"] = """{"images":[{"id":"my-image-1","regionsBase64":"<base64 of 36 x img_dim little-endian float32>","metadata":{"title":"my picture","url":"https://example.com/1.jpg"}}]}""",
     };

@@ -59,8 +59,18 @@ public sealed record BundleManifest
 {
     public const string FileName = "manifest.json";
     public const string Format = "sgraf-onnx-bundle";
-    /// <summary>Version 2 added the optional shortlist head; version 1 bundles (no head) still open.</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>
+    /// Version 2 added the optional shortlist head; version 3 the similarity graphs' explanation outputs
+    /// (<see cref="AttentionOutput"/>, <see cref="EdgesOutput"/>, <see cref="FiltrationOutput"/>). Older bundles still
+    /// open and score; they cannot explain a score.
+    /// </summary>
+    public const int CurrentFormatVersion = 3;
+
+    /// <summary>The first version whose bundles may hold a shortlist head.</summary>
+    public const int ShortlistFormatVersion = 2;
+
+    /// <summary>The first version whose similarity graphs output the weights that explain a score.</summary>
+    public const int ExplanationFormatVersion = 3;
 
     public const int FirstFormatVersion = 1;
 
@@ -69,6 +79,25 @@ public sealed record BundleManifest
     public const string VocabularyFile = "vocab.json";
     public const string ShortlistImageFile = "shortlist_image.onnx";
     public const string ShortlistTextFile = "shortlist_text.onnx";
+
+    /// <summary>The similarity graphs' score output (N, C); scoring requests only this one.</summary>
+    public const string ScoresOutput = "scores";
+
+    /// <summary>
+    /// SCAN text-to-visual attention before its softmax denominator, (N, 36, C·L): exp(λ a) of every region for every
+    /// word of every caption (captions padded to L). Word t's weight on region r (spec §5 step 4) is this value divided
+    /// by <see cref="AttentionTotalOutput"/>; the graph keeps the two apart because it never needs the quotient.
+    /// </summary>
+    public const string AttentionOutput = "scan_weights";
+
+    /// <summary>The softmax denominators of <see cref="AttentionOutput"/>, (N, 1, C·L): the sum over the 36 regions.</summary>
+    public const string AttentionTotalOutput = "scan_weight_totals";
+
+    /// <summary>SGR only: the last reasoning step's edge weights from the global node to every node (N, C, 1, L+1) (spec §6).</summary>
+    public const string EdgesOutput = "sgr_edges";
+
+    /// <summary>SAF only: the filtration weights of the global node and of each word's node (N, C, L+1, 1) (spec §7).</summary>
+    public const string FiltrationOutput = "saf_filtration";
 
     /// <summary>The key of the head's <see cref="ShortlistHeadConfig.DimensionsKey"/> in the head graphs' metadata.</summary>
     public const string ShortlistMetadataKey = "sgraf.shortlist";

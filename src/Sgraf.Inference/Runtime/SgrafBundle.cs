@@ -98,8 +98,9 @@ public sealed class SgrafBundle
     static void CheckShortlist(BundleManifest manifest, IReadOnlyList<SimilarityModule> modules, string manifestPath)
     {
         var head = manifest.Shortlist!.Config;
-        if (manifest.FormatVersion < 2)
-            throw InvalidInputException.InFile(manifestPath, $"format version {manifest.FormatVersion} has no shortlist head; a bundle with one is version 2");
+        if (manifest.FormatVersion < BundleManifest.ShortlistFormatVersion)
+            throw InvalidInputException.InFile(manifestPath,
+                $"format version {manifest.FormatVersion} has no shortlist head; a bundle with one is version {BundleManifest.ShortlistFormatVersion} or later");
         try
         {
             head.Validate();

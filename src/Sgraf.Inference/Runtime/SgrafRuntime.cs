@@ -14,7 +14,7 @@ namespace Sgraf.Inference.Runtime;
 /// Safe for concurrent callers: it holds only immutable state and ONNX Runtime sessions, whose Run is thread-safe.
 /// Owns its sessions; dispose it to release them.
 /// </summary>
-public sealed class SgrafRuntime : IDisposable
+public sealed partial class SgrafRuntime : IDisposable
 {
     const string CudaProvider = "CUDAExecutionProvider";
 
@@ -36,6 +36,7 @@ public sealed class SgrafRuntime : IDisposable
             textEncoder = Load(BundleManifest.TextEncoderFile, bundle.Modules);
             foreach (var module in bundle.Modules)
                 similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module]);
+            CanExplain = HasExplanationOutputs(bundle, similarity);
             Shortlist = bundle.Shortlist is null ? null : new ShortlistEncoder(bundle, sessionOptions, options.EncodeBatchSize);
         }
         catch
@@ -289,6 +290,21 @@ public sealed class SgrafRuntime : IDisposable
     static void ScoreChunk(InferenceSession session, ScoredImages images, SimilarityModule module, CaptionEncoding caption,
         IReadOnlyList<int> lengths, int[] chunk, int count, int firstImage, int totalCaptions, double[] scores)
     {
+        int c = chunk.Length;
+        using var outputs = RunSimilarity(session, images, module, caption, lengths, chunk, count, firstImage, [BundleManifest.ScoresOutput]);
+        var values = outputs[0].GetTensorDataAsSpan<float>();
+        for (int i = 0; i < count; i++)
+            for (int k = 0; k < c; k++)
+                scores[(long)(firstImage + i) * totalCaptions + chunk[k]] = values[i * c + k];
+    }
+
+    /// <summary>
+    /// Runs a similarity graph on images first … first + count − 1 against the captions at <paramref name="chunk"/> (ascending
+    /// length; padded to the last one's) and returns the <paramref name="outputNames"/> asked for; the caller disposes them.
+    /// </summary>
+    static IDisposableReadOnlyCollection<OrtValue> RunSimilarity(InferenceSession session, ScoredImages images, SimilarityModule module,
+        CaptionEncoding caption, IReadOnlyList<int> lengths, int[] chunk, int count, int firstImage, string[] outputNames)
+    {
         int c = chunk.Length, d = caption.EmbedSize, maxLength = lengths[chunk[^1]];
         var (regions, imageGlobal) = images.Tensors(module, firstImage, count);
         using var regionsValue = regions;
@@ -303,12 +319,8 @@ public sealed class SgrafRuntime : IDisposable
             for (int k = 0; k < c; k++) caption.Globals.AsSpan(chunk[k] * d, d).CopyTo(span.Slice(k * d));
         });
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["regions", "image_global", "words", "lengths", "caption_global"],
-            [regions, imageGlobal, words, lengthTensor, captionGlobal], ["scores"]);
-        var values = outputs[0].GetTensorDataAsSpan<float>();
-        for (int i = 0; i < count; i++)
-            for (int k = 0; k < c; k++)
-                scores[(long)(firstImage + i) * totalCaptions + chunk[k]] = values[i * c + k];
+        return session.Run(runOptions, ["regions", "image_global", "words", "lengths", "caption_global"],
+            [regions, imageGlobal, words, lengthTensor, captionGlobal], outputNames);
     }
 
     static SessionOptions CreateSessionOptions(SgrafRuntimeOptions options, ILogger logger, out ExecutionDevice device)

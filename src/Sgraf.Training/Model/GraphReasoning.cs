@@ -21,12 +21,15 @@ public sealed class GraphReasoning : Module<Tensor, Tensor>
     }
 
     /// <param name="nodes">(P, L+1, S) similarity nodes, row 0 the global one.</param>
-    public override Tensor forward(Tensor nodes)
+    public override Tensor forward(Tensor nodes) => forward(nodes, out _);
+
+    /// <param name="edges">(P, L+1, L+1) the edge weights, each row a softmax over the nodes.</param>
+    public Tensor forward(Tensor nodes, out Tensor edges)
     {
         var query = graph_query_w.call(nodes);
         var key = graph_key_w.call(nodes);
         // No 1/sqrt(S) scaling, no residual: exactly as the official GraphReasoning.
-        var edges = query.bmm(key.transpose(1, 2)).softmax(-1);
+        edges = query.bmm(key.transpose(1, 2)).softmax(-1);
         return functional.relu(sim_graph_w.call(edges.bmm(nodes)));
     }
 }

@@ -96,7 +96,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     /// <param name="regions">(N, 36, D).</param>
     /// <param name="imageGlobals">(N, D) from <see cref="ImageGlobals"/>.</param>
     /// <param name="words">(G, L, D) — no padding: every row has exactly L valid words.</param>
-    /// <param name="trace">Receives each intermediate by its fixture name, shaped (G, N, …).</param>
+    /// <param name="trace">Receives each intermediate by its fixture name, shaped (G, N, …), and what the fixture does not
+    /// hold: scan_attention (N, G, L, 36) and each SGR step's edges, sgr_step{k}_edges (G·N, L+1, L+1).</param>
     /// <returns>(N, G) scores.</returns>
     public Tensor ScoreCaptions(Tensor regions, Tensor imageGlobals, Tensor words, Action<string, Tensor>? trace = null)
     {
@@ -104,7 +105,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
         var captionAverage = words.mean([1]);
         var captionGlobals = t_global_w.call(words, captionAverage);                  // (G, D)
 
-        var context = TextToVisualAttention.Attend(words, regions);                   // (G, N, L, D)
+        var context = TextToVisualAttention.Attend(words, regions,
+            trace is null ? null : attention => trace("scan_attention", attention));       // (G, N, L, D)
         var localSimilarity = Normalization.L2Norm(sim_tranloc_w.call(context.sub(words.unsqueeze(1)).square()), -1);
         var globalDifference = imageGlobals.unsqueeze(0).sub(captionGlobals.unsqueeze(1)).square();
         var globalSimilarity = Normalization.L2Norm(sim_tranglo_w.call(globalDifference), -1);   // (G, N, S)
@@ -121,8 +123,9 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
         {
             for (int step = 0; step < SGR_module.Count; step++)
             {
-                nodes = SGR_module[step].call(nodes);
+                nodes = SGR_module[step].forward(nodes, out var edges);
                 trace?.Invoke($"sgr_step{step + 1}", nodes);
+                trace?.Invoke($"sgr_step{step + 1}_edges", edges);
             }
             similarityVector = nodes.select(1, 0);
         }

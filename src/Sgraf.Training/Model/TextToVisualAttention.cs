@@ -19,8 +19,9 @@ internal static class TextToVisualAttention
     /// </summary>
     /// <param name="words">(G, L, D) word embeddings; every caption has L valid words.</param>
     /// <param name="regions">(N, 36, D) region embeddings.</param>
+    /// <param name="attentionTrace">Receives the attention weights (N, G, L, 36): each word's softmax over the regions.</param>
     /// <returns>(G, N, L, D) l2-normalised attended context c_t for each word of each pair.</returns>
-    public static Tensor Attend(Tensor words, Tensor regions)
+    public static Tensor Attend(Tensor words, Tensor regions, Action<Tensor>? attentionTrace = null)
     {
         long captions = words.shape[0], length = words.shape[1], images = regions.shape[0], regionCount = regions.shape[1];
         long dim = regions.shape[2];
@@ -33,6 +34,7 @@ internal static class TextToVisualAttention
         // SCAN's quirk: each region's affinities are normalised over the words, not over regions.
         affinity = Normalization.L2Norm(affinity, -1);
         var attention = affinity.permute(0, 2, 3, 1).mul(smooth).softmax(-1);           // (N, G, L, 36)
+        attentionTrace?.Invoke(attention);
         var context = attention.reshape(images, captions * length, regionCount).bmm(regions)
             .view(images, captions, length, dim).permute(1, 0, 2, 3);                    // (G, N, L, D)
         return Normalization.L2Norm(context, -1);

@@ -54,7 +54,7 @@ internal static class BundleExporter
             var name = BundleManifest.ModuleName(m.Checkpoint.Config.Module);
             Write(outDir, BundleManifest.SimilarityFile(name), SimilarityGraph(m.Checkpoint.Config, weights[m.Checkpoint]),
                 new Dictionary<string, string> { [BundleManifest.MetadataKey(name)] = modules[name].DimensionsKey() },
-                $"{m.Checkpoint.Config.Module} scores of N images against C captions (N, C).");
+                $"{m.Checkpoint.Config.Module} scores of N images against C captions (N, C), and the weights that explain them.");
         }
         File.Copy(vocabularyPath, System.IO.Path.Combine(outDir, BundleManifest.VocabularyFile), overwrite: true);
 
@@ -97,9 +97,11 @@ internal static class BundleExporter
         var keep = bundle.Manifest.Files.Keys.Where(f => f is not (BundleManifest.ShortlistImageFile or BundleManifest.ShortlistTextFile)).ToArray();
         if (!SameFolder(bundleDir, outDir))
             foreach (var file in keep) File.Copy(bundle.PathOf(file), System.IO.Path.Combine(outDir, file), overwrite: true);
+        // The similarity graphs are copied as they are, so the bundle keeps its version unless it had none with a head:
+        // a version 2 bundle must not claim the explanation outputs of version 3.
         var manifest = WithShortlist(bundle.Manifest with
         {
-            FormatVersion = BundleManifest.CurrentFormatVersion,
+            FormatVersion = Math.Max(bundle.Manifest.FormatVersion, BundleManifest.ShortlistFormatVersion),
             Files = keep.ToDictionary(f => f, f => bundle.Manifest.Files[f]),
         }, shortlist, outDir);
         manifest.Save(System.IO.Path.Combine(outDir, BundleManifest.FileName));
@@ -179,8 +181,14 @@ internal static class BundleExporter
         var words = g.Input("words", DataType.Float, "C", "L", d);
         var lengths = g.Input("lengths", DataType.Int64, "C");
         var captionGlobal = g.Input("caption_global", DataType.Float, "C", d);
-        var scores = SimilarityExporter.Add(g, regions, imageGlobal, words, lengths, captionGlobal, config, weights);
-        g.Output(scores, "scores", DataType.Float, "N", "C");
+        var values = SimilarityExporter.Add(g, regions, imageGlobal, words, lengths, captionGlobal, config, weights);
+        g.Output(values.Scores, BundleManifest.ScoresOutput, DataType.Float, "N", "C");
+        // ONNX Runtime runs every node whichever outputs are fetched, so the explanations are values the score is
+        // computed from anyway, exposed under their own names: no node is added and the scores are computed as before.
+        g.Expose(values.Attention, BundleManifest.AttentionOutput, DataType.Float, "N", SgrafConfig.Regions, "CL");
+        g.Expose(values.AttentionTotal, BundleManifest.AttentionTotalOutput, DataType.Float, "N", 1, "CL");
+        if (values.Edges is { } edges) g.Expose(edges, BundleManifest.EdgesOutput, DataType.Float, "N", "C", 1, "nodes");
+        if (values.Filtration is { } filtration) g.Expose(filtration, BundleManifest.FiltrationOutput, DataType.Float, "N", "C", "nodes", 1);
         return g;
     }
 

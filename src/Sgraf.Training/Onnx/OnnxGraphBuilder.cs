@@ -48,6 +48,26 @@ internal sealed class OnnxGraphBuilder(string graphName)
         graph.Output.Add(ValueInfo(name, type, dims));
     }
 
+    /// <summary>
+    /// Declares the node output <paramref name="value"/> as the graph output <paramref name="name"/> by renaming it where
+    /// it is produced and read, so, unlike <see cref="Output"/>, no Identity node (and in ONNX Runtime no copy) is added:
+    /// the graph computes exactly what it computed before.
+    /// </summary>
+    public void Expose(string value, string name, TensorProto.Types.DataType type, params Dim[] dims)
+    {
+        Claim(name);
+        int producers = 0;
+        foreach (var node in graph.Node)
+        {
+            for (int i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == value) node.Input[i] = name;
+            for (int i = 0; i < node.Output.Count; i++)
+                if (node.Output[i] == value) { node.Output[i] = name; producers++; }
+        }
+        if (producers != 1) throw new InvalidOperationException($"{value} is not the output of one node of the graph");
+        graph.Output.Add(ValueInfo(name, type, dims));
+    }
+
     public string Initializer(string name, long[] shape, ReadOnlySpan<float> values)
     {
         CheckCount(name, shape, values.Length);

@@ -24,8 +24,8 @@ internal static class SimilarityExporter
     const float Smooth = 9.0f;
     const float Epsilon = 1e-8f;
 
-    /// <returns>The (N, C) score output.</returns>
-    public static string Add(OnnxGraphBuilder g, string regions, string imageGlobal, string words, string lengths, string captionGlobal,
+    /// <returns>The (N, C) scores and the weights they were computed with (see <see cref="SimilarityValues"/>).</returns>
+    public static SimilarityValues Add(OnnxGraphBuilder g, string regions, string imageGlobal, string words, string lengths, string captionGlobal,
         SgrafConfig config, ExportWeights w)
     {
         int d = config.EmbedSize, s = config.SimDim, r = SgrafConfig.Regions;
@@ -59,12 +59,14 @@ internal static class SimilarityExporter
         var nodePositions = g.Range(g.Int64Scalar(0), g.Squeeze(nodeCount, 0), g.Int64Scalar(1));
         var realNodes = g.Less(g.Unsqueeze(nodePositions, 0), g.Unsqueeze(g.Add(lengths, g.Int64Scalar(1)), 1));  // (C, L+1)
 
-        var similarity = config.Module == SimilarityModule.SGR
+        bool sgr = config.Module == SimilarityModule.SGR;
+        var (similarity, nodeWeights) = sgr                                                    // (N, C, S), and SGR's edges or SAF's filtration
             ? GraphReasoning(g, nodes, g.Unsqueeze(realNodes, 1), config, w)
-            : AttentionFiltration(g, nodes, g.Unsqueeze(realNodes, 2), config, w);             // (N, C, S)
+            : AttentionFiltration(g, nodes, g.Unsqueeze(realNodes, 2), config, w);
 
         var scores = g.Sigmoid(g.Linear(similarity, "sim_enc.sim_eval_w", w["sim_enc.sim_eval_w.weight"], 1, s, w["sim_enc.sim_eval_w.bias"]));
-        return g.Squeeze(scores, 2);                                                           // (N, C)
+        return new SimilarityValues(g.Squeeze(scores, 2), weights, total,                      // scores (N, C)
+            sgr ? nodeWeights : null, sgr ? null : nodeWeights);
     }
 
     /// <summary>
@@ -72,9 +74,11 @@ internal static class SimilarityExporter
     /// (the dropped terms are constant along each softmax row); the last step computes only the global node.
     /// </summary>
     /// <param name="realKeys">(C, 1, L+1) bool, broadcast over images and queries.</param>
-    static string GraphReasoning(OnnxGraphBuilder g, string nodes, string realKeys, SgrafConfig config, ExportWeights w)
+    /// <returns>The global node after the last step (N, C, S), and that step's edge weights from it (N, C, 1, L+1).</returns>
+    static (string Similarity, string LastEdges) GraphReasoning(OnnxGraphBuilder g, string nodes, string realKeys, SgrafConfig config, ExportWeights w)
     {
         int s = config.SimDim;
+        string edges = "";
         for (int step = 0; step < config.SgrStep; step++)
         {
             var prefix = $"sim_enc.SGR_module.{step}";
@@ -84,10 +88,10 @@ internal static class SimilarityExporter
             var queries = last ? g.Slice(nodes, 2, 0, 1) : nodes;
             var query = g.LinearTransposed(queries, $"{prefix}.graph_query_key", bilinear, s, s, keyBias);
             // No 1/sqrt(S) scaling, as in the official code. The keys are the nodes themselves.
-            var edges = g.Softmax(g.MaskBeforeSoftmax(g.MatMul(query, g.Transpose(nodes, 0, 1, 3, 2)), realKeys), -1);
+            edges = g.Softmax(g.MaskBeforeSoftmax(g.MatMul(query, g.Transpose(nodes, 0, 1, 3, 2)), realKeys), -1);
             nodes = g.Relu(g.Linear(g.MatMul(edges, nodes), $"{prefix}.sim_graph_w", w[$"{prefix}.sim_graph_w.weight"], s, s, w[$"{prefix}.sim_graph_w.bias"]));
         }
-        return g.Squeeze(nodes, 2);                                                            // (N, C, 1, S) → (N, C, S)
+        return (g.Squeeze(nodes, 2), edges);                                                   // (N, C, 1, S) → (N, C, S)
     }
 
     /// <summary>
@@ -120,13 +124,24 @@ internal static class SimilarityExporter
 
     /// <summary>§7: sigmoid node weights (BatchNorm1d(1) folded into attn_sim_w), l1-normalised over the real nodes.</summary>
     /// <param name="realNodes">(C, L+1, 1) bool, broadcast over images.</param>
-    static string AttentionFiltration(OnnxGraphBuilder g, string nodes, string realNodes, SgrafConfig config, ExportWeights w)
+    /// <returns>The similarity vector (N, C, S) and the node weights (N, C, L+1, 1).</returns>
+    static (string Similarity, string Filtration) AttentionFiltration(OnnxGraphBuilder g, string nodes, string realNodes, SgrafConfig config, ExportWeights w)
     {
         var (weight, bias) = w.LinearWithBatchNorm("sim_enc.SAF_module.attn_sim_w", "sim_enc.SAF_module.bn");
         var scores = g.Linear(nodes, "sim_enc.SAF_module.attn_sim_w+bn", weight, 1, config.SimDim, bias);   // (N, C, L+1, 1)
         var gates = g.Mul(g.Sigmoid(scores), g.Cast(realNodes, Proto.TensorProto.Types.DataType.Float));
         var attention = g.L1Norm(gates, 2);
         var pooled = g.Squeeze(g.MatMul(g.Transpose(attention, 0, 1, 3, 2), nodes), 2);          // (N, C, S)
-        return g.L2Norm(pooled, -1);
+        return (g.L2Norm(pooled, -1), attention);
     }
 }
+
+/// <summary>
+/// Values of a similarity graph: the scores, and the weights that explain them, as the graph computed them on the way.
+/// </summary>
+/// <param name="Scores">(N, C).</param>
+/// <param name="Attention">(N, 36, C·L): SCAN's exp(λ a) per region and word, the softmax numerators.</param>
+/// <param name="AttentionTotal">(N, 1, C·L): their sums over the regions, the softmax denominators.</param>
+/// <param name="Edges">SGR: the last step's edge weights from the global node (N, C, 1, L+1); null for SAF.</param>
+/// <param name="Filtration">SAF: the node weights (N, C, L+1, 1); null for SGR.</param>
+internal sealed record SimilarityValues(string Scores, string Attention, string AttentionTotal, string? Edges, string? Filtration);

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Validation;
+using Sgraf.Inference.Runtime;
+
+namespace Sgraf.Api.Search;
+
+/// <summary>POST /search/explain: why the model gave one image–caption pair its score.</summary>
+public static class ExplainEndpoints
+{
+    public static IEndpointRouteBuilder MapExplain(this IEndpointRouteBuilder app)
+    {
+        app.MapGalleryGroup("/search", "Search").MapPost("/explain", Explain)
+            .WithName("ExplainPair")
+            .WithSummary("Explain one image–caption pair's score")
+            .WithDescription("Scores the pair (a gallery image id or region features; a gallery caption id or a sentence) with SGR, SAF or SGRAF — the score a search gives it — "
+                + "and returns the weights the model computed it with: for every word, its attention over the 36 regions (highest first); "
+                + "for SGR, the last reasoning step's edge weights from the global node to itself and to every word; for SAF, the filtration weight of the global similarity and of every word's. "
+                + "sgraf returns both models' explanations. A bundle exported before format version 3 cannot explain (409).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        return app;
+    }
+
+    static Results<Ok<ExplainResponse>, ValidationProblem, ProblemHttpResult> Explain(ExplainRequest request, RequestRules rules,
+        GalleryIndex index, QueryEmbeddingCache queryCache, SgrafRuntime runtime, PairExplainer explainer)
+    {
+        var errors = new ValidationErrors();
+        var caption = request.Caption;
+        if (caption is null) errors.Add("caption", "is missing; give {\"id\": a gallery caption id} or {\"text\": a sentence}");
+        else if ((caption.Id is null) == (caption.Text is null)) errors.Add("caption", "needs exactly one of 'id' (a gallery caption) or 'text' (a sentence)");
+        else if (caption.Text is not null) rules.CheckText(caption.Text, "caption.text", errors);
+        var image = request.Image;
+        float[]? features = null;
+        if (image is null) errors.Add("image", "is missing; give {\"id\": a gallery image id} or region features ('regions' or 'regionsBase64')");
+        else if (image.Id is not null)
+        {
+            if (image.Regions is not null || image.RegionsBase64 is not null) errors.Add("image", "gives both an id and region features; give one");
+        }
+        else features = rules.Features(image.Regions, image.RegionsBase64, "image", errors);
+        var model = rules.Model(request.Model, "model", errors);
+        if (errors.Any)
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request is not valid",
+                detail: "See 'errors': each JSON path names what is wrong there.");
+
+        var snapshot = index.Current;
+        var missing = new ValidationErrors();
+        ItemLocation<ImageSegment> imageAt = default;
+        ItemLocation<CaptionSegment> captionAt = default;
+        if (image!.Id is { } imageId && !snapshot.Images.TryGetValue(imageId, out imageAt))
+            missing.Add("image.id", $"is '{imageId}', which is not a gallery image");
+        if (caption!.Id is { } captionId && !snapshot.Captions.TryGetValue(captionId, out captionAt))
+            missing.Add("caption.id", $"is '{captionId}', which is not a gallery caption");
+        if (missing.Any) return NotFound(missing);
+        if (!explainer.CanExplain) return CannotExplain(explainer.FormatVersion);
+
+        var (images, imageInfo) = features is not null
+            ? (runtime.EncodeImages(features, 1), new ExplainedImage(null, null))
+            : (EmbeddingPacking.Images([imageAt.Segment.Read(imageAt.Slot)], index.Codec),
+               new ExplainedImage(image.Id, imageAt.Segment.Metadata(imageAt.Slot)));
+        // A sentence goes through the search's query cache, so it is encoded exactly as a search with it encodes it.
+        var (encoded, text) = caption.Text is { } sentence
+            ? (queryCache.Encode([sentence])[sentence], sentence)
+            : (captionAt.Segment.Read(captionAt.Slot), captionAt.Segment.Text(captionAt.Slot) ?? "");
+        var words = explainer.Words(text);
+        var (score, explanations) = explainer.Explain(images, EmbeddingPacking.Captions([encoded], index.Codec), words, model);
+        return TypedResults.Ok(new ExplainResponse(model.Name(), score, imageInfo, new ExplainedCaption(caption.Id, text, words), explanations));
+    }
+
+    /// <summary>404 naming every id that is not in the gallery, by its JSON path.</summary>
+    static ProblemHttpResult NotFound(ValidationErrors missing)
+    {
+        var errors = missing.ToDictionary();
+        return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+            title: errors.Count == 1 ? "No such gallery item" : "No such gallery items",
+            detail: string.Join(" ", errors.Select(e => $"{e.Key} {e.Value[0]}.")),
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+    }
+
+    /// <summary>
+    /// 409, not 501: the service implements explanations, but the bundle it serves conflicts with them, and re-exporting
+    /// the bundle resolves it (501 is also cacheable by default, so a proxy could keep answering it after the fix).
+    /// </summary>
+    static ProblemHttpResult CannotExplain(int formatVersion) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This bundle cannot explain scores",
+            detail: $"The service's bundle is format version {formatVersion}; its similarity graphs do not output the weights that explain a score "
+                + $"(format version {BundleManifest.ExplanationFormatVersion} and later do). Searches work as before. Export the bundle again with "
+                + "`sgraf export-onnx` (and `sgraf add-shortlist` for its shortlist head) and restart the service with it.");
+}
