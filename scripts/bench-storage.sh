@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gallery storage benchmark (docs/benchmarks.md, "Gallery storage"): memory, restart time and search latency of a
 # gallery of SIZE images added through the API. One service per phase, on one fresh data folder:
-#   1. empty service: RSS;  2. upload SIZE bench images (sgraf-load bench-api --fill-only): RSS, upload rate;
+#   1. empty service: RSS;  2. upload SIZE bench images (sgraf-load bench-api --fill-only): RSS at once and 5 s later, upload rate;
 #   3. restart: seconds to /health/ready, RSS;  4. warm page cache: shortlist search, 1 client (p50/p99);
 #   5. page cache dropped (needs root; skipped otherwise), restart, the first searches cold: p50/p99.
 # RSS is split as the kernel counts it: RssAnon (the heap: ids, metadata, shortlist vectors, the open segment) and
@@ -81,6 +81,9 @@ if [ "$keep" = 0 ]; then
   sgraf_load bench-api --url "$url" --api-key "$key" --images "$size" --img-dim "$img_dim" --upload-batch "${UPLOAD_BATCH:-200}" --fill-only | tee "$out/upload.txt"
   upload_seconds=$(calc "$(date +%s.%N) - $upload_started")
   read -r rss1 anon1 file1 <<<"$(rss)"
+  # The service hands back what the upload used once adds stop for 2 s (Gallery/MemoryRelease.cs).
+  sleep 5
+  read -r rss1q anon1q file1q <<<"$(rss)"
   stop_service
 fi
 disk=$(du -sm "$data" | cut -f1)
@@ -115,6 +118,7 @@ per_image() { calc "round(($1 - $2) * 1024 / $size, 1)"; }
   if [ "$keep" = 0 ]; then
     echo "| empty service | $rss0 | $anon0 | $file0 | |"
     echo "| after uploading $size | $rss1 | $anon1 | $file1 | upload $(printf %.1f "$upload_seconds") s ($(calc "round($size / $upload_seconds)") images/s); RSS +$(per_image "$rss1" "$rss0") KB/image, anon +$(per_image "$anon1" "$anon0") KB/image |"
+    echo "| the same, 5 s after the last add | $rss1q | $anon1q | $file1q | RSS +$(per_image "$rss1q" "$rss0") KB/image, anon +$(per_image "$anon1q" "$anon0") KB/image (the last unsealed adds included) |"
   fi
   echo "| restarted | $rss2 | $anon2 | $file2 | ready after $(printf %.2f "$restart") s |"
   echo "| after ${seconds} s of $mode searches | $rss3 | $anon3 | $file3 | warm: p50 $warm_p50 ms, p99 $warm_p99 ms, $warm_qps QPS (1 client) |"

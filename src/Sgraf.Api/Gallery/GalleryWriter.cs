@@ -11,7 +11,7 @@ public sealed record AddOutcome(int Added, int Replaced, IReadOnlyList<string> I
 /// Changes the gallery: encodes new items with the bundle (raw features are not kept), writes the change to the
 /// store — durable when this returns — and, through the store, to the in-memory index.
 /// </summary>
-public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, GalleryStoreHolder store)
+public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, GalleryStoreHolder store, MemoryRelease memory)
 {
     public async Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken)
     {
@@ -45,6 +45,7 @@ public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, Gall
         int replaced = records.Count(r => exists(r.Id));
         // Once the store has the change, finishing it matters more than the caller's patience: it is not cancelled.
         await store.Store.AppendAsync(records, CancellationToken.None);
+        memory.AfterChange();
         return new AddOutcome(records.Length - replaced, replaced, [.. records.Select(r => r.Id)]);
     }
 

@@ -47,6 +47,7 @@ public static class SgrafServices
         services.AddSingleton<GalleryStoreHolder>();
         services.AddSingleton<GalleryStoreFactory>();
         services.AddSingleton<GalleryWriter>();
+        services.AddSingleton<MemoryRelease>();
         services.AddSingleton<ServiceReadiness>();
         services.AddSingleton<DemoGallerySeeder>();
         services.AddSingleton(sp =>

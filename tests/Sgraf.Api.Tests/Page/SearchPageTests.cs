@@ -80,7 +80,7 @@ public sealed class SearchPageTests(PageService service) : IClassFixture<PageSer
         var attention = explanation.GetProperty("explanations")[0].GetProperty("words")[1].GetProperty("attention");
         var top = attention.EnumerateArray().Take(3).Select(a => a.GetProperty("region").GetInt32().ToString()).ToList();
         await Expect(page.Locator("#explain-boxes rect.region")).ToHaveCountAsync(3);
-        Assert.Equal(top, await page.Locator("#explain-boxes rect.region").EvaluateAllAsync<List<string>>("rs => rs.map(r => r.dataset.region)"));
+        Assert.Equal(top, await page.Locator("#explain-boxes rect.region").EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.region)"));
         Assert.Contains($"region {top[0]}", await page.TextContentAsync("#explain-word-detail"));
         await Expect(page.Locator("#explain-tables table")).ToHaveCountAsync(2);
         await PageService.ScreenshotAsync(page, "explanation");
