@@ -32,12 +32,8 @@ public sealed partial class SgrafRuntime : IDisposable
         var sessions = new List<InferenceSession>();
         try
         {
-            // The encoders run on adds, in batches whose size the client chooses: ONNX Runtime's arena would keep the
-            // largest batch's buffers for good (most of the RSS an upload left behind), so they allocate per run.
-            sessionOptions.EnableCpuMemArena = false;
             imageEncoder = Load(BundleManifest.ImageEncoderFile, bundle.Modules);
             textEncoder = Load(BundleManifest.TextEncoderFile, bundle.Modules);
-            sessionOptions.EnableCpuMemArena = true;
             foreach (var module in bundle.Modules)
                 similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module]);
             CanExplain = HasExplanationOutputs(bundle, similarity);
