@@ -20,7 +20,7 @@ internal sealed class RedisGalleryKeys(string prefix)
     /// <summary>String with a time to live: the stream entry id after which the replica still needs the stream.</summary>
     public RedisKey Replica(string name) => $"{prefix}:gallery:replica:{name}";
 
-    /// <summary>String: the id the stream was last trimmed to; entries before it may be gone.</summary>
+    /// <summary>String: the id the stream was last trimmed to; it and the entries before it may be gone, every later one is kept.</summary>
     public RedisKey TrimmedTo { get; } = $"{prefix}:gallery:trimmed-to";
 
     /// <summary>Hash: the current snapshot (its list key, the stream id it stands at, its chunk and item counts, bytes).</summary>

@@ -219,7 +219,7 @@ public sealed class RedisGalleryStore : IGalleryStore
             : at > current.At && _bytesSinceSnapshot >= Math.Max(_disk.CheckpointBytes, current.Bytes / 2);
         if (!due) return;
         string token = _replicaName;
-        if (!await database.LockTakeAsync(_keys.SnapshotLock, token, RedisSnapshot.ReplacedGrace).ConfigureAwait(false)) return;
+        if (!await database.LockTakeAsync(_keys.SnapshotLock, token, RedisSnapshot.WriterLockTime).ConfigureAwait(false)) return;
         try
         {
             var written = await RedisSnapshot.WriteAsync(database, _keys, at, _disk.Index.LiveRecords()).ConfigureAwait(false);

@@ -16,8 +16,17 @@ namespace Sgraf.Api.Gallery.Redis;
 /// </remarks>
 internal static class RedisSnapshot
 {
-    /// <summary>How long a replaced snapshot stays readable.</summary>
-    public static readonly TimeSpan ReplacedGrace = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a replaced snapshot stays readable (and costs its memory). A snapshot is replaced only after the stream
+    /// has grown by half of it, so a start that reads one for longer than this is rare, and it fails rather than mix two.
+    /// </summary>
+    public static readonly TimeSpan ReplacedGrace = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long one replica may write a snapshot before another may start one too. Two writers are wasteful, not wrong:
+    /// the later snapshot wins and the other's list is deleted or expires.
+    /// </summary>
+    public static readonly TimeSpan WriterLockTime = TimeSpan.FromMinutes(10);
 
     private const int ChunkRecords = 64;
     private const int ChunkBytes = 4 << 20;

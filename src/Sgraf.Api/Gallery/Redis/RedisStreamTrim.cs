@@ -34,9 +34,12 @@ internal static class RedisStreamTrim
             floor = need
           end
         end
+        if floor == '0-0' then return {0, floor} end
         local trimmed = redis.call('GET', KEYS[3])
         if trimmed and not less(trimmed, floor) then return {0, trimmed} end
-        local removed = redis.call('XTRIM', KEYS[2], 'MINID', floor)
+        -- Every entry after the floor is kept; the floor's own entry is already in the snapshot and every checkpoint.
+        local ms, seq = string.match(floor, '^(%d+)-(%d+)$')
+        local removed = redis.call('XTRIM', KEYS[2], 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
         redis.call('SET', KEYS[3], floor)
         return {removed, floor}
         """;
@@ -58,7 +61,7 @@ internal static class RedisStreamTrim
         return (long)reply[0];
     }
 
-    /// <summary>The id the stream was last trimmed to: entries before it may be gone. Zero when never trimmed.</summary>
+    /// <summary>The id the stream was last trimmed to: it and the entries before it may be gone, every later one is kept. Zero when never trimmed.</summary>
     public static async Task<StreamEntryId> TrimmedToAsync(IDatabaseAsync database, RedisGalleryKeys keys) =>
         await database.StringGetAsync(keys.TrimmedTo).ConfigureAwait(false) is { HasValue: true } value
             ? StreamEntryId.Parse((string)value!)
