@@ -19,10 +19,6 @@ internal static partial class RedisGalleryLog
     public static partial void Unavailable(ILogger logger, string store, string step, string reason, int delayMs);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Gallery store {Store}: restored {Batches} batches ({Records} records) up to entry {LastEntry}; following new appends.")]
-    public static partial void Restored(ILogger logger, string store, int batches, int records, string lastEntry);
-
-    [LoggerMessage(Level = LogLevel.Information,
         Message = "Gallery store {Store}: starting from {From}; read {Entries} stream entries ({Records} records) after it, up to entry {LastEntry}.")]
     public static partial void StartedFrom(ILogger logger, string store, string from, int entries, int records, string lastEntry);
 

@@ -29,7 +29,8 @@ public sealed class RedisGalleryStore : IGalleryStore
     private readonly string _replicaName;
     private readonly TimeSpan _replicaTtl;
     private readonly CancellationTokenSource _stopping = new();
-    private RedisLogFollower? _follower;
+    private int _startCalls;
+    private volatile RedisLogFollower? _follower;
     private ReplicaLocalCopy? _copy;
     private Task _heartbeat = Task.CompletedTask;
     private volatile bool _started;
@@ -89,14 +90,12 @@ public sealed class RedisGalleryStore : IGalleryStore
     public async Task StartAsync(Action<IReadOnlyList<GalleryRecord>> apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
+        if (Interlocked.Exchange(ref _startCalls, 1) != 0) throw new InvalidOperationException("The store was already started.");
         IDatabase database = _connection.GetDatabase();
-        var follower = new RedisLogFollower(database, _keys, apply, AfterEntry, MaintainAsync, Description, _logger);
-        if (Interlocked.CompareExchange(ref _follower, follower, null) is not null)
-        {
-            throw new InvalidOperationException("The store was already started.");
-        }
         if (_disk is { } disk)
             _copy = ReplicaLocalCopy.Open(disk.DataDirectory, _bundleHash, disk.Index, disk.CheckpointBytes, _keys.Log.ToString());
+        var follower = new RedisLogFollower(database, _keys, apply, AfterEntry, MaintainAsync, Description, _logger);
+        _follower = follower;
 
         await RetryWhileUnavailableAsync("claim the gallery for this bundle", ClaimGalleryAsync, cancellationToken).ConfigureAwait(false);
         await RedisDurabilityCheck.RunAsync(_connection, _server, _logger).ConfigureAwait(false);
