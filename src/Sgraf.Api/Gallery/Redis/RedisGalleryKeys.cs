@@ -32,6 +32,6 @@ internal sealed class RedisGalleryKeys(string prefix)
     /// <summary>String with a time to live: held by the replica writing a snapshot, so only one writes at a time.</summary>
     public RedisKey SnapshotLock { get; } = $"{prefix}:gallery:snapshot-lock";
 
-    /// <summary>The prefix of <see cref="Replica"/> keys, for the trim script.</summary>
+    /// <summary>The prefix of <see cref="Replica"/> keys, for the scripts.</summary>
     public string ReplicaPrefix { get; } = $"{prefix}:gallery:replica:";
 }

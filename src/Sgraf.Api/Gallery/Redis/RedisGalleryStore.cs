@@ -36,6 +36,7 @@ public sealed class RedisGalleryStore : IGalleryStore
     private volatile bool _started;
     private long _bytesSinceSnapshot;
     private StreamEntryId? _snapshotSeen;
+    private StreamEntryId _published;
 
     private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger)
     {
@@ -100,7 +101,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         await RetryWhileUnavailableAsync("claim the gallery for this bundle", ClaimGalleryAsync, cancellationToken).ConfigureAwait(false);
         await RedisDurabilityCheck.RunAsync(_connection, _server, _logger).ConfigureAwait(false);
         // Registered (needing everything, until started) before reading how far the stream was trimmed: see RedisStreamTrim.
-        await RetryWhileUnavailableAsync("register this replica", () => HeartbeatOnceAsync(), cancellationToken).ConfigureAwait(false);
+        await RetryWhileUnavailableAsync("register this replica", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
         _heartbeat = Task.Run(HeartbeatAsync);
         // Subscribe before reading, so an append made while we read wakes the loop rather than waiting for a poll.
         await RetryWhileUnavailableAsync("subscribe to gallery notifications",
@@ -119,6 +120,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         // What was read at start is sealed at once, as the local store does, so the replica holds no more than it needs.
         _copy?.CheckpointAt(follower.LastApplied);
         _started = true;
+        await RetryWhileUnavailableAsync("publish this replica's checkpoint", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
         RedisGalleryLog.StartedFrom(_logger, Description, StartedFrom, batches, records, follower.LastApplied.ToString());
         follower.StartFollowing();
     }
@@ -188,6 +190,8 @@ public sealed class RedisGalleryStore : IGalleryStore
         IDatabase database = _connection.GetDatabase();
         try
         {
+            // Trimming and snapshot replacement go by what is published: publish a new checkpoint now, not at the next beat.
+            if (Needs != _published) await HeartbeatOnceAsync().ConfigureAwait(false);
             await WriteSnapshotIfDueAsync(database).ConfigureAwait(false);
             long trimmed = await RedisStreamTrim.RunAsync(database, _keys).ConfigureAwait(false);
             if (trimmed > 0) RedisGalleryLog.Trimmed(_logger, Description, trimmed);
@@ -233,8 +237,13 @@ public sealed class RedisGalleryStore : IGalleryStore
         }
     }
 
-    private Task HeartbeatOnceAsync() =>
-        RedisStreamTrim.HeartbeatAsync(_connection.GetDatabase(), _keys, _replicaName, Needs, _replicaTtl);
+    private async Task HeartbeatOnceAsync()
+    {
+        StreamEntryId needs = Needs;
+        await RedisStreamTrim.HeartbeatAsync(_connection.GetDatabase(), _keys, _replicaName, needs, _replicaTtl).ConfigureAwait(false);
+        // Only compared on the follower's loop; a beat racing it may publish an older id, which holds more back, never less.
+        _published = needs;
+    }
 
     /// <summary>Renews this replica's registration three times per time to live, until disposal.</summary>
     private async Task HeartbeatAsync()

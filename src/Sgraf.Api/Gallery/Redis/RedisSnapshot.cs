@@ -10,15 +10,18 @@ namespace Sgraf.Api.Gallery.Redis;
 /// each live item once, it is what lets the stream's history go.
 /// </summary>
 /// <remarks>
-/// A new snapshot is written under its own key, then named current in one script that also gives the old one
-/// <see cref="ReplacedGrace"/> to live, so a replica still reading the old one can finish; one that is slower reads a
-/// short list, notices (the chunk count differs), and fails its start rather than apply half a snapshot.
+/// A new snapshot is written under its own key, then named current in one script that deletes the old one at once
+/// unless a live replica is starting (registered as needing everything, see <see cref="RedisStreamTrim"/>): one that
+/// may be reading it. Then the old one gets <see cref="ReplacedGrace"/> to live; a replica slower than that reads a
+/// short list, notices (the chunk count differs), and fails its start rather than apply half a snapshot. A replica
+/// registers before it reads the pointer, so one that registers after the script ran reads the new snapshot.
 /// </remarks>
 internal static class RedisSnapshot
 {
     /// <summary>
-    /// How long a replaced snapshot stays readable (and costs its memory). A snapshot is replaced only after the stream
-    /// has grown by half of it, so a start that reads one for longer than this is rare, and it fails rather than mix two.
+    /// How long a replaced snapshot stays readable (and costs its memory) when a replica was starting as it was replaced.
+    /// A snapshot is replaced only after the stream has grown by half of it, so a start that reads one for longer than
+    /// this is rare, and it fails rather than mix two.
     /// </summary>
     public static readonly TimeSpan ReplacedGrace = TimeSpan.FromMinutes(2);
 
@@ -35,8 +38,9 @@ internal static class RedisSnapshot
     /// <summary>The current snapshot's description, as the hash <see cref="RedisGalleryKeys.Snapshot"/> holds it.</summary>
     public sealed record Pointer(RedisKey Chunks, StreamEntryId At, long ChunkCount, long Items, long Bytes);
 
-    // KEYS[1] the snapshot hash, KEYS[2] the new chunk list; ARGV: its stream id, chunk count, items, bytes, grace in ms.
-    // Names the new snapshot current unless one at the same or a later id already is (then deletes the new list).
+    // KEYS[1] the snapshot hash, KEYS[2] the new chunk list, KEYS[3] the replica set; ARGV: its stream id, chunk count,
+    // items, bytes, grace in ms, the replica key prefix. Names the new snapshot current unless one at the same or a later
+    // id already is (then deletes the new list).
     private const string PublishScript = """
         local function parse(id)
           local ms, seq = string.match(id, '^(%d+)-(%d+)$')
@@ -54,7 +58,11 @@ internal static class RedisSnapshot
         local old = redis.call('HGET', KEYS[1], 'key')
         redis.call('HSET', KEYS[1], 'key', KEYS[2], 'id', ARGV[1], 'chunks', ARGV[2], 'items', ARGV[3], 'bytes', ARGV[4])
         if old and old ~= KEYS[2] then
-          redis.call('PEXPIRE', old, ARGV[5])
+          local starting = false
+          for _, name in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+            if redis.call('GET', ARGV[6] .. name) == '0-0' then starting = true end
+          end
+          if starting then redis.call('PEXPIRE', old, ARGV[5]) else redis.call('DEL', old) end
         end
         return 1
         """;
@@ -89,8 +97,8 @@ internal static class RedisSnapshot
         }
         if (chunk.Count > 0) await FlushAsync();
 
-        var published = (long)await database.ScriptEvaluateAsync(PublishScript, [keys.Snapshot, list],
-            [at.ToString(), chunks, items, bytes, (long)ReplacedGrace.TotalMilliseconds]).ConfigureAwait(false);
+        var published = (long)await database.ScriptEvaluateAsync(PublishScript, [keys.Snapshot, list, keys.Replicas],
+            [at.ToString(), chunks, items, bytes, (long)ReplacedGrace.TotalMilliseconds, keys.ReplicaPrefix]).ConfigureAwait(false);
         return published == 1 ? new Pointer(list, at, chunks, items, bytes) : null;
 
         async Task FlushAsync()

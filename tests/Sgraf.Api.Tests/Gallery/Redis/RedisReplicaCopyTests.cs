@@ -149,6 +149,31 @@ public sealed class RedisReplicaCopyTests(RedisServerProcess redis, SegmentCheck
     }
 
     [Fact]
+    public async Task A_replaced_snapshot_is_deleted_at_once_unless_a_replica_is_starting_and_may_be_reading_it()
+    {
+        await using var writer = await StartAsync("writer", checkpointBytes: 1);
+        await writer.AppendAsync(Image("image-0", 0));
+        var first = await LastEntryAsync();
+        await WaitForAsync(async () => await SnapshotAtAsync() == first, "the first snapshot");
+        // A replica in its start registers as needing everything, and may be reading the snapshot now.
+        await Database.SetAddAsync(Keys.Replicas, "starting");
+        await Database.StringSetAsync(Keys.Replica("starting"), "0-0", TimeSpan.FromSeconds(60));
+
+        // One entry each time, more than half the last snapshot's bytes: each is followed by exactly one new snapshot.
+        await writer.AppendAsync(Image("image-1", 1));
+        var second = await LastEntryAsync();
+        await WaitForAsync(async () => await SnapshotAtAsync() == second, "a second snapshot");
+        var kept = await Database.KeyTimeToLiveAsync(Keys.SnapshotChunks(first));
+        Assert.True(kept > TimeSpan.Zero && kept <= RedisSnapshot.ReplacedGrace, $"the replaced snapshot should expire within the grace, not {kept}");
+
+        await Database.KeyDeleteAsync(Keys.Replica("starting"));
+        await writer.AppendAsync(Image("image-2", 2), Image("image-3", 3));
+        var third = await LastEntryAsync();
+        await WaitForAsync(async () => await SnapshotAtAsync() == third, "a third snapshot");
+        Assert.False(await Database.KeyExistsAsync(Keys.SnapshotChunks(second)), "with no replica starting, the replaced snapshot should be deleted at once");
+    }
+
+    [Fact]
     public async Task A_replica_whose_entries_are_gone_with_no_snapshot_to_cover_them_refuses_to_start_naming_the_ids()
     {
         await using (var writer = await StartAsync("writer"))
