@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace Sgraf.Api.Gallery.Redis;
 
 /// <summary>
-/// Keeps one replica's in-memory gallery in step with the shared stream: reads entries after the last one it applied
+/// Keeps one replica's index in step with the shared stream: reads entries after the last one it applied
 /// and hands them to the apply callback in stream order, from one loop, so applies never overlap. It wakes on every
 /// notification and also polls, because pub/sub messages are lost while a connection is down. After each entry it tells
 /// <paramref name="applied"/> (the local copy checkpoints there), and after each catch-up it runs
