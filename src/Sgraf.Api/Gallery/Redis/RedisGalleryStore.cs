@@ -34,8 +34,7 @@ public sealed class RedisGalleryStore : IGalleryStore
     private ReplicaLocalCopy? _copy;
     private Task _heartbeat = Task.CompletedTask;
     private volatile bool _started;
-    private long _bytesSinceSnapshot;
-    private StreamEntryId? _snapshotSeen;
+    private readonly RedisSnapshotSchedule? _snapshots;
     private StreamEntryId _published;
 
     private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger)
@@ -51,6 +50,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         _replicaName = options.ReplicaName is { Length: > 0 } name ? name
             : disk is not null ? $"{Environment.MachineName}:{Path.GetFullPath(disk.DataDirectory)}"
             : $"{Environment.MachineName}:memory-{Guid.NewGuid():N}";
+        if (disk is not null) _snapshots = new RedisSnapshotSchedule(_keys, disk.Index, disk.CheckpointBytes, _replicaName);
     }
 
     /// <summary>
@@ -169,14 +169,14 @@ public sealed class RedisGalleryStore : IGalleryStore
         }
         long items = await RedisSnapshot.ReadAsync(database, snapshot, apply, cancellationToken).ConfigureAwait(false);
         follower.StartAfter(snapshot.At);
-        _snapshotSeen = snapshot.At;
+        _snapshots?.StartedFrom(snapshot.At);
         return $"the snapshot at stream entry {snapshot.At} ({items} items)";
     }
 
     /// <summary>After each entry (on the follower's loop): counts it toward the next snapshot and lets the copy checkpoint.</summary>
     private void AfterEntry(StreamEntryId id, long bytes)
     {
-        _bytesSinceSnapshot += bytes;
+        _snapshots?.Applied(bytes);
         _copy?.Applied(id, bytes);
     }
 
@@ -192,48 +192,15 @@ public sealed class RedisGalleryStore : IGalleryStore
         {
             // Trimming and snapshot replacement go by what is published: publish a new checkpoint now, not at the next beat.
             if (Needs != _published) await HeartbeatOnceAsync().ConfigureAwait(false);
-            await WriteSnapshotIfDueAsync(database).ConfigureAwait(false);
+            if (_snapshots is { } snapshots && _follower is { } follower
+                && await snapshots.WriteIfDueAsync(database, follower.LastApplied).ConfigureAwait(false) is { } written)
+                RedisGalleryLog.SnapshotWritten(_logger, Description, written.Items, written.Bytes, written.ChunkCount, written.At.ToString());
             long trimmed = await RedisStreamTrim.RunAsync(database, _keys).ConfigureAwait(false);
             if (trimmed > 0) RedisGalleryLog.Trimmed(_logger, Description, trimmed);
         }
         catch (Exception e) when (!RedisLogFollower.IsTransient(e) && e is not OperationCanceledException)
         {
             RedisGalleryLog.MaintenanceFailed(_logger, Description, "write a snapshot or trim the stream", e.Message);
-        }
-    }
-
-    /// <summary>
-    /// A replica with an index writes one when there is none, or once the entries it applied since the last one add up
-    /// to half of it (and to a checkpoint's worth): Redis then holds about one copy of the gallery plus a bounded tail.
-    /// </summary>
-    private async Task WriteSnapshotIfDueAsync(IDatabase database)
-    {
-        if (_disk is null || _follower is not { } follower) return;
-        var current = await RedisSnapshot.ReadPointerAsync(database, _keys).ConfigureAwait(false);
-        if (current is not null && current.At != _snapshotSeen)
-        {
-            // Another replica wrote one: count from it.
-            _snapshotSeen = current.At;
-            _bytesSinceSnapshot = 0;
-        }
-        StreamEntryId at = follower.LastApplied;
-        bool due = current is null
-            ? at != StreamEntryId.Zero
-            : at > current.At && _bytesSinceSnapshot >= Math.Max(_disk.CheckpointBytes, current.Bytes / 2);
-        if (!due) return;
-        string token = _replicaName;
-        if (!await database.LockTakeAsync(_keys.SnapshotLock, token, RedisSnapshot.WriterLockTime).ConfigureAwait(false)) return;
-        try
-        {
-            var written = await RedisSnapshot.WriteAsync(database, _keys, at, _disk.Index.LiveRecords()).ConfigureAwait(false);
-            if (written is null) return;
-            _snapshotSeen = written.At;
-            _bytesSinceSnapshot = 0;
-            RedisGalleryLog.SnapshotWritten(_logger, Description, written.Items, written.Bytes, written.ChunkCount, written.At.ToString());
-        }
-        finally
-        {
-            await database.LockReleaseAsync(_keys.SnapshotLock, token).ConfigureAwait(false);
         }
     }
 
