@@ -69,6 +69,21 @@ public sealed class RedisStoreOptions
     /// <summary>Prefix of every key the gallery uses, so several galleries can share one Redis.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "Sgraf:Redis:KeyPrefix must be 1-64 letters, digits or _ . : -")]
     public string KeyPrefix { get; set; } = "sgraf";
+
+    /// <summary>
+    /// This replica's name among the gallery's replicas, under which it publishes how far its local copy (in
+    /// Sgraf:DataDirectory) is checkpointed. Keep it stable across restarts and distinct per data directory. Empty: the
+    /// host name and the data directory's path.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_.:/-]{0,200}$", ErrorMessage = "Sgraf:Redis:ReplicaName must be up to 200 letters, digits or _ . : / -")]
+    public string ReplicaName { get; set; } = "";
+
+    /// <summary>
+    /// How long a replica counts as live after its last heartbeat (sent every third of this). The stream is trimmed only
+    /// up to what every live replica has checkpointed, so a replica down for longer starts from the snapshot instead.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int ReplicaTtlSeconds { get; set; } = 30;
 }
 
 public sealed class StorageOptions

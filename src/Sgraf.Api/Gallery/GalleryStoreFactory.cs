@@ -16,7 +16,8 @@ public sealed class GalleryStoreFactory(IOptions<SgrafServiceOptions> options, G
         {
             GalleryStoreKind.Local => LocalGalleryStore.Open(settings.DataDirectory, bundleHash, index, settings.Storage.CheckpointBytes),
             GalleryStoreKind.Redis => await RedisGalleryStore.ConnectAsync(
-                settings.Redis, bundleHash, loggers.CreateLogger<RedisGalleryStore>(), cancellationToken),
+                settings.Redis, bundleHash, loggers.CreateLogger<RedisGalleryStore>(), cancellationToken,
+                new ReplicaDisk(settings.DataDirectory, index, settings.Storage.CheckpointBytes)),
             _ => throw new NotSupportedException($"Sgraf:Store {settings.Store} is not a known store."),
         };
     }

@@ -16,6 +16,12 @@ public interface ISealableGallery
     /// <summary>Opens sealed segments into an empty index.</summary>
     /// <exception cref="InvalidDataException">A file is damaged or does not fit the bundle; the message names it.</exception>
     void Restore(string directory, IReadOnlyList<SealedSegment> segments);
+
+    /// <summary>
+    /// The live items as of now, as the add records that recreate them (sorted by id, images first): what a snapshot of
+    /// the gallery holds, for other replicas to start from. Read lazily; take it while nothing is being applied.
+    /// </summary>
+    IEnumerable<GalleryRecord> LiveRecords();
 }
 
 /// <summary>One sealed segment of a checkpoint: its kind ("images" or "captions"), file name and dead slots.</summary>

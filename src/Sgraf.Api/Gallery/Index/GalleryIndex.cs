@@ -145,6 +145,15 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
         }
     }
 
+    public IEnumerable<GalleryRecord> LiveRecords()
+    {
+        var snapshot = Current;
+        foreach (var (id, at) in snapshot.Images)
+            yield return GalleryRecord.AddImage(id, codec.EncodeImage(at.Segment.Read(at.Slot)), at.Segment.Description(at.Slot).ToJson());
+        foreach (var (id, at) in snapshot.Captions)
+            yield return GalleryRecord.AddCaption(id, codec.EncodeCaption(at.Segment.Read(at.Slot)), at.Segment.Description(at.Slot).ToJson());
+    }
+
     /// <summary>
     /// Sealed segments less than a quarter full of live items, when there are at least two such (counting the unsealed
     /// items as one), so that a lone small segment is not rewritten at every checkpoint. A quarter, not a half: each

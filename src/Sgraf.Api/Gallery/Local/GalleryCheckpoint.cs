@@ -11,7 +11,12 @@ namespace Sgraf.Api.Gallery.Local;
 /// <param name="Log">The log file (in the data directory) continuing the segments.</param>
 /// <param name="Segments">The segment files (in <c>segments/</c>) with their dead slots.</param>
 /// <param name="NextFile">The number the next segment file gets, so names are never reused.</param>
-public sealed record GalleryCheckpoint(int Format, string EmbeddingsHash, string Log, IReadOnlyList<SealedSegment> Segments, long NextFile)
+/// <param name="Upstream">
+/// For a copy of a gallery kept elsewhere (a Redis replica's): where in that gallery's own log the segments stand, in
+/// the upstream store's words; start-up reads the upstream log after it. Null for a gallery whose log is local.
+/// </param>
+public sealed record GalleryCheckpoint(int Format, string EmbeddingsHash, string Log, IReadOnlyList<SealedSegment> Segments, long NextFile,
+    string? Upstream = null)
 {
     public const string FileName = "checkpoint.json";
     public const int CurrentFormat = 1;

@@ -81,6 +81,12 @@ public sealed class LocalGalleryStore : IGalleryStore
         ? $"log {_log.Path} and {c.Segments.Count} segment files in {SegmentDirectory}"
         : $"log {_log.Path}";
 
+    /// <summary>Where the last checkpoint stands in an upstream log (see <see cref="CheckpointAt"/>), or null.</summary>
+    public string? Upstream => _checkpoint?.Upstream;
+
+    /// <summary>Records replayed from the log by <see cref="StartAsync"/>: none for a copy that only checkpoints.</summary>
+    public long Replayed { get; private set; }
+
     /// <summary>The torn tail cut at open, if any, for the start-up log.</summary>
     public GalleryTailRepair? TailRepair => _log.TailRepair;
 
@@ -114,6 +120,7 @@ public sealed class LocalGalleryStore : IGalleryStore
             foreach (var batch in _log.State.LiveRecords().Chunk(ReplayBatch))
             {
                 apply(batch);
+                Replayed += batch.Length;
                 live += batch.Sum(r => (long)r.Payload.Length + r.Metadata.Length + r.Id.Length + 32);
             }
             if (_sealable is not null)
@@ -152,8 +159,24 @@ public sealed class LocalGalleryStore : IGalleryStore
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// For a copy of a gallery whose log is elsewhere (a Redis replica's): the caller applied changes to the index itself,
+    /// not through <see cref="AppendAsync"/>, and none is being applied now; seals them and records that the segments
+    /// stand at <paramref name="upstream"/> in the upstream log, so a restart reads that log only after it.
+    /// </summary>
+    public void CheckpointAt(string upstream)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(upstream);
+        lock (_gate)
+        {
+            if (_apply is null) throw new InvalidOperationException("Start the store before checkpointing.");
+            if (_sealable is null) throw new InvalidOperationException("A store without an index to seal keeps no checkpoints.");
+            Checkpoint(upstream);
+        }
+    }
+
     /// <summary>Seals the index into segment files and starts a new log (see the class remarks for crash safety).</summary>
-    private void Checkpoint()
+    private void Checkpoint(string? upstream = null)
     {
         Directory.CreateDirectory(SegmentDirectory);
         var segments = _sealable!.Seal(SegmentDirectory, kind => $"{kind}-{_nextFile++:D6}.seg");
@@ -165,7 +188,7 @@ public sealed class LocalGalleryStore : IGalleryStore
         try
         {
             CheckpointStep?.Invoke("log-created");
-            var checkpoint = new GalleryCheckpoint(GalleryCheckpoint.CurrentFormat, _bundleHash, logName, segments, _nextFile);
+            var checkpoint = new GalleryCheckpoint(GalleryCheckpoint.CurrentFormat, _bundleHash, logName, segments, _nextFile, upstream ?? _checkpoint?.Upstream);
             checkpoint.Write(_dataDirectory);
             CheckpointStep?.Invoke("checkpoint-written");
             (_log, log) = (log, _log);

@@ -13,4 +13,25 @@ internal sealed class RedisGalleryKeys(string prefix)
 
     /// <summary>Pub/sub channel the append script publishes each new entry id on, so followers wake at once.</summary>
     public RedisChannel Appended { get; } = RedisChannel.Literal($"{prefix}:gallery:appended");
+
+    /// <summary>Set: the names of replicas that have published a <see cref="Replica"/> key (some may have expired since).</summary>
+    public RedisKey Replicas { get; } = $"{prefix}:gallery:replicas";
+
+    /// <summary>String with a time to live: the stream entry id after which the replica still needs the stream.</summary>
+    public RedisKey Replica(string name) => $"{prefix}:gallery:replica:{name}";
+
+    /// <summary>String: the id the stream was last trimmed to; it and the entries before it may be gone, every later one is kept.</summary>
+    public RedisKey TrimmedTo { get; } = $"{prefix}:gallery:trimmed-to";
+
+    /// <summary>Hash: the current snapshot (its list key, the stream id it stands at, its chunk and item counts, bytes).</summary>
+    public RedisKey Snapshot { get; } = $"{prefix}:gallery:snapshot";
+
+    /// <summary>List: one snapshot's chunks, each a batch value of add records.</summary>
+    public RedisKey SnapshotChunks(StreamEntryId at) => $"{prefix}:gallery:snapshot:{at}";
+
+    /// <summary>String with a time to live: held by the replica writing a snapshot, so only one writes at a time.</summary>
+    public RedisKey SnapshotLock { get; } = $"{prefix}:gallery:snapshot-lock";
+
+    /// <summary>The prefix of <see cref="Replica"/> keys, for the scripts.</summary>
+    public string ReplicaPrefix { get; } = $"{prefix}:gallery:replica:";
 }

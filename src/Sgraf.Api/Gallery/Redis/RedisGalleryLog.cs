@@ -19,8 +19,23 @@ internal static partial class RedisGalleryLog
     public static partial void Unavailable(ILogger logger, string store, string step, string reason, int delayMs);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Gallery store {Store}: restored {Batches} batches ({Records} records) up to entry {LastEntry}; following new appends.")]
-    public static partial void Restored(ILogger logger, string store, int batches, int records, string lastEntry);
+        Message = "Gallery store {Store}: starting from {From}; read {Entries} stream entries ({Records} records) after it, up to entry {LastEntry}.")]
+    public static partial void StartedFrom(ILogger logger, string store, string from, int entries, int records, string lastEntry);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Gallery store {Store}: the stream was trimmed to {TrimmedTo}, past this replica's local checkpoint at {Checkpoint}; " +
+                  "dropping the local copy and starting from the snapshot at {Snapshot}.")]
+    public static partial void CheckpointTrimmed(ILogger logger, string store, string trimmedTo, string checkpoint, string snapshot);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Gallery store {Store}: wrote a snapshot of {Items} items ({Bytes} bytes in {Chunks} chunks) at stream entry {At}.")]
+    public static partial void SnapshotWritten(ILogger logger, string store, long items, long bytes, long chunks, string at);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gallery store {Store}: trimmed {Entries} stream entries.")]
+    public static partial void Trimmed(ILogger logger, string store, long entries);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gallery store {Store}: could not {Step} ({Reason}); trying again later. Nothing is lost.")]
+    public static partial void MaintenanceFailed(ILogger logger, string store, string step, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical,
         Message = "Gallery store {Store}: stopped following the gallery at entry {LastEntry}; this replica no longer sees " +

@@ -10,8 +10,13 @@ namespace Sgraf.Api.Gallery.Redis;
 /// <c>appendfsync always</c>; the store checks at start and warns otherwise. Owns its Redis connection.
 /// </summary>
 /// <remarks>
-/// The stream is append-only: replaced and deleted records stay in it, and a replica's start replays them all.
-/// One Redis primary holds it; Redis Cluster is not supported (the append script touches two keys).
+/// <para>Given a <see cref="ReplicaDisk"/>, the replica keeps its index in the local tiered layout on its own disk
+/// (<see cref="ReplicaLocalCopy"/>): a restart opens its segments and reads the stream only after its checkpoint.</para>
+/// <para>The stream stays bounded: each replica publishes how far it has checkpointed (<see cref="RedisStreamTrim"/>),
+/// a replica writes a snapshot of the live gallery once the stream has grown by half the last one
+/// (<see cref="RedisSnapshot"/>), and the stream is trimmed to what every live replica and the snapshot still need.
+/// A replica whose entries were trimmed starts from the snapshot; if none covers them it refuses to start.</para>
+/// <para>One Redis primary holds it; Redis Cluster is not supported (the scripts touch several keys).</para>
 /// </remarks>
 public sealed class RedisGalleryStore : IGalleryStore
 {
@@ -20,23 +25,41 @@ public sealed class RedisGalleryStore : IGalleryStore
     private readonly string _server;
     private readonly string _bundleHash;
     private readonly ILogger _logger;
-    private RedisLogFollower? _follower;
+    private readonly ReplicaDisk? _disk;
+    private readonly string _replicaName;
+    private readonly TimeSpan _replicaTtl;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _startCalls;
+    private volatile RedisLogFollower? _follower;
+    private ReplicaLocalCopy? _copy;
+    private Task _heartbeat = Task.CompletedTask;
+    private volatile bool _started;
+    private readonly RedisSnapshotSchedule? _snapshots;
+    private StreamEntryId _published;
 
-    private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ILogger logger)
+    private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger)
     {
         _connection = connection;
         _keys = new RedisGalleryKeys(options.KeyPrefix);
         _server = string.Join(",", connection.GetEndPoints().Select(e => e.ToString()));
         _bundleHash = bundleHash;
         _logger = logger;
+        _disk = disk;
+        _replicaTtl = TimeSpan.FromSeconds(options.ReplicaTtlSeconds);
+        // A copy on disk is known by its directory across restarts; one in memory only needs nothing after it stops.
+        _replicaName = options.ReplicaName is { Length: > 0 } name ? name
+            : disk is not null ? $"{Environment.MachineName}:{Path.GetFullPath(disk.DataDirectory)}"
+            : $"{Environment.MachineName}:memory-{Guid.NewGuid():N}";
+        if (disk is not null) _snapshots = new RedisSnapshotSchedule(_keys, disk.Index, disk.CheckpointBytes, _replicaName);
     }
 
     /// <summary>
     /// Connects to Redis for the bundle <paramref name="bundleHash"/>. Returns even when Redis is not reachable yet:
-    /// <see cref="StartAsync"/> waits for it, so replicas may start before Redis does.
+    /// <see cref="StartAsync"/> waits for it, so replicas may start before Redis does. Without <paramref name="disk"/>,
+    /// the replica keeps the gallery in memory only and reads it all from Redis at each start.
     /// </summary>
     public static async Task<RedisGalleryStore> ConnectAsync(
-        RedisStoreOptions options, string bundleHash, ILogger logger, CancellationToken cancellationToken)
+        RedisStoreOptions options, string bundleHash, ILogger logger, CancellationToken cancellationToken, ReplicaDisk? disk = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(bundleHash);
@@ -47,25 +70,44 @@ public sealed class RedisGalleryStore : IGalleryStore
         // For CONFIG GET in the durability check only; the store issues no other admin command.
         configuration.AllowAdmin = true;
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new RedisGalleryStore(connection, options, bundleHash, logger);
+        return new RedisGalleryStore(connection, options, bundleHash, disk, logger);
     }
 
-    public string Description => $"Redis {_server} stream {_keys.Log}";
+    public string Description => _copy is { } copy
+        ? $"Redis {_server} stream {_keys.Log}, {copy.Description}"
+        : $"Redis {_server} stream {_keys.Log}";
+
+    /// <summary>Where the last start began: the local checkpoint, the snapshot, or the start of the stream (with its id).</summary>
+    public string StartedFrom { get; private set; } = "";
+
+    /// <summary>Stream entries read by the last start after where it began: the tail a restart had to catch up on.</summary>
+    public int EntriesReadAtStart { get; private set; }
+
+    /// <summary>The stream id after which this replica needs the stream (what it publishes for trimming).</summary>
+    internal StreamEntryId Needs => !_started ? StreamEntryId.Zero
+        : _copy is { } copy ? copy.Checkpointed
+        : _follower?.LastApplied ?? StreamEntryId.Zero;
 
     public async Task StartAsync(Action<IReadOnlyList<GalleryRecord>> apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        var follower = new RedisLogFollower(_connection.GetDatabase(), _keys, apply, Description, _logger);
-        if (Interlocked.CompareExchange(ref _follower, follower, null) is not null)
-        {
-            throw new InvalidOperationException("The store was already started.");
-        }
+        if (Interlocked.Exchange(ref _startCalls, 1) != 0) throw new InvalidOperationException("The store was already started.");
+        IDatabase database = _connection.GetDatabase();
+        if (_disk is { } disk)
+            _copy = ReplicaLocalCopy.Open(disk.DataDirectory, _bundleHash, disk.Index, disk.CheckpointBytes, _keys.Log.ToString());
+        var follower = new RedisLogFollower(database, _keys, apply, AfterEntry, MaintainAsync, Description, _logger);
+        _follower = follower;
 
         await RetryWhileUnavailableAsync("claim the gallery for this bundle", ClaimGalleryAsync, cancellationToken).ConfigureAwait(false);
         await RedisDurabilityCheck.RunAsync(_connection, _server, _logger).ConfigureAwait(false);
+        // Registered (needing everything, until started) before reading how far the stream was trimmed: see RedisStreamTrim.
+        await RetryWhileUnavailableAsync("register this replica", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
+        _heartbeat = Task.Run(HeartbeatAsync);
         // Subscribe before reading, so an append made while we read wakes the loop rather than waiting for a poll.
         await RetryWhileUnavailableAsync("subscribe to gallery notifications",
             () => _connection.GetSubscriber().SubscribeAsync(_keys.Appended, (_, _) => follower.Wake()), cancellationToken).ConfigureAwait(false);
+
+        StartedFrom = await BeginAsync(database, follower, apply, cancellationToken).ConfigureAwait(false);
         var (batches, records) = (0, 0);
         await RetryWhileUnavailableAsync("read the gallery", async () =>
         {
@@ -74,8 +116,122 @@ public sealed class RedisGalleryStore : IGalleryStore
             batches += b;
             records += r;
         }, cancellationToken).ConfigureAwait(false);
-        RedisGalleryLog.Restored(_logger, Description, batches, records, follower.LastApplied.ToString());
+        EntriesReadAtStart = batches;
+        // What was read at start is sealed at once, as the local store does, so the replica holds no more than it needs.
+        _copy?.CheckpointAt(follower.LastApplied);
+        _started = true;
+        await RetryWhileUnavailableAsync("publish this replica's checkpoint", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
+        RedisGalleryLog.StartedFrom(_logger, Description, StartedFrom, batches, records, follower.LastApplied.ToString());
         follower.StartFollowing();
+    }
+
+    /// <summary>
+    /// Brings the index to a point of the stream to read on from: the local checkpoint if the stream still holds what
+    /// follows it, else the snapshot. Fails when neither covers the gallery, rather than serve part of it.
+    /// </summary>
+    private async Task<string> BeginAsync(IDatabase database, RedisLogFollower follower, Action<IReadOnlyList<GalleryRecord>> apply, CancellationToken cancellationToken)
+    {
+        StreamEntryId checkpoint = _copy?.Checkpointed ?? StreamEntryId.Zero;
+        var (trimmedTo, snapshot, last) = (StreamEntryId.Zero, (RedisSnapshot.Pointer?)null, (StreamEntryId?)null);
+        await RetryWhileUnavailableAsync("read how far the gallery stream was trimmed", async () =>
+        {
+            trimmedTo = await RedisStreamTrim.TrimmedToAsync(database, _keys).ConfigureAwait(false);
+            snapshot = await RedisSnapshot.ReadPointerAsync(database, _keys).ConfigureAwait(false);
+            last = await database.KeyExistsAsync(_keys.Log).ConfigureAwait(false)
+                ? StreamEntryId.Parse((await database.StreamInfoAsync(_keys.Log).ConfigureAwait(false)).LastGeneratedId.ToString())
+                : null;
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (checkpoint > (last ?? StreamEntryId.Zero))
+            throw new InvalidDataException(
+                $"The local copy in {_disk!.DataDirectory} stands at stream entry {checkpoint}, but {_keys.Log} in Redis {_server} " +
+                $"{(last is { } id ? $"ends at {id}" : "does not exist")}: Redis lost the gallery, or the copy is another gallery's. " +
+                "Empty Sgraf:DataDirectory to start from what Redis holds.");
+
+        if (trimmedTo <= checkpoint)
+        {
+            if (_copy is { } copy) await copy.StartAsync(apply, cancellationToken).ConfigureAwait(false);
+            follower.StartAfter(checkpoint);
+            return checkpoint == StreamEntryId.Zero ? "the start of the stream" : $"the local checkpoint at stream entry {checkpoint}";
+        }
+
+        if (snapshot is null || snapshot.At < trimmedTo)
+            throw new InvalidDataException(
+                $"{_keys.Log} in Redis {_server} was trimmed to entry {trimmedTo}, but this replica needs it after {checkpoint} " +
+                $"and {(snapshot is null ? "there is no snapshot" : $"the snapshot {snapshot.Chunks} stands at {snapshot.At}, before it")}: " +
+                "the gallery's history is gone. Restore Redis from a backup.");
+        if (_copy is { } stale)
+        {
+            if (checkpoint != StreamEntryId.Zero)
+                RedisGalleryLog.CheckpointTrimmed(_logger, Description, trimmedTo.ToString(), checkpoint.ToString(), snapshot.At.ToString());
+            await stale.DiscardAsync().ConfigureAwait(false);
+            await stale.StartAsync(apply, cancellationToken).ConfigureAwait(false);
+        }
+        long items = await RedisSnapshot.ReadAsync(database, snapshot, apply, cancellationToken).ConfigureAwait(false);
+        follower.StartAfter(snapshot.At);
+        _snapshots?.StartedFrom(snapshot.At);
+        return $"the snapshot at stream entry {snapshot.At} ({items} items)";
+    }
+
+    /// <summary>After each entry (on the follower's loop): counts it toward the next snapshot and lets the copy checkpoint.</summary>
+    private void AfterEntry(StreamEntryId id, long bytes)
+    {
+        _snapshots?.Applied(bytes);
+        _copy?.Applied(id, bytes);
+    }
+
+    /// <summary>
+    /// After each catch-up (on the follower's loop, so nothing is applied meanwhile): writes a snapshot when due, then
+    /// trims the stream as far as every live replica allows. A failure other than Redis being away is logged and tried
+    /// again at the next poll; following goes on.
+    /// </summary>
+    private async Task MaintainAsync(CancellationToken cancellationToken)
+    {
+        IDatabase database = _connection.GetDatabase();
+        try
+        {
+            // Trimming and snapshot replacement go by what is published: publish a new checkpoint now, not at the next beat.
+            if (Needs != _published) await HeartbeatOnceAsync().ConfigureAwait(false);
+            if (_snapshots is { } snapshots && _follower is { } follower
+                && await snapshots.WriteIfDueAsync(database, follower.LastApplied).ConfigureAwait(false) is { } written)
+                RedisGalleryLog.SnapshotWritten(_logger, Description, written.Items, written.Bytes, written.ChunkCount, written.At.ToString());
+            long trimmed = await RedisStreamTrim.RunAsync(database, _keys).ConfigureAwait(false);
+            if (trimmed > 0) RedisGalleryLog.Trimmed(_logger, Description, trimmed);
+        }
+        catch (Exception e) when (!RedisLogFollower.IsTransient(e) && e is not OperationCanceledException)
+        {
+            RedisGalleryLog.MaintenanceFailed(_logger, Description, "write a snapshot or trim the stream", e.Message);
+        }
+    }
+
+    private async Task HeartbeatOnceAsync()
+    {
+        StreamEntryId needs = Needs;
+        await RedisStreamTrim.HeartbeatAsync(_connection.GetDatabase(), _keys, _replicaName, needs, _replicaTtl).ConfigureAwait(false);
+        // Only compared on the follower's loop; a beat racing it may publish an older id, which holds more back, never less.
+        _published = needs;
+    }
+
+    /// <summary>Renews this replica's registration three times per time to live, until disposal.</summary>
+    private async Task HeartbeatAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_replicaTtl / 3, _stopping.Token).ConfigureAwait(false);
+                await HeartbeatOnceAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (RedisLogFollower.IsTransient(e))
+            {
+                // Redis is away: nothing is trimmed meanwhile either. The next beat tries again.
+                RedisGalleryLog.Unavailable(_logger, Description, "renew this replica's registration", e.Message, (int)(_replicaTtl / 3).TotalMilliseconds);
+            }
+        }
     }
 
     /// <remarks>
@@ -127,9 +283,14 @@ public sealed class RedisGalleryStore : IGalleryStore
         }
     }
 
+    /// <remarks>The registration is left to expire, so a replica back within its time to live reads only the tail.</remarks>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _heartbeat.ConfigureAwait(false);
         if (_follower is { } follower) await follower.DisposeAsync().ConfigureAwait(false);
+        if (_copy is { } copy) await copy.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 }

@@ -4,14 +4,18 @@ using StackExchange.Redis;
 namespace Sgraf.Api.Gallery.Redis;
 
 /// <summary>
-/// Keeps one replica's in-memory gallery in step with the shared stream: reads entries after the last one it applied
+/// Keeps one replica's index in step with the shared stream: reads entries after the last one it applied
 /// and hands them to the apply callback in stream order, from one loop, so applies never overlap. It wakes on every
-/// notification and also polls, because pub/sub messages are lost while a connection is down.
+/// notification and also polls, because pub/sub messages are lost while a connection is down. After each entry it tells
+/// <paramref name="applied"/> (the local copy checkpoints there), and after each catch-up it runs
+/// <paramref name="maintain"/> (snapshot and trim), from the same loop, so neither overlaps an apply.
 /// </summary>
 internal sealed class RedisLogFollower(
     IDatabaseAsync database,
     RedisGalleryKeys keys,
     Action<IReadOnlyList<GalleryRecord>> apply,
+    Action<StreamEntryId, long> applied,
+    Func<CancellationToken, Task> maintain,
     string storeDescription,
     ILogger logger) : IAsyncDisposable
 {
@@ -55,6 +59,12 @@ internal sealed class RedisLogFollower(
         }
     }
 
+    /// <summary>Where reading starts: after the entry a checkpoint or a snapshot stands at. Only before the first catch-up.</summary>
+    public void StartAfter(StreamEntryId id)
+    {
+        lock (_gate) _applied = id;
+    }
+
     public void StartFollowing() => _loop = Task.Run(FollowAsync);
 
     /// <summary>Something was appended: look now rather than at the next poll.</summary>
@@ -91,10 +101,12 @@ internal sealed class RedisLogFollower(
             throw new InvalidDataException($"Entry {id} of {keys.Log} has no '{GalleryBatchValue.Field}' field.");
         }
         var records = GalleryBatchValue.Decode(value, $"Entry {id} of {keys.Log}");
+        var entryId = StreamEntryId.Parse(id);
         apply(records);
+        applied(entryId, value.Length);
         lock (_gate)
         {
-            _applied = StreamEntryId.Parse(id);
+            _applied = entryId;
             for (int i = _waiters.Count - 1; i >= 0; i--)
             {
                 if (_waiters[i].Id <= _applied)
@@ -118,6 +130,7 @@ internal sealed class RedisLogFollower(
                 // One catch-up covers every wake-up received so far.
                 while (_wake.Wait(0)) { }
                 await CatchUpAsync(_stopping.Token).ConfigureAwait(false);
+                await maintain(_stopping.Token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
