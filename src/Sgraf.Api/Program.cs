@@ -5,7 +5,7 @@ using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
 using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
-using Sgraf.Api.Page;
+using Sgraf.Api.Site;
 using Sgraf.Api.Search;
 using Serilog;
 

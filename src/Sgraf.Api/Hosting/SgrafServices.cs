@@ -53,10 +53,13 @@ public static class SgrafServices
         services.AddSingleton(sp =>
         {
             var runtime = sp.GetRequiredService<SgrafRuntime>();
-            return new RequestRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits, runtime.Bundle.ImgDim, runtime.Modules);
+            return new RequestRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits, runtime.Bundle.ImgDim);
         });
-        services.AddSingleton(sp => new SearchModeRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Search,
-            sp.GetRequiredService<SgrafRuntime>().Shortlist is not null));
+        services.AddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<SgrafRuntime>();
+            return new SearchRules(sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Search, runtime.Shortlist is not null, runtime.Modules);
+        });
         services.AddHostedService<GalleryStartup>();
         return services;
     }

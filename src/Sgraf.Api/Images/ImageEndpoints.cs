@@ -6,6 +6,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
+using Sgraf.Api.Routing;
 
 namespace Sgraf.Api.Images;
 

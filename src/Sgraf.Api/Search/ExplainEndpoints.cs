@@ -4,6 +4,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Validation;
 using Sgraf.Inference.Runtime;
+using Sgraf.Api.Routing;
 
 namespace Sgraf.Api.Search;
 
@@ -27,7 +28,7 @@ public static class ExplainEndpoints
     }
 
     static Results<Ok<ExplainResponse>, ValidationProblem, ProblemHttpResult> Explain(ExplainRequest request, RequestRules rules,
-        GalleryIndex index, QueryEmbeddingCache queryCache, SgrafRuntime runtime, PairExplainer explainer)
+        GalleryIndex index, QueryEmbeddingCache queryCache, SgrafRuntime runtime, PairExplainer explainer, SearchRules search)
     {
         var errors = new ValidationErrors();
         var caption = request.Caption;
@@ -42,7 +43,7 @@ public static class ExplainEndpoints
             if (image.Regions is not null || image.RegionsBase64 is not null) errors.Add("image", "gives both an id and region features; give one");
         }
         else features = rules.Features(image.Regions, image.RegionsBase64, "image", errors);
-        var model = rules.Model(request.Model, "model", errors);
+        var model = search.Model(request.Model, "model", errors);
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request is not valid",
                 detail: "See 'errors': each JSON path names what is wrong there.");

@@ -3,6 +3,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Observability;
 using Sgraf.Api.Validation;
+using Sgraf.Api.Routing;
 
 namespace Sgraf.Api.Search;
 
@@ -35,17 +36,17 @@ public static class SearchEndpoints
         return app;
     }
 
-    static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchModeRules modes, GalleryIndex index,
+    static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchRules search, GalleryIndex index,
         SearchDispatcher dispatcher, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
             for (int q = 0; q < request.Queries!.Count; q++) rules.CheckText(request.Queries[q], $"queries[{q}]", errors);
         int k = rules.K(request.K, "k", errors);
-        var model = rules.Model(request.Model, "model", errors);
+        var model = search.Model(request.Model, "model", errors);
         var snapshot = index.Current;
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", snapshot.Images.ContainsKey, "image", errors);
-        var shortlist = modes.Shortlist(request.Mode, request.Shortlist, Searched(candidates, snapshot.Images.Count), errors);
+        var shortlist = search.Shortlist(request.Mode, request.Shortlist, Searched(candidates, snapshot.Images.Count), errors);
         errors.ThrowIfAny();
         var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist);
         var results = await dispatcher.TextToImageAsync(job, cancellationToken);
@@ -53,7 +54,7 @@ public static class SearchEndpoints
         return TypedResults.Ok(new SearchResponse(model.Name(), job.Mode, shortlist, results));
     }
 
-    static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchModeRules modes, GalleryIndex index,
+    static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchRules search, GalleryIndex index,
         SearchDispatcher dispatcher, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -77,9 +78,9 @@ public static class SearchEndpoints
             }
         }
         int k = rules.K(request.K, "k", errors);
-        var model = rules.Model(request.Model, "model", errors);
+        var model = search.Model(request.Model, "model", errors);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", snapshot.Captions.ContainsKey, "caption", errors);
-        var shortlist = modes.Shortlist(request.Mode, request.Shortlist, Searched(candidates, snapshot.Captions.Count), errors);
+        var shortlist = search.Shortlist(request.Mode, request.Shortlist, Searched(candidates, snapshot.Captions.Count), errors);
         errors.ThrowIfAny();
         var job = new ImageSearchJob(queries, k, model, candidates, shortlist);
         var results = await dispatcher.ImageToTextAsync(job, cancellationToken);

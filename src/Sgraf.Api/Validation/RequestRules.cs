@@ -2,13 +2,12 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 using Sgraf.Api.Configuration;
-using Sgraf.Api.Search;
 using Sgraf.Inference.Model;
 
 namespace Sgraf.Api.Validation;
 
 /// <summary>The checks every request field goes through, each reporting where the problem is.</summary>
-public sealed class RequestRules(LimitOptions limits, int imgDim, IReadOnlyList<SimilarityModule> modules)
+public sealed class RequestRules(LimitOptions limits, int imgDim)
 {
     public const int MaxIdLength = 256;
     public const int DefaultK = 10;
@@ -65,16 +64,6 @@ public sealed class RequestRules(LimitOptions limits, int imgDim, IReadOnlyList<
         int value = k ?? DefaultK;
         if (value < 1 || value > limits.MaxK) errors.Add(path, $"is {value}; k must be from 1 to {limits.MaxK}");
         return value;
-    }
-
-    public SearchModel Model(string? model, string path, ValidationErrors errors)
-    {
-        var available = SearchModels.Available(modules);
-        if (model is null) return SearchModels.Default(modules);
-        var match = available.Where(m => m.Name() == model.ToLowerInvariant()).ToArray();
-        if (match.Length == 1) return match[0];
-        errors.Add(path, $"is '{model}'; this bundle offers {string.Join(", ", available.Select(m => m.Name()))}");
-        return SearchModels.Default(modules);
     }
 
     public IReadOnlyList<string>? CandidateIds(IReadOnlyList<string>? ids, string path, Func<string, bool> exists, string kind, ValidationErrors errors)

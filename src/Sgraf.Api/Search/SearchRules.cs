@@ -1,13 +1,25 @@
 using Sgraf.Api.Configuration;
-using Sgraf.Api.Search;
+using Sgraf.Api.Validation;
+using Sgraf.Inference.Model;
 
-namespace Sgraf.Api.Validation;
+namespace Sgraf.Api.Search;
 
-/// <summary>The checks of a search's "mode" and "shortlist", and what mode auto picks (Sgraf:Search).</summary>
-public sealed class SearchModeRules(SearchOptions options, bool hasShortlistHead)
+/// <summary>The checks of a search's "model", "mode" and "shortlist", and what mode auto picks (Sgraf:Search).</summary>
+public sealed class SearchRules(SearchOptions options, bool hasShortlistHead, IReadOnlyList<SimilarityModule> modules)
 {
     const string NoHead = "this bundle has no shortlist head; train one with `sgraf train-shortlist` and add it to the bundle with "
         + "`sgraf add-shortlist`, or use mode exact (or auto)";
+
+    /// <summary>The model named (any case), or the bundle's default when none is; an error naming the bundle's models otherwise.</summary>
+    public SearchModel Model(string? model, string path, ValidationErrors errors)
+    {
+        var available = SearchModels.Available(modules);
+        if (model is null) return SearchModels.Default(modules);
+        var match = available.Where(m => m.Name() == model.ToLowerInvariant()).ToArray();
+        if (match.Length == 1) return match[0];
+        errors.Add(path, $"is '{model}'; this bundle offers {string.Join(", ", available.Select(m => m.Name()))}");
+        return SearchModels.Default(modules);
+    }
 
     /// <summary>
     /// The candidates each query reranks exactly, or null when the search scores every item: mode exact, or auto with no

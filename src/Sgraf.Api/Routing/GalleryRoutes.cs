@@ -2,11 +2,12 @@ using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
+using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Health;
 using Sgraf.Api.Security;
 
-namespace Sgraf.Api.Gallery;
+namespace Sgraf.Api.Routing;
 
 /// <summary>What the image, caption and search route groups share: readiness, and the optional key for reads.</summary>
 public static class GalleryRoutes

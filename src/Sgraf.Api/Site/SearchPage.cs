@@ -1,6 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 
-namespace Sgraf.Api.Page;
+namespace Sgraf.Api.Site;
 
 /// <summary>
 /// The search page at / (wwwroot: plain HTML, CSS and ES modules, no CDN, so it works offline). The files are copied
