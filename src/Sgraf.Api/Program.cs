@@ -6,6 +6,7 @@ using Sgraf.Api.Images;
 using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
 using Sgraf.Api.Search;
+using Sgraf.Api.Validation;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSgrafLogging();
 builder.AddSgrafOptions();
 builder.Services.AddSgrafProblems();
+builder.Services.AddStrictRequestJson();
 builder.Services.AddSgrafGallery();
 builder.Services.AddSgrafSearch();
 builder.Services.AddSgrafSwagger();
