@@ -1,5 +1,6 @@
 using Sgraf.Api.Captions;
 using Sgraf.Api.Demo;
+using Sgraf.Api.Errors;
 using Sgraf.Api.Health;
 using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
@@ -25,7 +26,7 @@ var app = builder.Build();
 // Request logging outside the exception handler, so it logs the status the client got (503, 400), not the exception.
 app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseInstanceHeader(app.Configuration);
 app.UseDemoPictures();
 app.UseSgrafSwagger();

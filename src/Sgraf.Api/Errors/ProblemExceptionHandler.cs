@@ -39,7 +39,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = e.StatusCode,
-                Title = "The request body could not be read",
+                // Thrown for a body that cannot be read and for a query or route value that cannot be bound.
+                Title = "The request could not be read",
                 Detail = Describe(e),
             },
             BatcherQueueFullException => new ProblemDetails
