@@ -29,7 +29,7 @@ public static class StatusCodeProblems
                 break;
             // Other 400s are thrown (ThrowOnBadRequest) and answered with their reason by ProblemExceptionHandler; a bare one
             // is the body reader's: it swallows the I/O error of a body that is not valid HTTP, and its reason is not kept.
-            case StatusCodes.Status400BadRequest:
+            case StatusCodes.Status400BadRequest when http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true:
                 problem.Title = "The request body could not be read";
                 problem.Detail = $"The body of {request} is not valid HTTP: a malformed chunked encoding, or a connection that ended before the body did. Nothing was changed.";
                 break;
