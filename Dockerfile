@@ -53,8 +53,9 @@ COPY deploy/http-probe.sh /usr/local/bin/http-probe
 RUN mkdir /data && chown 1654:1654 /data
 # The local gallery log (Sgraf:Store Local) and the generated demo data. Replicas share Redis instead.
 VOLUME /data
-# appsettings.json names a development URL, and plain "Urls" overrides it where ASPNETCORE_URLS would not.
-ENV Urls=http://+:8080 \
+# Port 8080 on every interface, as the official .NET images do (the CUDA base of the gpu flavour does not set it).
+# ASPNETCORE_URLS, if given, takes precedence (docker run -e ASPNETCORE_URLS=http://+:9000).
+ENV ASPNETCORE_HTTP_PORTS=8080 \
     Sgraf__BundleDirectory=/app/models/shapes-bundle \
     Sgraf__DataDirectory=/data \
     Sgraf__DemoGallery__ShapesDirectory=/data/shapes \

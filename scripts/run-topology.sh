@@ -72,7 +72,7 @@ start_replica() {
   local n="$1" port="${replica_ports[$(($1 - 1))]}" dll
   dll="$(api_dll)"
   mkdir -p "$dir/replica-$n"
-  # From the service's own folder, so its appsettings.json applies as in a deployment; --urls overrides the URL in it.
+  # From the service's own folder, so its appsettings.json applies as in a deployment; --urls says where it listens.
   (
     cd "$(dirname "$dll")"
     export Sgraf__Store=Redis \

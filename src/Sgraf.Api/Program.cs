@@ -1,5 +1,6 @@
 using Sgraf.Api.Captions;
 using Sgraf.Api.Demo;
+using Sgraf.Api.Errors;
 using Sgraf.Api.Health;
 using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
@@ -7,6 +8,7 @@ using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
 using Sgraf.Api.Site;
 using Sgraf.Api.Search;
+using Sgraf.Api.Validation;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSgrafLogging();
 builder.AddSgrafOptions();
 builder.Services.AddSgrafProblems();
+builder.Services.AddStrictRequestJson();
 builder.Services.AddSgrafGallery();
 builder.Services.AddSgrafSearch();
 builder.Services.AddSgrafSwagger();
@@ -24,7 +27,7 @@ var app = builder.Build();
 // Request logging outside the exception handler, so it logs the status the client got (503, 400), not the exception.
 app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
 app.UseInstanceHeader(app.Configuration);
 app.UseSearchPage();
 app.UseDemoPictures();

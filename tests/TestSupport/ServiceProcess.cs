@@ -9,7 +9,7 @@ namespace Sgraf.TestSupport;
 /// <summary>
 /// The built service (src/Sgraf.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/Sgraf.Api.dll) as a real process on a free loopback
 /// port, with the demo bundle and the data folder given, for what only a process can show: kill -9, exit codes,
-/// Kestrel's body limit, and the sgraf verbs that talk to a service.
+/// Kestrel's body limit and its own answers to malformed requests, hosting settings, and the sgraf verbs that talk to a service.
 /// </summary>
 public sealed class ServiceProcess : IDisposable
 {
@@ -40,7 +40,11 @@ public sealed class ServiceProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static ServiceProcess Start(string dataDirectory, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the service listening on a free loopback port, told so the standard ASP.NET Core way: ASPNETCORE_URLS, or
+    /// with <paramref name="portOnly"/> ASPNETCORE_HTTP_PORTS (every interface, as the container image does).
+    /// </summary>
+    public static ServiceProcess Start(string dataDirectory, IDictionary<string, string>? settings = null, bool portOnly = false)
     {
         var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = Path.Combine(RepositoryPaths.Root, "src", "Sgraf.Api", "bin", build.Parent!.Name, build.Name, "Sgraf.Api.dll");
@@ -49,8 +53,12 @@ public sealed class ServiceProcess : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        if (portOnly)
+        {
+            start.Environment.Remove("ASPNETCORE_URLS");
+            start.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Sgraf__BundleDirectory"] = BundlePath;
         start.Environment["Sgraf__DataDirectory"] = dataDirectory;

@@ -1,24 +1,35 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Sgraf.Api.Batching;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Search;
 using Sgraf.Api.Validation;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Sgraf.Api.Errors;
 
 /// <summary>
-/// Turns what went wrong into application/problem+json: bad input (validation, malformed JSON, body too large) into
-/// 400/413 saying what and where; a full batch queue or a service still starting into 503 with Retry-After; anything
-/// else into 500 without internals (the log has them).
+/// Turns what went wrong into application/problem+json: bad input (validation, malformed JSON, an unknown or repeated
+/// member, body too large) into 400/413 saying what and where; a full batch queue or a service still starting into 503
+/// with Retry-After; anything else into 500 without internals (the log has them).
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails problem = exception switch
         {
+            BadHttpRequestException { InnerException: JsonException e } when MemberError(context, e) is { } member => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [member.Key] = [member.Message] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is not valid",
+                Detail = $"{(member.Unknown ? "Unknown member" : "Repeated member")} '{member.Member}' at {member.Path} (see 'errors'). Nothing was changed.",
+            },
             RequestValidationException e => new HttpValidationProblemDetails(e.Errors)
             {
                 Status = StatusCodes.Status400BadRequest,
@@ -28,7 +39,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = e.StatusCode,
-                Title = "The request body could not be read",
+                // Thrown for a body that cannot be read and for a query or route value that cannot be bound.
+                Title = "The request could not be read",
                 Detail = Describe(e),
             },
             BatcherQueueFullException => new ProblemDetails
@@ -60,6 +72,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>An unknown or repeated member of the body of the endpoint that was reading it, or null for other JSON errors.</summary>
+    JsonMemberError? MemberError(HttpContext context, JsonException exception)
+    {
+        // The exception handler middleware clears the request's endpoint before handlers run; its feature keeps it.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        return JsonMemberError.From(exception, endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType, json.Value.SerializerOptions);
     }
 
     /// <summary>The JSON reader's own words (they give the path, line and byte), or the reason the body could not be read.</summary>

@@ -77,16 +77,8 @@ public static class SgrafServices
 
     public static IServiceCollection AddSgrafProblems(this IServiceCollection services)
     {
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            // Kestrel and the body reader answer some errors themselves with an empty body (UseStatusCodePages fills it).
-            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
-            {
-                long? limit = context.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-                context.ProblemDetails.Title = "The request body is too large";
-                context.ProblemDetails.Detail = $"The body exceeds the limit of {limit} bytes (Sgraf:Limits:MaxRequestBodyBytes). Send fewer items per request. Nothing was changed.";
-            }
-        });
+        // Kestrel and the framework answer some errors themselves with an empty body (UseStatusCodePages fills it).
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = StatusCodeProblems.DescribeTooLarge);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Body binding failures (malformed JSON, oversize) become exceptions the handler turns into problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

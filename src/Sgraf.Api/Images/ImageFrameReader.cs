@@ -83,21 +83,29 @@ public sealed class ImageFrameReader(Stream body, RequestRules rules)
     JsonObject? Metadata(byte[] utf8, string path, ValidationErrors errors)
     {
         if (utf8.Length == 0) return null;
-        JsonNode? node;
+        JsonElement value;
         try
         {
-            node = JsonNode.Parse(utf8);
+            using var document = JsonDocument.Parse(utf8);
+            value = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             errors.Add(path, $"is not JSON: {e.Message}");
             return null;
         }
-        if (node is not JsonObject metadata)
+        if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, $"is a JSON {node?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}; metadata must be an object");
+            errors.Add(path, $"is a JSON {value.ValueKind.ToString().ToLowerInvariant()}; metadata must be an object");
             return null;
         }
+        // As in POST /images (StrictRequestJson): a member given twice is an error, not one value silently dropped.
+        if (RepeatedJsonMembers.Find(value) is { } repeat)
+        {
+            errors.Add(path + repeat.Path, $"gives the member '{repeat.Member}' twice in one object; give each member once");
+            return null;
+        }
+        var metadata = JsonObject.Create(value)!;
         rules.CheckMetadata(metadata, path, errors);
         return metadata;
     }

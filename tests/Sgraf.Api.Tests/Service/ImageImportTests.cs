@@ -131,6 +131,7 @@ public sealed class ImageImportTests : IAsyncLifetime
             { "id repeated", Frame("good", 2), "frames[1].id", "frames[0]" },
             { "metadata not JSON", Frame("x", 2, metadata: "{seed"), "frames[1].metadata", "not JSON" },
             { "metadata an array", Frame("x", 2, metadata: "[1,2]"), "frames[1].metadata", "must be an object" },
+            { "metadata repeats a member", Frame("x", 2, metadata: """{"a":{"b":1,"b":2}}"""), "frames[1].metadata.a.b", "'b' twice" },
             { "metadata too long", Frame("x", 2, metadata: $$"""{"t":"{{new string('a', 200)}}"}"""), "frames[1].metadata", "Sgraf:Limits:MaxMetadataBytes" },
             { "infinite feature", Frame("x", 2, change: f => f[2048 * 3 + 7] = float.PositiveInfinity), "frames[1].regions[3][7]", "finite" },
         };

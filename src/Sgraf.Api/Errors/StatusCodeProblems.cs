@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Sgraf.Api.Errors;
+
+/// <summary>
+/// Problem details for the errors the framework answers with a bare status, saying what they were about: no endpoint
+/// (404), a method the route does not answer (405), a body Kestrel could not read (400) or that is too large (413).
+/// Kestrel's own rejections of a malformed request (bad request line, NUL in the target, URI or headers too long) are
+/// written before any middleware runs and stay bare: see docs/deployment.md, "Errors".
+/// </summary>
+public static class StatusCodeProblems
+{
+    /// <summary>For UseStatusCodePages: a response that ended with an error status and no body.</summary>
+    public static async Task WriteAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var problem = new ProblemDetails { Status = http.Response.StatusCode };
+        string request = $"{http.Request.Method} {http.Request.Path}";
+        switch (problem.Status)
+        {
+            case StatusCodes.Status404NotFound:
+                problem.Title = "Nothing answers this path";
+                problem.Detail = $"No endpoint answers {request}. The endpoints are listed at /swagger.";
+                break;
+            case StatusCodes.Status405MethodNotAllowed:
+                problem.Detail = $"{http.Request.Path} does not answer {http.Request.Method}; it answers {http.Response.Headers.Allow} (see the Allow header).";
+                break;
+            // Other 400s are thrown (ThrowOnBadRequest) and answered with their reason by ProblemExceptionHandler; a bare one
+            // is the body reader's: it swallows the I/O error of a body that is not valid HTTP, and its reason is not kept.
+            case StatusCodes.Status400BadRequest when http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true:
+                problem.Title = "The request body could not be read";
+                problem.Detail = $"The body of {request} is not valid HTTP: a malformed chunked encoding, or a connection that ended before the body did. Nothing was changed.";
+                break;
+        }
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        // A client that accepts no JSON gets the detail as text.
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(problem.Detail ?? $"Status code {problem.Status}");
+        }
+    }
+
+    /// <summary>For CustomizeProblemDetails: a 413 says the limit, whether Kestrel stopped the read or a handler answered it.</summary>
+    public static void DescribeTooLarge(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status != StatusCodes.Status413PayloadTooLarge) return;
+        long? limit = context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        context.ProblemDetails.Title = "The request body is too large";
+        context.ProblemDetails.Detail = $"The body exceeds the limit of {limit} bytes (Sgraf:Limits:MaxRequestBodyBytes). Send fewer items per request. Nothing was changed.";
+    }
+}
