@@ -4,6 +4,7 @@ using Sgraf.Inference.Evaluation;
 using Sgraf.Inference.Runtime;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Model;
+using Sgraf.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -131,7 +132,7 @@ public sealed class ShortlistTrainer : IDisposable
             options.TeacherTemperature, options.DistillationWeight, options.ContrastiveWeight);
         optimizer.zero_grad();
         loss.backward();
-        optimizer.step();
+        OptimizerStep.Run(optimizer);
         return parts;
     }
 

@@ -154,7 +154,7 @@ public sealed class Trainer : IDisposable
         optimizer.zero_grad();
         loss.backward();
         if (options.GradClip > 0) nn.utils.clip_grad_norm_(parameters, options.GradClip);
-        optimizer.step();
+        OptimizerStep.Run(optimizer);
         return loss.item<float>();
     }
 
