@@ -37,7 +37,12 @@ public sealed partial class SgrafRuntime : IDisposable
             foreach (var module in bundle.Modules)
                 similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module]);
             CanExplain = HasExplanationOutputs(bundle, similarity);
+            // The head's hidden layer is wide (36 regions × 1024 per image): ONNX Runtime's arena grew to 128 MB for one
+            // batch of a replay or an upload and kept it for good (78 MB of a 150 MB restarted service). Without the
+            // arena, each run's buffers go back when it ends.
+            sessionOptions.EnableCpuMemArena = false;
             Shortlist = bundle.Shortlist is null ? null : new ShortlistEncoder(bundle, sessionOptions, options.EncodeBatchSize);
+            sessionOptions.EnableCpuMemArena = true;
         }
         catch
         {
