@@ -107,7 +107,7 @@ kill_process() {
 }
 
 start() {
-  bash "$repo/scripts/install-deps.sh" >&2
+  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
   mkdir -p "$dir"
   chmod 755 "$dir"
   trap 'log "start failed; stopping what was started"; stop' ERR

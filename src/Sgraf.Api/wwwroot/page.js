@@ -70,18 +70,11 @@ function renderImages(query, hits) {
     img.alt = hit.metadata?.title ?? hit.id;
     open.append(img);
     open.addEventListener("click", () => searchCaptions(hit));
-    const facts = document.createElement("p");
-    facts.className = "facts";
-    facts.innerHTML = `<span class="rank">#${i + 1}</span> <span class="score">${hit.score.toFixed(4)}</span>`;
+    const facts = rankAndScore(i, hit);
     const id = document.createElement("p");
     id.className = "id";
     id.textContent = hit.id;
-    const why = document.createElement("button");
-    why.type = "button";
-    why.className = "why";
-    why.textContent = "Why this matched";
-    why.addEventListener("click", () => explain({ caption: { text: query }, image: { id: hit.id } }, hit.metadata, why));
-    item.append(open, facts, id, why);
+    item.append(open, facts, id, whyButton({ caption: { text: query }, image: { id: hit.id } }, hit.metadata));
     return item;
   }));
   $("image-results").hidden = false;
@@ -120,9 +113,8 @@ function renderCaptions(image, hits) {
     const text = document.createElement("p");
     text.className = "text";
     text.textContent = hit.text;
-    const facts = document.createElement("p");
-    facts.className = "facts";
-    facts.innerHTML = `<span class="rank">#${i + 1}</span> <span class="score">${hit.score.toFixed(4)}</span> `;
+    const facts = rankAndScore(i, hit);
+    facts.append(" ");
     const id = document.createElement("span");
     id.className = "id";
     id.textContent = hit.id;
@@ -133,14 +125,27 @@ function renderCaptions(image, hits) {
       mark.textContent = "✓ describes this image";
       facts.append(" ", mark);
     }
-    const why = document.createElement("button");
-    why.type = "button";
-    why.className = "why";
-    why.textContent = "Why this matched";
-    why.addEventListener("click", () => explain({ caption: { id: hit.id }, image: { id: image.id } }, image.metadata, why));
-    item.append(text, facts, why);
+    item.append(text, facts, whyButton({ caption: { id: hit.id }, image: { id: image.id } }, image.metadata));
     return item;
   }));
+}
+
+/** The "#rank score" line of a hit. */
+function rankAndScore(index, hit) {
+  const facts = document.createElement("p");
+  facts.className = "facts";
+  facts.innerHTML = `<span class="rank">#${index + 1}</span> <span class="score">${hit.score.toFixed(4)}</span>`;
+  return facts;
+}
+
+/** A hit's "Why this matched" button: explains the pair, and gets the focus back when the explanation closes. */
+function whyButton(request, imageMetadata) {
+  const why = document.createElement("button");
+  why.type = "button";
+  why.className = "why";
+  why.textContent = "Why this matched";
+  why.addEventListener("click", () => explain(request, imageMetadata, why));
+  return why;
 }
 
 async function explain(request, imageMetadata, opener) {

@@ -23,6 +23,27 @@ public sealed class SegmentCheckpointTests : IClassFixture<SegmentCheckpointTest
         public SgrafRuntime Runtime { get; } = SgrafRuntime.Open(SgrafServiceFactory.BundlePath, new SgrafRuntimeOptions { IntraOpThreads = 1 });
         public EmbeddingCodec Codec => new(Runtime.Bundle);
         public void Dispose() => Runtime.Dispose();
+
+        /// <summary>An image record with reproducible random embeddings.</summary>
+        public GalleryRecord Image(string id, int seed)
+        {
+            var rng = new Random(seed);
+            var encodings = Runtime.Bundle.Modules.ToDictionary(m => m, m =>
+            {
+                int d = Runtime.Bundle.Module(m).EmbedSize;
+                return (Enumerable.Range(0, SgrafConfig.Regions * d).Select(_ => rng.NextSingle() - 0.5f).ToArray(),
+                        Enumerable.Range(0, d).Select(_ => rng.NextSingle() - 0.5f).ToArray());
+            });
+            return GalleryRecord.AddImage(id, Codec.EncodeImage(new EncodedImage(encodings)), new ItemDescription(null, new() { ["seed"] = seed }).ToJson());
+        }
+
+        /// <summary>A caption record encoded by the bundle.</summary>
+        public GalleryRecord Caption(string id, string text)
+        {
+            var encoded = Runtime.EncodeCaptions([text]);
+            var caption = new EncodedCaption(encoded.Lengths[0], encoded.Encodings.ToDictionary(e => e.Key, e => (e.Value.Words[0], e.Value.Globals)));
+            return GalleryRecord.AddCaption(id, Codec.EncodeCaption(caption), new ItemDescription(text, null).ToJson());
+        }
     }
 
     readonly Bundle bundle;
@@ -38,24 +59,9 @@ public sealed class SegmentCheckpointTests : IClassFixture<SegmentCheckpointTest
     LocalGalleryStore OpenStore(GalleryIndex index) =>
         LocalGalleryStore.Open(data.Path, bundle.Runtime.Bundle.EmbeddingsHash, index, CheckpointBytes);
 
-    GalleryRecord Image(string id, int seed)
-    {
-        var rng = new Random(seed);
-        var encodings = bundle.Runtime.Bundle.Modules.ToDictionary(m => m, m =>
-        {
-            int d = bundle.Runtime.Bundle.Module(m).EmbedSize;
-            return (Enumerable.Range(0, SgrafConfig.Regions * d).Select(_ => rng.NextSingle() - 0.5f).ToArray(),
-                    Enumerable.Range(0, d).Select(_ => rng.NextSingle() - 0.5f).ToArray());
-        });
-        return GalleryRecord.AddImage(id, bundle.Codec.EncodeImage(new EncodedImage(encodings)), new ItemDescription(null, new() { ["seed"] = seed }).ToJson());
-    }
+    GalleryRecord Image(string id, int seed) => bundle.Image(id, seed);
 
-    GalleryRecord Caption(string id, string text)
-    {
-        var encoded = bundle.Runtime.EncodeCaptions([text]);
-        var caption = new EncodedCaption(encoded.Lengths[0], encoded.Encodings.ToDictionary(e => e.Key, e => (e.Value.Words[0], e.Value.Globals)));
-        return GalleryRecord.AddCaption(id, bundle.Codec.EncodeCaption(caption), new ItemDescription(text, null).ToJson());
-    }
+    GalleryRecord Caption(string id, string text) => bundle.Caption(id, text);
 
     /// <summary>Everything a reader can see of the gallery, to compare across restarts.</summary>
     static Dictionary<string, (byte[] Embeddings, float[] Vector, string? Text, string? Metadata)> Contents(GalleryIndex index)

@@ -60,26 +60,6 @@ internal sealed class DiskReplica : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 
-    /// <summary>A demo-bundle image with reproducible random embeddings.</summary>
-    public static GalleryRecord Image(SegmentCheckpointTests.Bundle bundle, string id, int seed)
-    {
-        var rng = new Random(seed);
-        var encodings = bundle.Runtime.Bundle.Modules.ToDictionary(m => m, m =>
-        {
-            int d = bundle.Runtime.Bundle.Module(m).EmbedSize;
-            return (Enumerable.Range(0, SgrafConfig.Regions * d).Select(_ => rng.NextSingle() - 0.5f).ToArray(),
-                    Enumerable.Range(0, d).Select(_ => rng.NextSingle() - 0.5f).ToArray());
-        });
-        return GalleryRecord.AddImage(id, bundle.Codec.EncodeImage(new EncodedImage(encodings)), new ItemDescription(null, new() { ["seed"] = seed }).ToJson());
-    }
-
-    public static GalleryRecord Caption(SegmentCheckpointTests.Bundle bundle, string id, string text)
-    {
-        var encoded = bundle.Runtime.EncodeCaptions([text]);
-        var caption = new EncodedCaption(encoded.Lengths[0], encoded.Encodings.ToDictionary(e => e.Key, e => (e.Value.Words[0], e.Value.Globals)));
-        return GalleryRecord.AddCaption(id, bundle.Codec.EncodeCaption(caption), new ItemDescription(text, null).ToJson());
-    }
-
     /// <summary>
     /// Every image's exact score for each query text, by image id, as a text-to-image search ranks them: two replicas
     /// answer searches identically when these are equal.

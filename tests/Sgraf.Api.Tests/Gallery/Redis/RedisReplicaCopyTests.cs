@@ -36,7 +36,7 @@ public sealed class RedisReplicaCopyTests(RedisServerProcess redis, SegmentCheck
     Task<DiskReplica> StartAsync(string name, long checkpointBytes = SmallCheckpoints, int ttlSeconds = 30, ILogger? logger = null) =>
         DiskReplica.StartAsync(bundle, redis.Configuration, gallery, name, disks.File(name), checkpointBytes, ttlSeconds, logger);
 
-    GalleryRecord Image(string id, int seed) => DiskReplica.Image(bundle, id, seed);
+    GalleryRecord Image(string id, int seed) => bundle.Image(id, seed);
 
     [Fact]
     public async Task Adds_and_deletes_through_one_replica_reach_the_other()
@@ -44,7 +44,7 @@ public sealed class RedisReplicaCopyTests(RedisServerProcess redis, SegmentCheck
         await using var first = await StartAsync("first");
         await using var second = await StartAsync("second");
 
-        await first.AppendAsync(Image("cat", 1), Image("dog", 2), DiskReplica.Caption(bundle, "c1", "a red circle"));
+        await first.AppendAsync(Image("cat", 1), Image("dog", 2), bundle.Caption("c1", "a red circle"));
         await first.AppendAsync(GalleryRecord.DeleteImage("dog"));
 
         await second.WaitUntilAsync(s => s.Images.ContainsKey("cat") && !s.Images.ContainsKey("dog") && s.Captions.ContainsKey("c1"));
@@ -98,7 +98,7 @@ public sealed class RedisReplicaCopyTests(RedisServerProcess redis, SegmentCheck
     public async Task A_new_replica_after_trimming_starts_from_the_snapshot_and_answers_exactly_as_an_old_one_deletes_included()
     {
         await using var old = await StartAsync("old", ttlSeconds: 2);
-        for (int i = 0; i < 6; i++) await old.AppendAsync(Image($"image-{i}", i), DiskReplica.Caption(bundle, $"caption-{i}", Queries[i % 3] + $" number {i}"));
+        for (int i = 0; i < 6; i++) await old.AppendAsync(Image($"image-{i}", i), bundle.Caption($"caption-{i}", Queries[i % 3] + $" number {i}"));
         // Deleted before the snapshot: not in it. Then enough adds that a snapshot covering the deletes is due.
         await old.AppendAsync(GalleryRecord.DeleteImage("image-1"), GalleryRecord.DeleteCaption("caption-1"));
         var earlyDeletes = await LastEntryAsync();
