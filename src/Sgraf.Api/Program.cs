@@ -19,6 +19,7 @@ builder.Services.AddSgrafProblems();
 builder.Services.AddStrictRequestJson();
 builder.Services.AddSgrafGallery();
 builder.Services.AddSgrafSearch();
+builder.AddSgrafCluster();
 builder.Services.AddSgrafSwagger();
 builder.Services.AddServiceMetrics();
 
@@ -35,6 +36,7 @@ app.UseSgrafSwagger();
 app.UseRouting();
 app.UseRequestMetrics();
 app.ObserveGallerySize();
+app.ObserveCluster();
 
 app.MapHealth();
 app.MapImages();

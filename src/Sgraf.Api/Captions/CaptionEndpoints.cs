@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
-using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
 using Sgraf.Api.Routing;
@@ -42,7 +41,7 @@ public static class CaptionEndpoints
         return app;
     }
 
-    static async Task<Ok<AddCaptionsResponse>> AddCaptions(AddCaptionsRequest request, RequestRules rules, GalleryWriter writer, CancellationToken cancellationToken)
+    static async Task<Ok<AddCaptionsResponse>> AddCaptions(AddCaptionsRequest request, RequestRules rules, IGalleryWriter writer, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var valid = new List<(string, string, JsonObject?)>();
@@ -69,18 +68,16 @@ public static class CaptionEndpoints
         return TypedResults.Ok(new AddCaptionsResponse(outcome.Added, outcome.Replaced, outcome.Ids));
     }
 
-    static Results<Ok<CaptionInfo>, ProblemHttpResult> GetCaption(string id, GalleryIndex index) =>
-        index.Current.Captions.TryGetValue(id, out var location)
-            ? TypedResults.Ok(Info(location))
+    static async Task<Results<Ok<CaptionInfo>, ProblemHttpResult>> GetCaption(string id, IGalleryCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(GalleryItemKind.Caption, id, cancellationToken) is { } item
+            ? TypedResults.Ok(Info(item))
             : GalleryRoutes.NotFound("caption", id);
 
-    static IResult ListCaptions(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100) =>
-        GalleryRoutes.List(index.Current.Captions, offset, limit, options.Value.Limits.MaxPageSize, Info);
+    static Task<IResult> ListCaptions(IGalleryCatalog catalog, IOptions<SgrafServiceOptions> options, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
+        GalleryRoutes.ListAsync(catalog, GalleryItemKind.Caption, offset, limit, options.Value.Limits.MaxPageSize, Info, cancellationToken);
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteCaption(string id, GalleryWriter writer, CancellationToken cancellationToken) =>
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteCaption(string id, IGalleryWriter writer, CancellationToken cancellationToken) =>
         await writer.DeleteCaptionAsync(id, cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("caption", id);
 
-    static CaptionInfo Info(ItemLocation<CaptionSegment> location) =>
-        new(location.Segment.Id(location.Slot), location.Segment.Text(location.Slot) ?? "",
-            location.Segment.Metadata(location.Slot));
+    static CaptionInfo Info(CatalogItem item) => new(item.Id, item.Text ?? "", item.Metadata);
 }

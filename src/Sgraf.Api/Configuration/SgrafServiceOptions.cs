@@ -51,6 +51,9 @@ public sealed class SgrafServiceOptions
     [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public ClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Log as compact JSON (one object per line), as containers want; plain text otherwise.</summary>
     public bool JsonLogs { get; set; }
 }
@@ -101,6 +104,48 @@ public sealed class StorageOptions
     /// docs/benchmarks.md). Applies to segments sealed from then on; existing files keep theirs.
     /// </summary>
     public StoragePrecision Precision { get; set; } = StoragePrecision.Float32;
+}
+
+/// <summary>
+/// Sharded mode: the gallery is split into <see cref="Shards"/> shards by a stable hash of the id, each an Orleans grain
+/// that keeps its shard's log in Redis (Sgraf:Redis) and its segments on the silo's disk. Every process is a silo and
+/// serves the same API; Redis holds the membership table too.
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Run as a silo of a sharded cluster (needs Sgraf:Store Redis).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>How many shards the gallery has. Fixed for a gallery's life: an id's shard is its hash modulo this.</summary>
+    [Range(1, 4096)]
+    public int Shards { get; set; } = 12;
+
+    /// <summary>Silos with the same id form one cluster (and share its Redis membership table).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Sgraf:Cluster:ClusterId must be 1-64 letters, digits or _ . -")]
+    public string ClusterId { get; set; } = "sgraf";
+
+    /// <summary>The address other silos reach this one at (an IP address).</summary>
+    [Required]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Port for silo-to-silo traffic.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for Orleans clients (none of ours use it; Orleans needs one).</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How long a search or write waits for one shard before counting it unavailable (503, or a partial answer).</summary>
+    [Range(1, 600)]
+    public int ShardTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Seconds between failure-detector probes. A silo that misses 3 in a row is declared dead by the others and its
+    /// shards reactivate on the survivors, so this sets how fast failover begins.
+    /// </summary>
+    [Range(1, 60)]
+    public int ProbeSeconds { get; set; } = 2;
 }
 
 public enum StoragePrecision

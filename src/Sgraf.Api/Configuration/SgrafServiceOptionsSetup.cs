@@ -34,6 +34,10 @@ public sealed class SgrafServiceOptionsValidator : IValidateOptions<SgrafService
             problems.Add($"Sgraf:Search:DefaultShortlist ({options.Search.DefaultShortlist}) is above Sgraf:Search:MaxShortlist ({options.Search.MaxShortlist})");
         if (options.Store == GalleryStoreKind.Redis && string.IsNullOrWhiteSpace(options.Redis.Configuration))
             problems.Add("Sgraf:Redis:Configuration is empty but Sgraf:Store is Redis");
+        if (options.Cluster.Enabled && options.Store != GalleryStoreKind.Redis)
+            problems.Add($"Sgraf:Cluster:Enabled is true but Sgraf:Store is {options.Store}; shards keep their logs in Redis, so set Sgraf:Store to Redis");
+        if (options.Cluster.Enabled && !System.Net.IPAddress.TryParse(options.Cluster.AdvertisedAddress, out _))
+            problems.Add($"Sgraf:Cluster:AdvertisedAddress '{options.Cluster.AdvertisedAddress}' is not an IP address");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -11,7 +11,7 @@ namespace Sgraf.Api.Demo;
 /// Fills an empty gallery with the shapes benchmark's test split — the images the demo bundle was evaluated on and
 /// their five captions each — generating the split first if it is missing (seed 7, as the demo models were trained).
 /// </summary>
-public sealed class DemoGallerySeeder(GalleryWriter writer, IOptions<SgrafServiceOptions> options, ILogger<DemoGallerySeeder> logger)
+public sealed class DemoGallerySeeder(IGalleryWriter writer, IOptions<SgrafServiceOptions> options, ILogger<DemoGallerySeeder> logger)
 {
     public const string Split = "test";
     public const int Seed = 7;

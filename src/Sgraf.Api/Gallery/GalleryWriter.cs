@@ -11,26 +11,18 @@ public sealed record AddOutcome(int Added, int Replaced, IReadOnlyList<string> I
 /// Changes the gallery: encodes new items with the bundle (raw features are not kept), writes the change to the
 /// store — durable when this returns — and, through the store, to the in-memory index.
 /// </summary>
-public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, GalleryStoreHolder store, MemoryRelease memory)
+public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, GalleryStoreHolder store, MemoryRelease memory) : IGalleryWriter
 {
     public async Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var features = new float[images.Sum(i => (long)i.Features.Length)];
-        for (int i = 0; i < images.Count; i++) images[i].Features.CopyTo(features, (long)i * images[i].Features.Length);
-        var encoded = EmbeddingPacking.Split(runtime.EncodeImages(features, images.Count));
-        var records = images.Select((image, i) => GalleryRecord.AddImage(image.Id,
-            index.Codec.EncodeImage(encoded[i]), new ItemDescription(null, image.Metadata).ToJson())).ToArray();
-        return await AppendAdds(records, index.Current.Images.ContainsKey);
+        return await AppendAdds(NewItemRecords.Images(runtime, index.Codec, images), index.Current.Images.ContainsKey);
     }
 
     public async Task<AddOutcome> AddCaptionsAsync(IReadOnlyList<(string Id, string Text, JsonObject? Metadata)> captions, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var encoded = EmbeddingPacking.Split(runtime.EncodeCaptions([.. captions.Select(c => c.Text)]));
-        var records = captions.Select((caption, i) => GalleryRecord.AddCaption(caption.Id,
-            index.Codec.EncodeCaption(encoded[i]), new ItemDescription(caption.Text, caption.Metadata).ToJson())).ToArray();
-        return await AppendAdds(records, index.Current.Captions.ContainsKey);
+        return await AppendAdds(NewItemRecords.Captions(runtime, index.Codec, captions), index.Current.Captions.ContainsKey);
     }
 
     /// <summary>False when the image is not in the gallery (nothing is written).</summary>

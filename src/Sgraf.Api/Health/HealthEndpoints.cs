@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sgraf.Api.Cluster;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Inference.Runtime;
 
@@ -11,7 +13,13 @@ public static class HealthEndpoints
     /// <param name="Status">ready, or the start-up stage (restoringgallery, loadingdemogallery, warmingup, failed).</param>
     /// <param name="ShortlistHead">Whether the bundle has a shortlist head, so searches can run in shortlist mode.</param>
     /// <param name="ShortlistDim">The size of the head's vectors; null without a head.</param>
-    public sealed record Readiness(string Status, string Detail, int Images, int Captions, string Bundle, string Device, bool ShortlistHead, int? ShortlistDim);
+    /// <param name="Cluster">Sharded service only: its silos and shards as this silo last saw them; left out on a single node.</param>
+    public sealed record Readiness(string Status, string Detail, int Images, int Captions, string Bundle, string Device, bool ShortlistHead, int? ShortlistDim,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null);
+
+    /// <summary>A sharded service's shape: active silos, and each shard's state and silo.</summary>
+    /// <param name="ShardsReady">Shards answering now; the others recover (searches answer 503, or partial answers when asked).</param>
+    public sealed record ClusterReadiness(IReadOnlyList<string> Silos, int Shards, int ShardsReady, IReadOnlyList<ShardWatch.ShardView> ShardStates);
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
@@ -25,12 +33,15 @@ public static class HealthEndpoints
         return app;
     }
 
-    static Results<Ok<Readiness>, JsonHttpResult<Readiness>> Ready(ServiceReadiness readiness, GalleryIndex index, SgrafRuntime runtime)
+    static Results<Ok<Readiness>, JsonHttpResult<Readiness>> Ready(ServiceReadiness readiness, GalleryIndex index, SgrafRuntime runtime, IServiceProvider services)
     {
         var state = readiness.State;
         var snapshot = index.Current;
-        var body = new Readiness(state.Stage.ToString().ToLowerInvariant(), state.Detail, snapshot.Images.Count, snapshot.Captions.Count,
-            runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim);
+        var cluster = services.GetService<ShardWatch>() is { } watch ? watch.Current : null;
+        var body = new Readiness(state.Stage.ToString().ToLowerInvariant(), state.Detail,
+            cluster?.Images ?? snapshot.Images.Count, cluster?.Captions ?? snapshot.Captions.Count,
+            runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim,
+            cluster is null ? null : new ClusterReadiness(cluster.Silos, services.GetRequiredService<ShardWatch>().ShardCount, cluster.Ready, cluster.Shards));
         return readiness.IsReady ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

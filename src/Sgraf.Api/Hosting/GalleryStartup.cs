@@ -5,7 +5,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Local;
 using Sgraf.Api.Health;
-using Sgraf.Inference.Model;
+using Sgraf.Api.Search;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Hosting;
@@ -48,11 +48,7 @@ public sealed partial class GalleryStartup(
             }
 
             readiness.Report(StartupStage.WarmingUp, "running a first search");
-            // The first ONNX Runtime call of each session allocates and plans; a user's first search should not pay it.
-            var (images, captions) = (runtime.EncodeImages(new float[SgrafConfig.Regions * runtime.Bundle.ImgDim], 1), runtime.EncodeCaptions(["warm up"]));
-            runtime.Score(images, captions);
-            runtime.Shortlist?.EncodeImages(images);
-            runtime.Shortlist?.EncodeCaptions(captions);
+            SessionWarmUp.Run(runtime);
             // Replay, sealing and the demo's adds are start-up's bursts: what they used goes back before serving.
             MemoryRelease.Now();
             readiness.Report(StartupStage.Ready, $"{index.Current.Images.Count} images and {index.Current.Captions.Count} captions from {store.Description}");

@@ -38,15 +38,13 @@ public static class SgrafServices
             return SgrafRuntime.Open(options.BundleDirectory, options.Runtime.ToRuntimeOptions(), sp.GetRequiredService<ILogger<SgrafRuntime>>());
         });
         services.AddSingleton(sp => new EmbeddingCodec(sp.GetRequiredService<SgrafRuntime>().Bundle));
-        services.AddSingleton(sp =>
-        {
-            var runtime = sp.GetRequiredService<SgrafRuntime>();
-            bool half = sp.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Storage.Precision == StoragePrecision.Float16;
-            return new GalleryIndex(sp.GetRequiredService<EmbeddingCodec>(), runtime.Shortlist, runtime.Bundle.EmbeddingsHash, ShortlistHeadHash(runtime.Bundle), half);
-        });
+        services.AddSingleton<GalleryIndexFactory>();
+        services.AddSingleton(sp => sp.GetRequiredService<GalleryIndexFactory>().Create());
         services.AddSingleton<GalleryStoreHolder>();
         services.AddSingleton<GalleryStoreFactory>();
         services.AddSingleton<GalleryWriter>();
+        services.AddSingleton<IGalleryWriter>(sp => sp.GetRequiredService<GalleryWriter>());
+        services.AddSingleton<IGalleryCatalog, LocalGalleryCatalog>();
         services.AddSingleton<MemoryRelease>();
         services.AddSingleton<ServiceReadiness>();
         services.AddSingleton<DemoGallerySeeder>();
@@ -71,6 +69,7 @@ public static class SgrafServices
         services.AddSingleton<ShortlistSearch>();
         services.AddSingleton<SearchEngine>();
         services.AddSingleton<SearchDispatcher>();
+        services.AddSingleton<ISearchService>(sp => sp.GetRequiredService<SearchDispatcher>());
         services.AddSingleton<PairExplainer>();
         return services;
     }
@@ -85,9 +84,6 @@ public static class SgrafServices
         return services;
     }
 
-    // What stored shortlist vectors depend on: the head's two graphs (their SHA-256 from the manifest); empty without one.
-    static string ShortlistHeadHash(SgrafBundle bundle) => bundle.Shortlist is null ? "" :
-        string.Join("+", bundle.Manifest.Files[BundleManifest.ShortlistImageFile].Sha256, bundle.Manifest.Files[BundleManifest.ShortlistTextFile].Sha256);
 }
 
 /// <summary>Gallery sizes for /metrics, read from the index at scrape time.</summary>

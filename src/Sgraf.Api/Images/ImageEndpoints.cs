@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
-using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
 using Sgraf.Api.Routing;
@@ -50,7 +49,7 @@ public static class ImageEndpoints
         return app;
     }
 
-    static async Task<Ok<AddImagesResponse>> AddImages(AddImagesRequest request, RequestRules rules, GalleryWriter writer, CancellationToken cancellationToken)
+    static async Task<Ok<AddImagesResponse>> AddImages(AddImagesRequest request, RequestRules rules, IGalleryWriter writer, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var valid = new List<(string, float[], JsonObject?)>();
@@ -77,17 +76,16 @@ public static class ImageEndpoints
         return TypedResults.Ok(new AddImagesResponse(outcome.Added, outcome.Replaced, outcome.Ids));
     }
 
-    static Results<Ok<ImageInfo>, ProblemHttpResult> GetImage(string id, GalleryIndex index) =>
-        index.Current.Images.TryGetValue(id, out var location)
-            ? TypedResults.Ok(Info(location))
+    static async Task<Results<Ok<ImageInfo>, ProblemHttpResult>> GetImage(string id, IGalleryCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(GalleryItemKind.Image, id, cancellationToken) is { } item
+            ? TypedResults.Ok(Info(item))
             : GalleryRoutes.NotFound("image", id);
 
-    static IResult ListImages(GalleryIndex index, IOptions<SgrafServiceOptions> options, int offset = 0, int limit = 100) =>
-        GalleryRoutes.List(index.Current.Images, offset, limit, options.Value.Limits.MaxPageSize, Info);
+    static Task<IResult> ListImages(IGalleryCatalog catalog, IOptions<SgrafServiceOptions> options, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
+        GalleryRoutes.ListAsync(catalog, GalleryItemKind.Image, offset, limit, options.Value.Limits.MaxPageSize, Info, cancellationToken);
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, GalleryWriter writer, CancellationToken cancellationToken) =>
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, IGalleryWriter writer, CancellationToken cancellationToken) =>
         await writer.DeleteImageAsync(id, cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("image", id);
 
-    static ImageInfo Info(ItemLocation<ImageSegment> location) =>
-        new(location.Segment.Id(location.Slot), location.Segment.Metadata(location.Slot));
+    static ImageInfo Info(CatalogItem item) => new(item.Id, item.Metadata);
 }

@@ -32,7 +32,7 @@ public static class ImageImport
         "the limit within about 1 MB of it, as it reads ahead). Content types other than application/octet-stream answer 415. Needs X-Api-Key.";
 
     public static async Task<Results<Ok<ImportImagesResponse>, ValidationProblem, ProblemHttpResult, JsonHttpResult<ProblemDetails>>> ImportImages(
-        HttpContext context, RequestRules rules, GalleryWriter writer, CancellationToken cancellationToken)
+        HttpContext context, RequestRules rules, IGalleryWriter writer, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) || !type.MediaType.Equals(ContentType, StringComparison.OrdinalIgnoreCase))
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be application/octet-stream",
@@ -84,7 +84,7 @@ public static class ImageImport
         return TypedResults.Ok(new ImportImagesResponse(added, replaced));
     }
 
-    static async Task<(int Added, int Replaced)> Add(GalleryWriter writer, List<(string, float[], JsonObject?)> batch, int added, int replaced,
+    static async Task<(int Added, int Replaced)> Add(IGalleryWriter writer, List<(string, float[], JsonObject?)> batch, int added, int replaced,
         CancellationToken cancellationToken)
     {
         var outcome = await writer.AddImagesAsync(batch, cancellationToken);

@@ -27,8 +27,9 @@ public static class ExplainEndpoints
         return app;
     }
 
-    static Results<Ok<ExplainResponse>, ValidationProblem, ProblemHttpResult> Explain(ExplainRequest request, RequestRules rules,
-        GalleryIndex index, QueryEmbeddingCache queryCache, SgrafRuntime runtime, PairExplainer explainer, SearchRules search)
+    static async Task<Results<Ok<ExplainResponse>, ValidationProblem, ProblemHttpResult>> Explain(ExplainRequest request, RequestRules rules,
+        IGalleryCatalog catalog, EmbeddingCodec codec, QueryEmbeddingCache queryCache, SgrafRuntime runtime, PairExplainer explainer, SearchRules search,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var caption = request.Caption;
@@ -48,27 +49,23 @@ public static class ExplainEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request is not valid",
                 detail: "See 'errors': each JSON path names what is wrong there.");
 
-        var snapshot = index.Current;
         var missing = new ValidationErrors();
-        ItemLocation<ImageSegment> imageAt = default;
-        ItemLocation<CaptionSegment> captionAt = default;
-        if (image!.Id is { } imageId && !snapshot.Images.TryGetValue(imageId, out imageAt))
-            missing.Add("image.id", $"is '{imageId}', which is not a gallery image");
-        if (caption!.Id is { } captionId && !snapshot.Captions.TryGetValue(captionId, out captionAt))
-            missing.Add("caption.id", $"is '{captionId}', which is not a gallery caption");
+        var storedImage = image!.Id is { } imageId ? await catalog.ReadImageAsync(imageId, cancellationToken) : null;
+        if (image.Id is not null && storedImage is null) missing.Add("image.id", $"is '{image.Id}', which is not a gallery image");
+        var storedCaption = caption!.Id is { } captionId ? await catalog.ReadCaptionAsync(captionId, cancellationToken) : null;
+        if (caption.Id is not null && storedCaption is null) missing.Add("caption.id", $"is '{caption.Id}', which is not a gallery caption");
         if (missing.Any) return NotFound(missing);
         if (!explainer.CanExplain) return CannotExplain(explainer.FormatVersion);
 
-        var (images, imageInfo) = features is not null
-            ? (runtime.EncodeImages(features, 1), new ExplainedImage(null, null))
-            : (EmbeddingPacking.Images([imageAt.Segment.Read(imageAt.Slot)], index.Codec),
-               new ExplainedImage(image.Id, imageAt.Segment.Metadata(imageAt.Slot)));
+        var (images, imageInfo) = storedImage is var (stored, info)
+            ? (EmbeddingPacking.Images([stored], codec), new ExplainedImage(image.Id, info.Metadata))
+            : (runtime.EncodeImages(features!, 1), new ExplainedImage(null, null));
         // A sentence goes through the search's query cache, so it is encoded exactly as a search with it encodes it.
         var (encoded, text) = caption.Text is { } sentence
             ? (queryCache.Encode([sentence])[sentence], sentence)
-            : (captionAt.Segment.Read(captionAt.Slot), captionAt.Segment.Text(captionAt.Slot) ?? "");
+            : (storedCaption!.Value.Caption, storedCaption.Value.Info.Text ?? "");
         var words = explainer.Words(text);
-        var (score, explanations) = explainer.Explain(images, EmbeddingPacking.Captions([encoded], index.Codec), words, model);
+        var (score, explanations) = explainer.Explain(images, EmbeddingPacking.Captions([encoded], codec), words, model);
         return TypedResults.Ok(new ExplainResponse(model.Name(), score, imageInfo, new ExplainedCaption(caption.Id, text, words), explanations));
     }
 

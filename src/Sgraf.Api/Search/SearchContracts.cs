@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Sgraf.Api.Search;
 
@@ -9,8 +10,9 @@ namespace Sgraf.Api.Search;
 /// <param name="CandidateIds">Search only these gallery image ids; the whole gallery when left out.</param>
 /// <param name="Mode">exact (score every image searched), shortlist (rank them by the bundle's shortlist head, score the best `shortlist` exactly) or auto: shortlist when the bundle has a head and more than Sgraf:Search:ShortlistAbove images are searched, else exact. auto when left out. <example>auto</example></param>
 /// <param name="Shortlist">Candidates per query scored exactly in shortlist mode, 1 to Sgraf:Search:MaxShortlist; Sgraf:Search:DefaultShortlist when left out. Not allowed with mode exact. <example>200</example></param>
+/// <param name="AllowPartial">Sharded service only: while some shards recover, answer from the others (the response says which are missing) instead of 503. false when left out.</param>
 public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
-    string? Mode, int? Shortlist);
+    string? Mode, int? Shortlist, bool? AllowPartial = null);
 
 /// <summary>Image queries to match against the gallery's captions.</summary>
 /// <param name="Queries">One or more images: each a gallery image id, or region features as in an image add.</param>
@@ -19,8 +21,9 @@ public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, 
 /// <param name="CandidateIds">Search only these gallery caption ids; the whole gallery when left out.</param>
 /// <param name="Mode">exact, shortlist or auto, as for text-to-image, counting the captions searched. <example>auto</example></param>
 /// <param name="Shortlist">Candidates per query scored exactly in shortlist mode, as for text-to-image. <example>200</example></param>
+/// <param name="AllowPartial">As for text-to-image.</param>
 public sealed record ImageToTextRequest(IReadOnlyList<ImageQuery>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
-    string? Mode, int? Shortlist);
+    string? Mode, int? Shortlist, bool? AllowPartial = null);
 
 /// <summary>An image to search with: exactly one of a gallery id or region features.</summary>
 /// <param name="Id">A gallery image id. <example>shapes-test-000000</example></param>
@@ -33,7 +36,11 @@ public sealed record ImageQuery(string? Id, float[][]? Regions, string? RegionsB
 /// <param name="Mode">The mode that ran: exact or shortlist (never auto).</param>
 /// <param name="Shortlist">Candidates per query scored exactly in shortlist mode; null in exact mode.</param>
 /// <param name="Results">One entry per query.</param>
-public sealed record SearchResponse(string Model, string Mode, int? Shortlist, IReadOnlyList<QueryResult> Results);
+/// <param name="Partial">Sharded service only: true when some shards did not answer (see MissingShards), so hits from their items are missing; left out on a single node.</param>
+/// <param name="MissingShards">The shards that did not answer a partial search; left out when none.</param>
+public sealed record SearchResponse(string Model, string Mode, int? Shortlist, IReadOnlyList<QueryResult> Results,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Partial = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<int>? MissingShards = null);
 
 /// <summary>The best hits for one query, best first (ties broken by id).</summary>
 /// <param name="Query">The query's index in the request.</param>

@@ -12,7 +12,7 @@ namespace Sgraf.Api.Search;
 /// or straight through when off. Shortlist searches skip the batcher unless Sgraf:Batching:BatchShortlistSearches
 /// says otherwise: they share no scoring call, so they take a <see cref="SearchLane"/> with the same bounds instead.
 /// </summary>
-public sealed class SearchDispatcher : IAsyncDisposable
+public sealed class SearchDispatcher : ISearchService, IAsyncDisposable
 {
     readonly SearchEngine engine;
     readonly DynamicBatcher<TextSearchJob, IReadOnlyList<QueryResult>>? textBatcher;
@@ -41,6 +41,13 @@ public sealed class SearchDispatcher : IAsyncDisposable
     public Task<IReadOnlyList<QueryResult>> ImageToTextAsync(ImageSearchJob job, CancellationToken cancellationToken) =>
         job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.ImageToText([job])[0], cancellationToken)
         : imageBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.ImageToText([job])[0]);
+
+    // One process holds the whole gallery: there is no shard to miss, so a partial answer never arises.
+    async Task<SearchOutcome> ISearchService.TextToImageAsync(TextSearchJob job, bool allowPartial, CancellationToken cancellationToken) =>
+        new(await TextToImageAsync(job, cancellationToken));
+
+    async Task<SearchOutcome> ISearchService.ImageToTextAsync(ImageSearchJob job, bool allowPartial, CancellationToken cancellationToken) =>
+        new(await ImageToTextAsync(job, cancellationToken));
 
     public async ValueTask DisposeAsync()
     {

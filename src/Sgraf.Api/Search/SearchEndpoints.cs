@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sgraf.Api.Gallery;
-using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Observability;
 using Sgraf.Api.Validation;
 using Sgraf.Api.Routing;
@@ -36,32 +35,35 @@ public static class SearchEndpoints
         return app;
     }
 
-    static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchRules search, GalleryIndex index,
-        SearchDispatcher dispatcher, SearchMetrics metrics, CancellationToken cancellationToken)
+    static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
+        ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
             for (int q = 0; q < request.Queries!.Count; q++) rules.CheckText(request.Queries[q], $"queries[{q}]", errors);
         int k = rules.K(request.K, "k", errors);
         var model = search.Model(request.Model, "model", errors);
-        var snapshot = index.Current;
-        var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", snapshot.Images.ContainsKey, "image", errors);
-        var shortlist = search.Shortlist(request.Mode, request.Shortlist, Searched(candidates, snapshot.Images.Count), errors);
+        var existing = await Existing(catalog, GalleryItemKind.Image, request.CandidateIds, rules, cancellationToken);
+        var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "image", errors);
+        var searched = candidates is null ? await catalog.CountAsync(GalleryItemKind.Image, cancellationToken) : Searched(candidates);
+        var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
         errors.ThrowIfAny();
         var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist);
-        var results = await dispatcher.TextToImageAsync(job, cancellationToken);
+        var outcome = await searches.TextToImageAsync(job, request.AllowPartial ?? false, cancellationToken);
         metrics.SearchCompleted("text-to-image", job.Mode);
-        return TypedResults.Ok(new SearchResponse(model.Name(), job.Mode, shortlist, results));
+        return TypedResults.Ok(Response(model, job.Mode, shortlist, outcome));
     }
 
-    static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchRules search, GalleryIndex index,
-        SearchDispatcher dispatcher, SearchMetrics metrics, CancellationToken cancellationToken)
+    static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
+        ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var snapshot = index.Current;
         var queries = new List<ImageQueryInput>();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
         {
+            var galleryIds = request.Queries!.Where(q => q?.Id is not null).Select(q => q!.Id!).ToArray();
+            var existingImages = galleryIds.Length == 0 ? new HashSet<string>()
+                : await catalog.ExistingAsync(GalleryItemKind.Image, galleryIds, cancellationToken);
             for (int q = 0; q < request.Queries!.Count; q++)
             {
                 var query = request.Queries[q];
@@ -70,7 +72,7 @@ public static class SearchEndpoints
                 else if (query.Id is not null)
                 {
                     if (query.Regions is not null || query.RegionsBase64 is not null) errors.Add(path, "gives both an id and region features; give one");
-                    else if (!snapshot.Images.ContainsKey(query.Id)) errors.Add($"{path}.id", $"is '{query.Id}', which is not a gallery image");
+                    else if (!existingImages.Contains(query.Id)) errors.Add($"{path}.id", $"is '{query.Id}', which is not a gallery image");
                     else queries.Add(new ImageQueryInput(query.Id, null));
                 }
                 else if (rules.Features(query.Regions, query.RegionsBase64, path, errors) is { } features)
@@ -79,16 +81,26 @@ public static class SearchEndpoints
         }
         int k = rules.K(request.K, "k", errors);
         var model = search.Model(request.Model, "model", errors);
-        var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", snapshot.Captions.ContainsKey, "caption", errors);
-        var shortlist = search.Shortlist(request.Mode, request.Shortlist, Searched(candidates, snapshot.Captions.Count), errors);
+        var existing = await Existing(catalog, GalleryItemKind.Caption, request.CandidateIds, rules, cancellationToken);
+        var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "caption", errors);
+        var searched = candidates is null ? await catalog.CountAsync(GalleryItemKind.Caption, cancellationToken) : Searched(candidates);
+        var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
         errors.ThrowIfAny();
         var job = new ImageSearchJob(queries, k, model, candidates, shortlist);
-        var results = await dispatcher.ImageToTextAsync(job, cancellationToken);
+        var outcome = await searches.ImageToTextAsync(job, request.AllowPartial ?? false, cancellationToken);
         metrics.SearchCompleted("image-to-text", job.Mode);
-        return TypedResults.Ok(new SearchResponse(model.Name(), job.Mode, shortlist, results));
+        return TypedResults.Ok(Response(model, job.Mode, shortlist, outcome));
     }
 
-    /// <summary>Items a search covers, for mode auto: its distinct candidate ids, else the gallery's items of that kind.</summary>
-    static int Searched(IReadOnlyList<string>? candidateIds, int galleryItems) =>
-        candidateIds?.Distinct(StringComparer.Ordinal).Count() ?? galleryItems;
+    /// <summary>Which of a request's candidate ids are in the gallery, asked once for them all (none asked when there are too many: that is refused anyway).</summary>
+    static async Task<IReadOnlySet<string>> Existing(IGalleryCatalog catalog, GalleryItemKind kind, IReadOnlyList<string>? candidateIds,
+        RequestRules rules, CancellationToken cancellationToken) =>
+        candidateIds is null || candidateIds.Count > rules.Limits.MaxCandidateIds ? new HashSet<string>()
+            : await catalog.ExistingAsync(kind, [.. candidateIds.Where(id => id is not null).Distinct(StringComparer.Ordinal)], cancellationToken);
+
+    static SearchResponse Response(SearchModel model, string mode, int? shortlist, SearchOutcome outcome) =>
+        new(model.Name(), mode, shortlist, outcome.Results, outcome.MissingShards is null ? null : outcome.MissingShards.Count > 0, outcome.MissingShards is { Count: > 0 } missing ? missing : null);
+
+    /// <summary>Items a search with candidate ids covers, for mode auto: its distinct candidate ids.</summary>
+    static int Searched(IReadOnlyList<string> candidateIds) => candidateIds.Distinct(StringComparer.Ordinal).Count();
 }

@@ -10,9 +10,11 @@ namespace Sgraf.Api.Search;
 /// reads one gallery snapshot per batch. Each call (a batch, or one request when batching is off) is a search in flight
 /// of the engine's <see cref="CoreBudget"/>, and every scoring call runs on its current share of the cores.
 /// </summary>
-public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ExactScorer scorer, ShortlistSearch shortlist)
+/// <param name="sharedCores">The cores' budget when several engines share them (a silo's shards); else the engine has its own.</param>
+public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ExactScorer scorer, ShortlistSearch shortlist,
+    CoreBudget? sharedCores = null)
 {
-    readonly CoreBudget cores = new(runtime.Options.ScoreParallelism);
+    readonly CoreBudget cores = sharedCores ?? new(runtime.Options.ScoreParallelism);
 
     /// <summary>How the cores are shared among the searches in flight.</summary>
     public CoreBudget Cores => cores;
@@ -137,7 +139,8 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
             if (index.Shortlist is { } head && jobs.Any(j => j.Shortlist is not null)) images = ShortlistVectors.Attach(head, images);
             foreach (var image in images) encodedRaw.Enqueue(image);
         }
-        return [.. jobs.Select(job => job.Queries.Select(q => q.Features is not null
+        return [.. jobs.Select(job => job.Queries.Select(q => q.Encoded is not null ? q.Encoded
+            : q.Features is not null
             ? encodedRaw.Dequeue()
             : snapshot.Images.TryGetValue(q.GalleryId!, out var location)
                 ? location.Segment.Read(location.Slot)

@@ -1,3 +1,5 @@
+using Sgraf.Api.Gallery.Index;
+
 namespace Sgraf.Api.Search;
 
 /// <summary>A validated text-to-image search: its queries, k, model, optional candidate image ids, and shortlist size.</summary>
@@ -17,5 +19,6 @@ public sealed record ImageSearchJob(IReadOnlyList<ImageQueryInput> Queries, int 
     public string Mode => SearchModes.Ran(Shortlist);
 }
 
-/// <summary>An image to search with: a gallery image, or region features (36 × img_dim) to encode.</summary>
-public sealed record ImageQueryInput(string? GalleryId, float[]? Features);
+/// <summary>An image to search with: a gallery image, region features (36 × img_dim) to encode, or an image already encoded.</summary>
+/// <param name="Encoded">An encoded image (with its shortlist vector when the search shortlists): how a sharded search passes a query image to each shard.</param>
+public sealed record ImageQueryInput(string? GalleryId, float[]? Features, EncodedImage? Encoded = null);

@@ -107,6 +107,9 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     /// </summary>
     public JsonObject? Metadata(int slot) => metadata[slot] is { } json ? JsonNode.Parse(json)!.AsObject() : null;
 
+    /// <summary>The metadata as stored (JSON text), for passing on unparsed.</summary>
+    public string? MetadataJson(int slot) => metadata[slot];
+
     /// <summary>Writer: fills the next slot; it becomes visible at the next <see cref="Publish"/>.</summary>
     protected int Append(string id, ItemDescription description, float[]? shortlistVector)
     {

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# What run-topology.sh and run-cluster.sh share: finding the built service, starting processes detached with their
+# logs and pids in $dir, waiting for readiness, redis-server with fsync'ed append-only files, nginx, killing.
+# The caller sets repo, dir, redis_port, ready_timeout and a log function before sourcing this file.
+
+probe="$repo/deploy/http-probe.sh"
+
+api_dll() {
+  if [ -n "${SGRAF_API_DLL:-}" ]; then echo "$SGRAF_API_DLL"; return; fi
+  for configuration in Release Debug; do
+    local dll="$repo/src/Sgraf.Api/bin/$configuration/net10.0/Sgraf.Api.dll"
+    if [ -f "$dll" ]; then echo "$dll"; return; fi
+  done
+  log "building src/Sgraf.Api (Release)"
+  dotnet build "$repo/src/Sgraf.Api" -c Release -v q -nologo >&2
+  echo "$repo/src/Sgraf.Api/bin/Release/net10.0/Sgraf.Api.dll"
+}
+
+nginx_binary() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
+
+# Waits until http://127.0.0.1:PORT/PATH answers 200, or fails naming the log to read.
+wait_ready() {
+  local port="$1" path="$2" what="$3" log_file="$4" deadline=$((SECONDS + ready_timeout))
+  until bash "$probe" "$port" "$path"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "$what did not answer 200 on $path within ${ready_timeout}s; last lines of $log_file:"
+      tail -n 20 "$log_file" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# Starts a process detached from this script (its output in a log, no inherited pipes) and records its pid.
+spawn() {
+  local name="$1"; shift
+  "$@" </dev/null >"$dir/$name.log" 2>&1 &
+  echo $! >"$dir/$name.pid"
+}
+
+start_redis() {
+  mkdir -p "$dir/redis"
+  spawn redis redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
+    --appendonly yes --appendfsync always --save ""
+}
+
+kill_process() {
+  local name="$1" signal="$2" pid
+  [ -f "$dir/$name.pid" ] || return 0
+  pid="$(cat "$dir/$name.pid")"
+  kill "-$signal" "$pid" 2>/dev/null || true
+  # Wait for it to be gone, so its port is free for a restart.
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$dir/$name.pid"
+}
+
+wait_ready_redis() {
+  local deadline=$((SECONDS + 30))
+  until [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then log "redis-server did not start; see $dir/redis.log"; return 1; fi
+    sleep 0.1
+  done
+}
+
+# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1.
+start_nginx_for() {
+  local listen_port="$1"; shift
+  mkdir -p "$dir/nginx"
+  local servers=()
+  for port in "$@"; do servers+=("127.0.0.1:$port"); done
+  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" "${servers[@]}" \
+    >"$dir/nginx/nginx.conf"
+  "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
+  spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"
+}

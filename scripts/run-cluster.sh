@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The sharded cluster (docker-compose.cluster.yml) as plain processes on 127.0.0.1, without Docker: redis-server
+# (membership table and every shard's log, append-only and fsync'ed), N silos of the service and nginx in front.
+#
+#   scripts/run-cluster.sh               start, print the URLs, stop everything on Ctrl-C
+#   scripts/run-cluster.sh start         start in the background and return once every shard is ready through nginx
+#   scripts/run-cluster.sh stop          stop what `start` started (silos added later too)
+#   scripts/run-cluster.sh kill-silo N   kill -9 silo N, as a crash
+#   scripts/run-cluster.sh start-silo N  start silo N (again, or a new one past SGRAF_SILOS) and wait until it is ready
+#
+# Settings (environment):
+#   SGRAF_CLUSTER_DIR    state, logs and data (default /tmp/sgraf-cluster)
+#   SGRAF_SILOS          silos started by `start` (default 3)     SGRAF_SHARDS  shards of the gallery (default 12)
+#   SGRAF_BALANCER_PORT  nginx (default 19080); silo N's API listens on 19080+N, its silo port on 11110+N, its gateway on 30000+N
+#   SGRAF_REDIS_PORT     redis-server (default 16380)             SGRAF_API_KEY key for adds and deletes (default cluster-api-key)
+#   SGRAF_DEMO           load the demo gallery into an empty cluster (default false)
+#   SGRAF_API_DLL        the built service (default: src/Sgraf.Api/bin/{Release,Debug}/net10.0/Sgraf.Api.dll, built if absent)
+#   SGRAF_READY_TIMEOUT  seconds to wait for readiness (default 180)
+# Missing redis-server or nginx are installed by scripts/install-deps.sh (as root, with apt).
+set -Eeuo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${SGRAF_CLUSTER_DIR:-/tmp/sgraf-cluster}"
+silos="${SGRAF_SILOS:-3}"
+shards="${SGRAF_SHARDS:-12}"
+balancer_port="${SGRAF_BALANCER_PORT:-19080}"
+redis_port="${SGRAF_REDIS_PORT:-16380}"
+api_key="${SGRAF_API_KEY:-cluster-api-key}"
+demo="${SGRAF_DEMO:-false}"
+ready_timeout="${SGRAF_READY_TIMEOUT:-180}"
+
+log() { echo "run-cluster: $*" >&2; }
+# shellcheck source=lib/processes.sh
+source "$repo/scripts/lib/processes.sh"
+
+api_port() { echo $((balancer_port + $1)); }
+
+start_silo() {
+  local n="$1" dll
+  dll="$(api_dll)"
+  mkdir -p "$dir/silo-$n"
+  (
+    cd "$(dirname "$dll")"
+    export Sgraf__Store=Redis \
+      Sgraf__Redis__Configuration="127.0.0.1:$redis_port" \
+      Sgraf__Cluster__Enabled=true \
+      Sgraf__Cluster__Shards="$shards" \
+      Sgraf__Cluster__SiloPort=$((11110 + n)) \
+      Sgraf__Cluster__GatewayPort=$((30000 + n)) \
+      Sgraf__InstanceName="silo-$n" \
+      Sgraf__ApiKeys__0="$api_key" \
+      Sgraf__BundleDirectory="$repo/models/shapes-bundle" \
+      Sgraf__DataDirectory="$dir/silo-$n" \
+      Sgraf__DemoGallery__Enabled="$demo"
+    spawn "silo-$n" dotnet "$dll" --urls "http://127.0.0.1:$(api_port "$n")"
+  )
+}
+
+silo_ports() { for n in $(seq 1 "$silos"); do api_port "$n"; done; }
+
+start() {
+  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  trap 'log "start failed; stopping what was started"; stop' ERR
+  start_redis
+  wait_ready_redis
+  for n in $(seq 1 "$silos"); do start_silo "$n"; done
+  for n in $(seq 1 "$silos"); do wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
+  # shellcheck disable=SC2046
+  start_nginx_for "$balancer_port" $(silo_ports)
+  wait_ready "$balancer_port" /health/ready nginx "$dir/nginx.log"
+  trap - ERR
+  echo "Sgraf cluster is up (state and logs in $dir): balancer http://127.0.0.1:$balancer_port (nginx), $silos silos on ports $(silo_ports | tr '\n' ' ')and $shards shards; redis 127.0.0.1:$redis_port; API key $api_key"
+}
+
+stop() {
+  kill_process nginx TERM
+  for pidfile in "$dir"/silo-*.pid; do [ -e "$pidfile" ] && kill_process "$(basename "$pidfile" .pid)" TERM; done
+  kill_process redis TERM
+}
+
+case "${1:-run}" in
+  run)
+    start
+    trap stop EXIT
+    trap 'exit 0' INT TERM
+    log "press Ctrl-C to stop"
+    while true; do sleep 3600; done
+    ;;
+  start) start ;;
+  stop) stop ;;
+  kill-silo) kill_process "silo-${2:?silo number}" KILL ;;
+  start-silo)
+    n="${2:?silo number}"
+    start_silo "$n"
+    wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"
+    ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+esac

@@ -1,0 +1,35 @@
+namespace Sgraf.Api.Cluster;
+
+/// <summary>
+/// One shard of the gallery (key: its number): owns the items whose ids hash to it, keeps their log in Redis and their
+/// segments on its silo's disk, and searches them with the exact model. Reads answer "not ready" while it recovers.
+/// </summary>
+public interface IGalleryShard : IGrainWithIntegerKey
+{
+    Task<ShardStatus> StatusAsync();
+
+    /// <summary>Stores the records durably (in Redis, fsync'ed) and applies them; returns only then.</summary>
+    Task<ShardReply<ShardWrite>> AppendAsync(ShardRecord[] records);
+
+    /// <summary>Deletes an item if it is there (false when it is not: nothing is written).</summary>
+    Task<ShardReply<bool>> DeleteAsync(byte kind, string id);
+
+    /// <summary>Which of the ids the shard holds (kind: 0 images, 1 captions).</summary>
+    Task<ShardReply<string[]>> ExistingAsync(byte kind, string[] ids);
+
+    Task<ShardReply<ShardItem?>> GetAsync(byte kind, string id, bool withEmbeddings);
+
+    /// <summary>The first <paramref name="count"/> items in id order.</summary>
+    Task<ShardReply<ShardPage>> FirstAsync(byte kind, int count);
+
+    /// <summary>Exact search, each query against the shard's images (or its candidates there): the best k by the model's score.</summary>
+    Task<ShardReply<ShardQueryResult[]>> TextToImageAsync(ShardTextQuery[] queries, int k, string model);
+
+    Task<ShardReply<ShardQueryResult[]>> ImageToTextAsync(ShardImageQuery[] queries, int k, string model);
+
+    /// <summary>
+    /// The shortlist head's first stage over the shard's items of <paramref name="kind"/> (or the candidates there): per
+    /// query vector, the best <paramref name="shortlist"/> by dot product, ties by id.
+    /// </summary>
+    Task<ShardReply<ShardHeadHit[][]>> FirstStageAsync(byte kind, float[][] queryVectors, int shortlist, string[]? candidateIds);
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Configuration;
+
+namespace Sgraf.Api.Cluster;
+
+/// <summary>
+/// Asks every shard how it is, every 2 s, on every silo: what /health/ready and /metrics report. Asking also
+/// activates a shard whose silo died (on a survivor) or that left for a new silo, so it recovers before a user's
+/// request needs it rather than on that request.
+/// </summary>
+public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipService membership, IOptions<SgrafServiceOptions> options, ILogger<ShardWatch> logger)
+    : BackgroundService
+{
+    static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+    volatile ClusterView view = new([], []);
+
+    /// <summary>One shard as last seen: its status, or why it did not answer.</summary>
+    public sealed record ShardView(int Shard, bool Ready, string Silo, string Detail, int Images, int Captions);
+
+    /// <summary>The shards and the active silos as last seen (empty until the first round).</summary>
+    public sealed record ClusterView(IReadOnlyList<ShardView> Shards, IReadOnlyList<string> Silos)
+    {
+        public int Ready => Shards.Count(s => s.Ready);
+
+        public int Images => Shards.Sum(s => s.Images);
+
+        public int Captions => Shards.Sum(s => s.Captions);
+    }
+
+    public ClusterView Current => view;
+
+    public int ShardCount => shards.Map.Shards;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var timeout = TimeSpan.FromSeconds(Math.Min(options.Value.Cluster.ShardTimeoutSeconds, 5));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var seen = await Task.WhenAll(shards.Map.All.Select(async n =>
+                {
+                    try
+                    {
+                        var s = await shards.Shard(n).StatusAsync().WaitAsync(timeout, stoppingToken);
+                        return new ShardView(n, s.Ready, s.Silo, s.Detail, s.Images, s.Captions);
+                    }
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        return new ShardView(n, false, "", $"not reachable: {e.GetType().Name}", 0, 0);
+                    }
+                }));
+                var silos = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+                    .Select(m => m.SiloAddress.Endpoint.ToString()).Order(StringComparer.Ordinal).ToList();
+                view = new ClusterView(seen, silos);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRoundFailed(logger, e);
+            }
+            try
+            {
+                await Task.Delay(Every, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the shards how they are")]
+    static partial void LogRoundFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace Sgraf.Api.Gallery;
+
+/// <summary>
+/// Changes the gallery, durably when a call returns: on this machine (<see cref="GalleryWriter"/>) or on the shards
+/// that own the ids (Cluster/ShardedGalleryWriter).
+/// </summary>
+public interface IGalleryWriter
+{
+    Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken);
+
+    Task<AddOutcome> AddCaptionsAsync(IReadOnlyList<(string Id, string Text, JsonObject? Metadata)> captions, CancellationToken cancellationToken);
+
+    /// <summary>False when the image is not in the gallery (nothing is written).</summary>
+    Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>False when the caption is not in the gallery (nothing is written).</summary>
+    Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken);
+}
