@@ -3,6 +3,9 @@
 #   render-nginx-conf.sh --listen ADDRESS --state-dir DIR [--resolver DNS_IP] REPLICA...
 # --listen     what nginx listens on: a port (8080) or address:port (127.0.0.1:18080)
 # --state-dir  where nginx keeps its pid file and request-body temp files (must exist)
+# --sharded    the upstreams are silos of a sharded cluster (Sgraf:Cluster): a 503 there says shards are recovering, the
+#              same from every silo, so it is passed to the client as is, neither retried elsewhere nor counted against
+#              the silo (which would take healthy silos out of rotation)
 # --resolver   re-resolve replica names through this DNS server (Docker's is 127.0.0.11), so replicas added with
 #              `docker compose up --scale` or restarted with a new address are followed; needs nginx >= 1.27.3
 # REPLICA      host:port of an API replica, one `server` line each; a DNS name stands for every address it has
@@ -12,21 +15,24 @@ set -eu
 listen=""
 state_dir=""
 resolver=""
+sharded=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --listen) listen="$2"; shift 2 ;;
     --state-dir) state_dir="$2"; shift 2 ;;
     --resolver) resolver="$2"; shift 2 ;;
+    --sharded) sharded=1; shift ;;
     --*) echo "render-nginx-conf: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 if [ -z "$listen" ] || [ -z "$state_dir" ] || [ $# -eq 0 ]; then
-  echo "usage: render-nginx-conf.sh --listen ADDRESS --state-dir DIR [--resolver DNS_IP] REPLICA..." >&2
+  echo "usage: render-nginx-conf.sh --listen ADDRESS --state-dir DIR [--resolver DNS_IP] [--sharded] REPLICA..." >&2
   exit 2
 fi
 
-awk -v listen="$listen" -v state_dir="$state_dir" -v resolver="$resolver" -v replicas="$*" '
+awk -v listen="$listen" -v state_dir="$state_dir" -v resolver="$resolver" -v sharded="$sharded" -v replicas="$*" '
+  /proxy_next_upstream / && sharded != "" { sub(/ http_503/, "") }
   /@RESOLVER@/ {
     if (resolver != "") { line = $0; sub(/@RESOLVER@/, "resolver " resolver " valid=5s ipv6=off;", line); print line }
     next

@@ -11,9 +11,10 @@
 # Settings (environment):
 #   SGRAF_CLUSTER_DIR    state, logs and data (default /tmp/sgraf-cluster)
 #   SGRAF_SILOS          silos started by `start` (default 3)     SGRAF_SHARDS  shards of the gallery (default 12)
-#   SGRAF_BALANCER_PORT  nginx (default 19080); silo N's API listens on 19080+N, its silo port on 11110+N, its gateway on 30000+N
+#   SGRAF_BALANCER_PORT  nginx (default 19080); silo N's API listens on SGRAF_BALANCER_PORT+N
+#   SGRAF_SILO_PORT_BASE silo N's silo-to-silo port is this + N (default 11110); SGRAF_GATEWAY_PORT_BASE likewise (default 30000)
 #   SGRAF_REDIS_PORT     redis-server (default 16380)             SGRAF_API_KEY key for adds and deletes (default cluster-api-key)
-#   SGRAF_DEMO           load the demo gallery into an empty cluster (default false)
+#   SGRAF_DEMO           silo 1 loads the demo gallery into an empty cluster (default false)
 #   SGRAF_API_DLL        the built service (default: src/Sgraf.Api/bin/{Release,Debug}/net10.0/Sgraf.Api.dll, built if absent)
 #   SGRAF_READY_TIMEOUT  seconds to wait for readiness (default 180)
 # Missing redis-server or nginx are installed by scripts/install-deps.sh (as root, with apt).
@@ -25,6 +26,8 @@ silos="${SGRAF_SILOS:-3}"
 shards="${SGRAF_SHARDS:-12}"
 balancer_port="${SGRAF_BALANCER_PORT:-19080}"
 redis_port="${SGRAF_REDIS_PORT:-16380}"
+silo_port_base="${SGRAF_SILO_PORT_BASE:-11110}"
+gateway_port_base="${SGRAF_GATEWAY_PORT_BASE:-30000}"
 api_key="${SGRAF_API_KEY:-cluster-api-key}"
 demo="${SGRAF_DEMO:-false}"
 ready_timeout="${SGRAF_READY_TIMEOUT:-180}"
@@ -45,13 +48,14 @@ start_silo() {
       Sgraf__Redis__Configuration="127.0.0.1:$redis_port" \
       Sgraf__Cluster__Enabled=true \
       Sgraf__Cluster__Shards="$shards" \
-      Sgraf__Cluster__SiloPort=$((11110 + n)) \
-      Sgraf__Cluster__GatewayPort=$((30000 + n)) \
+      Sgraf__Cluster__SiloPort=$((silo_port_base + n)) \
+      Sgraf__Cluster__GatewayPort=$((gateway_port_base + n)) \
+      Sgraf__Cluster__ClusterId="${SGRAF_CLUSTER_ID:-sgraf}" \
       Sgraf__InstanceName="silo-$n" \
       Sgraf__ApiKeys__0="$api_key" \
       Sgraf__BundleDirectory="$repo/models/shapes-bundle" \
       Sgraf__DataDirectory="$dir/silo-$n" \
-      Sgraf__DemoGallery__Enabled="$demo"
+      Sgraf__DemoGallery__Enabled="$([ "$n" = 1 ] && echo "$demo" || echo false)"
     spawn "silo-$n" dotnet "$dll" --urls "http://127.0.0.1:$(api_port "$n")"
   )
 }
@@ -68,7 +72,7 @@ start() {
   for n in $(seq 1 "$silos"); do start_silo "$n"; done
   for n in $(seq 1 "$silos"); do wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
   # shellcheck disable=SC2046
-  start_nginx_for "$balancer_port" $(silo_ports)
+  start_nginx_for "$balancer_port" --sharded $(silo_ports)
   wait_ready "$balancer_port" /health/ready nginx "$dir/nginx.log"
   trap - ERR
   echo "Sgraf cluster is up (state and logs in $dir): balancer http://127.0.0.1:$balancer_port (nginx), $silos silos on ports $(silo_ports | tr '\n' ' ')and $shards shards; redis 127.0.0.1:$redis_port; API key $api_key"
@@ -96,5 +100,5 @@ case "${1:-run}" in
     start_silo "$n"
     wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"
     ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac

@@ -49,8 +49,13 @@ kill_process() {
   [ -f "$dir/$name.pid" ] || return 0
   pid="$(cat "$dir/$name.pid")"
   kill "-$signal" "$pid" 2>/dev/null || true
-  # Wait for it to be gone, so its port is free for a restart.
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # Wait for it to be gone, so its port is free for a restart; one that ignores TERM for 15 s is killed.
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name (pid $pid) did not stop within 15 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -f "$dir/$name.pid"
 }
 
@@ -62,13 +67,15 @@ wait_ready_redis() {
   done
 }
 
-# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1.
+# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1 (--sharded as $2: see
+# render-nginx-conf.sh).
 start_nginx_for() {
-  local listen_port="$1"; shift
+  local listen_port="$1" options=(); shift
+  if [ "${1:-}" = --sharded ]; then options+=(--sharded); shift; fi
   mkdir -p "$dir/nginx"
   local servers=()
   for port in "$@"; do servers+=("127.0.0.1:$port"); done
-  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" "${servers[@]}" \
+  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" "${options[@]}" "${servers[@]}" \
     >"$dir/nginx/nginx.conf"
   "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
   spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"

@@ -20,6 +20,8 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
     readonly CancellationTokenSource stopping = new();
     Task<ShardGallery>? opening;
     int shard;
+    MembershipVersion membershipVersion;
+    DateTime membershipChanged = DateTime.UtcNow;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -160,14 +162,23 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
     {
         var (gallery, notReady) = Current();
         if (gallery is null) return ShardReply<T>.Unavailable(notReady!);
+        await gallery.CatchUpAsync(stopping.Token);
         return ShardReply<T>.Ready(await Task.Run(() => read(gallery)));
     }
 
+    /// <summary>
+    /// Leaves for the owner <see cref="ShardOwner"/> picks, but only once membership has been still for a while: right
+    /// after a silo dies the table still lists it as active, and moving by that view would send the shard back and
+    /// forth. Each activation also waits that long, so a shard never moves twice in quick succession.
+    /// </summary>
     Task CheckPlacement(CancellationToken cancellationToken)
     {
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
-        if (active.Count == 0 || opening is not { IsCompleted: true }) return Task.CompletedTask;
-        var owner = ShardOwner.Pick(shard, active);
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version != membershipVersion) (membershipVersion, membershipChanged) = (snapshot.Version, DateTime.UtcNow);
+        var settle = TimeSpan.FromSeconds(5 * resources.Options.Cluster.ProbeSeconds);
+        var active = ShardOwner.Active(snapshot).ToList();
+        if (active.Count == 0 || opening is not { IsCompleted: true } || DateTime.UtcNow - membershipChanged < settle) return Task.CompletedTask;
+        var owner = ShardOwner.Pick(shard, resources.Options.Cluster.Shards, active);
         if (!owner.Equals(localSilo.SiloAddress))
         {
             LogMoving(logger, shard, Silo, owner.ToString());

@@ -58,5 +58,12 @@ public sealed class ShardGallery : IAsyncDisposable
 
     public Task AppendAsync(IReadOnlyList<GalleryRecord> records) => store.AppendAsync(records, CancellationToken.None);
 
+    /// <summary>
+    /// Before a read: applies whatever the shard's stream holds that this copy has not applied. Orleans keeps one
+    /// activation per shard, but while silos join or fail two can briefly coexist, and a write taken by the other
+    /// must still be seen by a read that follows its acknowledgement.
+    /// </summary>
+    public Task CatchUpAsync(CancellationToken cancellationToken) => store.CatchUpAsync(cancellationToken);
+
     public ValueTask DisposeAsync() => store.DisposeAsync();
 }

@@ -50,8 +50,7 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
                         return new ShardView(n, false, "", $"not reachable: {e.GetType().Name}", 0, 0);
                     }
                 }));
-                var silos = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
-                    .Select(m => m.SiloAddress.Endpoint.ToString()).Order(StringComparer.Ordinal).ToList();
+                var silos = ShardOwner.Active(membership.CurrentSnapshot).Select(s => s.Endpoint.ToString()).Order(StringComparer.Ordinal).ToList();
                 view = new ClusterView(seen, silos);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

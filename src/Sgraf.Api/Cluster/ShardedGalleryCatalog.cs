@@ -7,9 +7,13 @@ namespace Sgraf.Api.Cluster;
 /// <summary>The gallery's catalog asked of the shards: an id's questions go to its shard, counts and lists to all of them.</summary>
 public sealed class ShardedGalleryCatalog(ShardCalls shards, EmbeddingCodec codec) : IGalleryCatalog
 {
+    /// <summary>
+    /// The items of the shards that answer: searches ask only to choose mode auto, and a shard that is recovering
+    /// should not fail a search that may leave it out (allowPartial); then the count is short by its items.
+    /// </summary>
     public async Task<int> CountAsync(GalleryItemKind kind, CancellationToken cancellationToken)
     {
-        var (pages, _) = await shards.AskAsync(shards.Map.All, (shard, _) => shard.FirstAsync(Kind(kind), 0), false, "count the gallery", cancellationToken);
+        var (pages, _) = await shards.AskAsync(shards.Map.All, (shard, _) => shard.FirstAsync(Kind(kind), 0), true, "count the gallery", cancellationToken);
         return pages.Values.Sum(p => p.Total);
     }
 

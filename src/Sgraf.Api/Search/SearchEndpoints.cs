@@ -45,7 +45,7 @@ public static class SearchEndpoints
         var model = search.Model(request.Model, "model", errors);
         var existing = await Existing(catalog, GalleryItemKind.Image, request.CandidateIds, rules, cancellationToken);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "image", errors);
-        var searched = candidates is null ? await catalog.CountAsync(GalleryItemKind.Image, cancellationToken) : Searched(candidates);
+        int searched = await SearchedAsync(request.Mode, candidates, catalog, GalleryItemKind.Image, cancellationToken);
         var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
         errors.ThrowIfAny();
         var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist);
@@ -83,7 +83,7 @@ public static class SearchEndpoints
         var model = search.Model(request.Model, "model", errors);
         var existing = await Existing(catalog, GalleryItemKind.Caption, request.CandidateIds, rules, cancellationToken);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "caption", errors);
-        var searched = candidates is null ? await catalog.CountAsync(GalleryItemKind.Caption, cancellationToken) : Searched(candidates);
+        int searched = await SearchedAsync(request.Mode, candidates, catalog, GalleryItemKind.Caption, cancellationToken);
         var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
         errors.ThrowIfAny();
         var job = new ImageSearchJob(queries, k, model, candidates, shortlist);
@@ -101,6 +101,13 @@ public static class SearchEndpoints
     static SearchResponse Response(SearchModel model, string mode, int? shortlist, SearchOutcome outcome) =>
         new(model.Name(), mode, shortlist, outcome.Results, outcome.MissingShards is null ? null : outcome.MissingShards.Count > 0, outcome.MissingShards is { Count: > 0 } missing ? missing : null);
 
-    /// <summary>Items a search with candidate ids covers, for mode auto: its distinct candidate ids.</summary>
-    static int Searched(IReadOnlyList<string> candidateIds) => candidateIds.Distinct(StringComparer.Ordinal).Count();
+    /// <summary>
+    /// Items a search covers, which only mode auto needs: its distinct candidate ids, else the gallery's items of that
+    /// kind (asked of the catalog only then; a sharded gallery has to ask every shard).
+    /// </summary>
+    static async Task<int> SearchedAsync(string? mode, IReadOnlyList<string>? candidateIds, IGalleryCatalog catalog, GalleryItemKind kind,
+        CancellationToken cancellationToken) =>
+        candidateIds is not null ? candidateIds.Distinct(StringComparer.Ordinal).Count()
+        : string.Equals(mode ?? SearchModes.Auto, SearchModes.Auto, StringComparison.OrdinalIgnoreCase) ? await catalog.CountAsync(kind, cancellationToken)
+        : 0;
 }

@@ -252,6 +252,30 @@ public sealed class RedisGalleryStore : IGalleryStore
         await follower.WaitUntilAppliedAsync(StreamEntryId.Parse(result.Value), cancellationToken).ConfigureAwait(false);
     }
 
+    // The stream's last id without its entries (XINFO STREAM's reply carries the first and last entries, payloads and all).
+    private const string LastIdScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return '0-0' end
+        local info = redis.call('XINFO', 'STREAM', KEYS[1])
+        for i = 1, #info, 2 do
+            if info[i] == 'last-generated-id' then return info[i + 1] end
+        end
+        return '0-0'
+        """;
+
+    /// <summary>
+    /// Returns once this copy has applied everything the stream held when called: a read after it sees every append
+    /// acknowledged before it, by whichever writer. One Redis round trip when already caught up.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var follower = _follower ?? throw new InvalidOperationException("Start the store before reading.");
+        var last = await _connection.GetDatabase().ScriptEvaluateAsync(LastIdScript, [_keys.Log]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var id = StreamEntryId.Parse(last.ToString());
+        if (follower.LastApplied >= id) return;
+        follower.Wake();
+        await follower.WaitUntilAppliedAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task ClaimGalleryAsync()
     {
         // The first replica to start names the bundle; the key is only ever set, so whoever lost the race reads the winner's.
@@ -289,6 +313,9 @@ public sealed class RedisGalleryStore : IGalleryStore
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _heartbeat.ConfigureAwait(false);
         if (_follower is { } follower) await follower.DisposeAsync().ConfigureAwait(false);
+        // A stop that is not a crash seals what was applied, so the next start here (a restart, or a shard coming
+        // back to this silo) reads only the entries after it rather than all since the last size-triggered checkpoint.
+        if (_started && _copy is { } sealing && _follower is { } applied) sealing.CheckpointAt(applied.LastApplied);
         if (_copy is { } copy) await copy.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

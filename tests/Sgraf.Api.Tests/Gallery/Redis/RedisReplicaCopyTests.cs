@@ -53,6 +53,36 @@ public sealed class RedisReplicaCopyTests(RedisServerProcess redis, SegmentCheck
     }
 
     [Fact]
+    public async Task After_catching_up_a_replica_sees_every_append_another_replica_has_acknowledged()
+    {
+        await using var writer = await StartAsync("writer");
+        await using var reader = await StartAsync("reader");
+        for (int i = 0; i < 20; i++)
+        {
+            await writer.AppendAsync(Image($"image-{i}", i));
+            await reader.Store.CatchUpAsync(CancellationToken.None);
+            Assert.True(reader.Index.Current.Images.ContainsKey($"image-{i}"), $"image-{i} was acknowledged but the caught-up reader lacks it");
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_stopped_gracefully_checkpoints_so_its_restart_reads_nothing_again()
+    {
+        await using var writer = await StartAsync("writer");
+        // Far from a size-triggered checkpoint: only the stop can have sealed what it applied.
+        await using (var stopped = await StartAsync("stopped", checkpointBytes: 1L << 30))
+        {
+            for (int i = 0; i < 3; i++) await writer.AppendAsync(Image($"image-{i}", i));
+            await stopped.WaitUntilAsync(s => s.Images.Count == 3);
+        }
+
+        await using var restarted = await StartAsync("stopped", checkpointBytes: 1L << 30);
+
+        Assert.Equal(0, restarted.Store.EntriesReadAtStart);
+        Assert.Equal(3, restarted.Index.Current.Images.Count);
+    }
+
+    [Fact]
     public async Task A_restarted_replica_opens_its_segments_and_reads_only_the_stream_entries_after_its_checkpoint()
     {
         await using var writer = await StartAsync("writer");

@@ -1,0 +1,105 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Sgraf.Api.Tests.Deployment;
+using Sgraf.TestSupport;
+
+namespace Sgraf.Api.Tests.Cluster;
+
+/// <summary>
+/// scripts/run-cluster.sh driven from a test: redis-server, silos of this build of the service and nginx on loopback
+/// ports, in a temp folder. Stopped (and the folder removed) on dispose.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    public const string ApiKey = "cluster-test-key";
+
+    readonly TempDirectory directory = new();
+    readonly LoopbackScript script;
+    readonly int siloPortBase;
+
+    ProcessCluster(int silos, int shards)
+    {
+        int[] ports = LoopbackScript.FreePorts(4);
+        BalancerPort = ports[0];
+        siloPortBase = ports[2];
+        Shards = shards;
+        script = new LoopbackScript("run-cluster.sh", new()
+        {
+            ["SGRAF_CLUSTER_DIR"] = directory.Path,
+            ["SGRAF_SILOS"] = silos.ToString(),
+            ["SGRAF_SHARDS"] = shards.ToString(),
+            ["SGRAF_BALANCER_PORT"] = BalancerPort.ToString(),
+            ["SGRAF_REDIS_PORT"] = ports[1].ToString(),
+            ["SGRAF_SILO_PORT_BASE"] = ports[2].ToString(),
+            ["SGRAF_GATEWAY_PORT_BASE"] = ports[3].ToString(),
+            ["SGRAF_API_KEY"] = ApiKey,
+            ["SGRAF_API_DLL"] = LoopbackScript.ServiceDll(),
+            ["SGRAF_READY_TIMEOUT"] = "240",
+        });
+    }
+
+    public int BalancerPort { get; }
+
+    public int Shards { get; }
+
+    public static async Task<ProcessCluster> StartAsync(int silos, int shards)
+    {
+        var cluster = new ProcessCluster(silos, shards);
+        try
+        {
+            await cluster.script.RunAsync("start");
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    /// <summary>Silo <paramref name="silo"/>'s Orleans endpoint, as /health/ready names silos.</summary>
+    public string SiloEndpoint(int silo) => $"127.0.0.1:{siloPortBase + silo}";
+
+    public HttpClient Balancer() => LoopbackScript.Client(BalancerPort, ApiKey);
+
+    public HttpClient Silo(int silo) => LoopbackScript.Client(BalancerPort + silo, ApiKey);
+
+    public Task KillSiloAsync(int silo) => script.RunAsync("kill-silo", silo.ToString());
+
+    /// <summary>Starts silo <paramref name="silo"/> (again, or a new one); returns once it answers /health/ready with 200.</summary>
+    public Task StartSiloAsync(int silo) => script.RunAsync("start-silo", silo.ToString());
+
+    /// <summary>Each shard's silo and readiness, as silo <paramref name="silo"/>'s /health/ready reports them.</summary>
+    public async Task<IReadOnlyList<(int Shard, string Silo, bool Ready)>> ShardsAsync(int silo)
+    {
+        using var client = Silo(silo);
+        var body = JsonNode.Parse(await client.GetStringAsync("/health/ready"))!;
+        return [.. body["cluster"]!["shardStates"]!.AsArray().Select(s => (s!["shard"]!.GetValue<int>(), s["silo"]!.GetValue<string>(), s["ready"]!.GetValue<bool>()))];
+    }
+
+    /// <summary>Waits until silo <paramref name="silo"/> sees every shard and <paramref name="settled"/> holds for them.</summary>
+    public async Task WaitForShardsAsync(int silo, Func<IReadOnlyList<(int Shard, string Silo, bool Ready)>, bool> settled, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        IReadOnlyList<(int, string, bool)> last = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await ShardsAsync(silo);
+            if (last.Count == Shards && settled(last)) return;
+            await Task.Delay(250);
+        }
+        Assert.Fail($"the shards did not settle within {within}: {string.Join("; ", last)}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await script.RunAsync("stop");
+        }
+        finally
+        {
+            directory.Dispose();
+        }
+    }
+}
