@@ -12,6 +12,8 @@
 #   SGRAF_CLUSTER_DIR    state, logs and data (default /tmp/sgraf-cluster)
 #   SGRAF_SILOS          silos started by `start` (default 3)     SGRAF_SHARDS  shards of the gallery (default 12)
 #   SGRAF_BALANCER_PORT  nginx (default 19080); silo N's API listens on 19080+N, its silo port on 11110+N, its gateway on 30000+N
+#   SGRAF_SILO_PORT      base of the silo ports (default 11110)  SGRAF_GATEWAY_PORT  base of the gateway ports (default 30000),
+#                        so that a second cluster (scripts/bench-cluster.sh) can run beside this one
 #   SGRAF_REDIS_PORT     redis-server (default 16380)             SGRAF_API_KEY key for adds and deletes (default cluster-api-key)
 #   SGRAF_DEMO           load the demo gallery into an empty cluster (default false)
 #   SGRAF_API_DLL        the built service (default: src/Sgraf.Api/bin/{Release,Debug}/net10.0/Sgraf.Api.dll, built if absent)
@@ -25,6 +27,8 @@ silos="${SGRAF_SILOS:-3}"
 shards="${SGRAF_SHARDS:-12}"
 balancer_port="${SGRAF_BALANCER_PORT:-19080}"
 redis_port="${SGRAF_REDIS_PORT:-16380}"
+silo_port="${SGRAF_SILO_PORT:-11110}"
+gateway_port="${SGRAF_GATEWAY_PORT:-30000}"
 api_key="${SGRAF_API_KEY:-cluster-api-key}"
 demo="${SGRAF_DEMO:-false}"
 ready_timeout="${SGRAF_READY_TIMEOUT:-180}"
@@ -45,8 +49,8 @@ start_silo() {
       Sgraf__Redis__Configuration="127.0.0.1:$redis_port" \
       Sgraf__Cluster__Enabled=true \
       Sgraf__Cluster__Shards="$shards" \
-      Sgraf__Cluster__SiloPort=$((11110 + n)) \
-      Sgraf__Cluster__GatewayPort=$((30000 + n)) \
+      Sgraf__Cluster__SiloPort=$((silo_port + n)) \
+      Sgraf__Cluster__GatewayPort=$((gateway_port + n)) \
       Sgraf__InstanceName="silo-$n" \
       Sgraf__ApiKeys__0="$api_key" \
       Sgraf__BundleDirectory="$repo/models/shapes-bundle" \
@@ -96,5 +100,5 @@ case "${1:-run}" in
     start_silo "$n"
     wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"
     ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac
