@@ -71,6 +71,8 @@ start() {
   wait_ready_redis
   for n in $(seq 1 "$silos"); do start_silo "$n"; done
   for n in $(seq 1 "$silos"); do wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
+  # Every silo answers the same 503 while a shard recovers: nginx hands it on rather than retrying and marking silos down.
+  nginx_render_options=(--pass-503)
   # shellcheck disable=SC2046
   start_nginx_for "$balancer_port" $(silo_ports)
   wait_ready "$balancer_port" /health/ready nginx "$dir/nginx.log"

@@ -68,7 +68,9 @@ start_nginx_for() {
   mkdir -p "$dir/nginx"
   local servers=()
   for port in "$@"; do servers+=("127.0.0.1:$port"); done
-  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" "${servers[@]}" \
+  # nginx_render_options: more options of render-nginx-conf.sh the caller may set (run-cluster.sh: --pass-503).
+  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" \
+    ${nginx_render_options[@]+"${nginx_render_options[@]}"} "${servers[@]}" \
     >"$dir/nginx/nginx.conf"
   "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
   spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"
