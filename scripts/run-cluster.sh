@@ -11,8 +11,9 @@
 # Settings (environment):
 #   SGRAF_CLUSTER_DIR    state, logs and data (default /tmp/sgraf-cluster)
 #   SGRAF_SILOS          silos started by `start` (default 3)     SGRAF_SHARDS  shards of the gallery (default 12)
-#   SGRAF_BALANCER_PORT  nginx (default 19080); silo N's API listens on SGRAF_BALANCER_PORT+N
-#   SGRAF_SILO_PORT_BASE silo N's silo-to-silo port is this + N (default 11110); SGRAF_GATEWAY_PORT_BASE likewise (default 30000)
+#   SGRAF_BALANCER_PORT  nginx (default 19080); silo N's API listens on 19080+N, its silo port on 11110+N, its gateway on 30000+N
+#   SGRAF_SILO_PORT      base of the silo ports (default 11110)  SGRAF_GATEWAY_PORT  base of the gateway ports (default 30000),
+#                        so that a second cluster (scripts/bench-cluster.sh) can run beside this one
 #   SGRAF_REDIS_PORT     redis-server (default 16380)             SGRAF_API_KEY key for adds and deletes (default cluster-api-key)
 #   SGRAF_DEMO           silo 1 loads the demo gallery into an empty cluster (default false)
 #   SGRAF_API_DLL        the built service (default: src/Sgraf.Api/bin/{Release,Debug}/net10.0/Sgraf.Api.dll, built if absent)
@@ -26,8 +27,8 @@ silos="${SGRAF_SILOS:-3}"
 shards="${SGRAF_SHARDS:-12}"
 balancer_port="${SGRAF_BALANCER_PORT:-19080}"
 redis_port="${SGRAF_REDIS_PORT:-16380}"
-silo_port_base="${SGRAF_SILO_PORT_BASE:-11110}"
-gateway_port_base="${SGRAF_GATEWAY_PORT_BASE:-30000}"
+silo_port="${SGRAF_SILO_PORT:-11110}"
+gateway_port="${SGRAF_GATEWAY_PORT:-30000}"
 api_key="${SGRAF_API_KEY:-cluster-api-key}"
 demo="${SGRAF_DEMO:-false}"
 ready_timeout="${SGRAF_READY_TIMEOUT:-180}"
@@ -48,8 +49,8 @@ start_silo() {
       Sgraf__Redis__Configuration="127.0.0.1:$redis_port" \
       Sgraf__Cluster__Enabled=true \
       Sgraf__Cluster__Shards="$shards" \
-      Sgraf__Cluster__SiloPort=$((silo_port_base + n)) \
-      Sgraf__Cluster__GatewayPort=$((gateway_port_base + n)) \
+      Sgraf__Cluster__SiloPort=$((silo_port + n)) \
+      Sgraf__Cluster__GatewayPort=$((gateway_port + n)) \
       Sgraf__Cluster__ClusterId="${SGRAF_CLUSTER_ID:-sgraf}" \
       Sgraf__InstanceName="silo-$n" \
       Sgraf__ApiKeys__0="$api_key" \
@@ -71,8 +72,10 @@ start() {
   wait_ready_redis
   for n in $(seq 1 "$silos"); do start_silo "$n"; done
   for n in $(seq 1 "$silos"); do wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
+  # Every silo answers the same 503 while a shard recovers: nginx hands it on rather than retrying and marking silos down.
+  nginx_render_options=(--pass-503)
   # shellcheck disable=SC2046
-  start_nginx_for "$balancer_port" --sharded $(silo_ports)
+  start_nginx_for "$balancer_port" $(silo_ports)
   wait_ready "$balancer_port" /health/ready nginx "$dir/nginx.log"
   trap - ERR
   echo "Sgraf cluster is up (state and logs in $dir): balancer http://127.0.0.1:$balancer_port (nginx), $silos silos on ports $(silo_ports | tr '\n' ' ')and $shards shards; redis 127.0.0.1:$redis_port; API key $api_key"

@@ -67,15 +67,15 @@ wait_ready_redis() {
   done
 }
 
-# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1 (--sharded as $2: see
-# render-nginx-conf.sh).
+# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1.
 start_nginx_for() {
-  local listen_port="$1" options=(); shift
-  if [ "${1:-}" = --sharded ]; then options+=(--sharded); shift; fi
+  local listen_port="$1"; shift
   mkdir -p "$dir/nginx"
   local servers=()
   for port in "$@"; do servers+=("127.0.0.1:$port"); done
-  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" "${options[@]}" "${servers[@]}" \
+  # nginx_render_options: more options of render-nginx-conf.sh the caller may set (run-cluster.sh: --pass-503).
+  sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" \
+    ${nginx_render_options[@]+"${nginx_render_options[@]}"} "${servers[@]}" \
     >"$dir/nginx/nginx.conf"
   "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
   spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"

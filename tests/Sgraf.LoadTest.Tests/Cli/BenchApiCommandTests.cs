@@ -154,6 +154,22 @@ public sealed class BenchApiCommandTests
         }
     }
 
+    [Fact]
+    public void Keep_gallery_measures_the_gallery_as_it_is_once_its_size_is_the_one_given()
+    {
+        using var service = new FakeSearchService(images: 3);
+        string[] Args(params string[] more) => ["bench-api", "--url", service.Url, "--keep-gallery", "--clients", "1", "--seconds", "1", "--warmup", "0", .. more];
+
+        var run = ToolProcess.Run("sgraf-load", Args("--images", "3"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("its gallery as it is, 3 images", run.StandardOutput);
+        Assert.NotEmpty(service.Searches);
+        // Without --keep-gallery a fourth image would be uploaded (the fake has no POST /images); with it, the size is checked.
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Args("--images", "4")), "holds 3 images, not --images 4");
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Args("--images", "3", "--fill-only")), "does not go with --fill-only or --reset");
+    }
+
     static BenchApiCompareCommand.Comparison ByLabel(string baseline, string other) => new("label", baseline, other);
 
     static BenchApiReport Report(string label, params (int Clients, double Qps, double P50, double P99)[] runs) =>

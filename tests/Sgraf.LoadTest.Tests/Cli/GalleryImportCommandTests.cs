@@ -54,6 +54,26 @@ public sealed class GalleryImportCommandTests
         Assert.All(byFeatures.Zip(byId), p => Assert.Equal(p.First!["score"]!.GetValue<double>(), p.Second!["score"]!.GetValue<double>(), 2e-6));
     }
 
+    [Fact]
+    public async Task A_limit_imports_only_the_first_images_of_the_split_and_their_captions()
+    {
+        using var dir = new TempDirectory();
+        WriteSplit(dir.Path);
+        using var service = await RunningService.StartAsync();
+
+        var result = ToolProcess.Run("sgraf-load", "gallery", "import", "--data", dir.Path, "--split", "tiny", "--url", service.Url, "--api-key", RunningService.ApiKey,
+            "--captions", "--limit", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("imported 2 images", result.StandardOutput);
+        Assert.Contains("added 10 captions", result.StandardOutput);
+        using var client = service.Client();
+        Assert.Equal(["0", "1"], JsonNode.Parse(await client.GetStringAsync("/images"))!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        var captions = JsonNode.Parse(await client.GetStringAsync("/captions"))!["items"]!.AsArray();
+        Assert.Equal(10, captions.Count);
+        Assert.All(captions, c => Assert.Contains(c!["metadata"]!["image"]!.GetValue<string>(), (string[])["0", "1"]));
+    }
+
     static async Task<JsonArray> Hits(HttpClient client, object query)
     {
         using var response = await client.PostAsJsonAsync("/search/image-to-text", new { queries = new[] { query }, k = 15, mode = "exact" });
@@ -71,6 +91,7 @@ public sealed class GalleryImportCommandTests
         ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Import("http://192.0.2.1:5000")), "--allow-remote");
         // Port 1 of this machine answers nothing: these fail before they would find out.
         ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Import("http://127.0.0.1:1", "--batch", "0")), "--batch must be 1–100000");
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Import("http://127.0.0.1:1", "--limit", "0")), "--limit must be at least 1");
         ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Import("http://127.0.0.1:1")), "tiny_ims.npy", "file not found");
         WriteSplit(dir.Path);
         File.WriteAllLines(dir.File("tiny_caps.txt"), ["only one caption"]);

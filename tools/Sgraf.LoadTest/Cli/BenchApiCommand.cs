@@ -17,7 +17,8 @@ namespace Sgraf.LoadTest.Cli;
 internal static class BenchApiCommand
 {
     /// <param name="Modes">Search modes measured at each client count, in this order; null stands for none sent (the service's default).</param>
-    sealed record Request(Uri Url, string? ApiKey, bool AllowRemote, GalleryFill Fill, bool FillOnly, int[] Clients, int Seconds, int Warmup,
+    /// <param name="KeepGallery">Search the gallery as it is instead of filling it with bench images.</param>
+    sealed record Request(Uri Url, string? ApiKey, bool AllowRemote, GalleryFill Fill, bool KeepGallery, bool FillOnly, int[] Clients, int Seconds, int Warmup,
         SearchSettings Search, string?[] Modes, bool DistinctQueries, string? JsonPath, string? Label)
     {
         /// <summary>The searches of one mode: the shortlist size goes only with modes that take one.</summary>
@@ -38,6 +39,10 @@ internal static class BenchApiCommand
         var seed = Value("--seed", 1, "seed of the features and of the query order");
         var reset = new Option<bool>("--reset") { Description = "Delete images that are not bench images and upload every bench image again" };
         var uploadBatch = Value("--upload-batch", 200, "images per POST /images");
+        var keepGallery = new Option<bool>("--keep-gallery")
+        {
+            Description = "Search the gallery as it is, uploading and deleting nothing (one filled by `gallery import`, say); --images must be its size",
+        };
         var fillOnly = new Option<bool>("--fill-only")
         {
             Description = "Fill the gallery and stop (so that a restarted service, not the one that took the upload, is measured)",
@@ -69,13 +74,13 @@ internal static class BenchApiCommand
         var label = new Option<string?>("--label") { Description = "Name of this run in the JSON, e.g. \"batching on\" (see bench-api-compare)" };
         var command = new Command("bench-api", "Load test a running service: QPS and p50/p95/p99 latency of text-to-image search")
         {
-            url, apiKey, allowRemote, images, imgDim, seed, reset, uploadBatch, fillOnly, clients, seconds, warmup, k, model, queriesPerRequest,
+            url, apiKey, allowRemote, images, imgDim, seed, reset, uploadBatch, keepGallery, fillOnly, clients, seconds, warmup, k, model, queriesPerRequest,
             modes, shortlist, distinct, json, label,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(
             ParseUrl(parse.GetValue(url)!), parse.GetValue(apiKey), parse.GetValue(allowRemote),
             new GalleryFill(parse.GetValue(images), parse.GetValue(imgDim), parse.GetValue(seed), parse.GetValue(reset), parse.GetValue(uploadBatch)),
-            parse.GetValue(fillOnly), ParseClients(parse.GetValue(clients)!), parse.GetValue(seconds), parse.GetValue(warmup),
+            parse.GetValue(keepGallery), parse.GetValue(fillOnly), ParseClients(parse.GetValue(clients)!), parse.GetValue(seconds), parse.GetValue(warmup),
             new SearchSettings(parse.GetValue(k), parse.GetValue(model)!, parse.GetValue(queriesPerRequest), Shortlist: parse.GetValue(shortlist)),
             ParseModes(parse.GetValue(modes)!), parse.GetValue(distinct), parse.GetValue(json), parse.GetValue(label)))));
         return command;
@@ -96,7 +101,7 @@ internal static class BenchApiCommand
         {
             if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
                 throw new InvalidInputException($"{request.Url}: GET health/ready does not answer 200; is the service up?");
-            var fill = BenchGallery.Fill(client, request.Fill, cancel);
+            var fill = request.KeepGallery ? BenchGallery.AsItIs(client, request.Fill, cancel) : BenchGallery.Fill(client, request.Fill, cancel);
             PrintFill(request, fill);
             if (request.FillOnly) return CommandRunner.Success;
             var probes = Probe(client, queries, request, cancel);
@@ -160,6 +165,8 @@ internal static class BenchApiCommand
                      ("--shortlist", request.Search.Shortlist ?? 1, 1, 1_000_000),
                  })
             if (value < min || value > max) throw new InvalidInputException($"{name} must be {min}–{max}, got {value}");
+        if (request.KeepGallery && (request.FillOnly || request.Fill.Reset))
+            throw new InvalidInputException("--keep-gallery leaves the gallery as it is; it does not go with --fill-only or --reset");
         if (request.Search.Shortlist is not null && !request.Modes.Any(SearchModes.TakesShortlist))
             throw new InvalidInputException("--shortlist is sent only with modes shortlist and auto; add one of them to --modes");
     }
@@ -193,9 +200,11 @@ internal static class BenchApiCommand
     }
 
     static void PrintFill(Request request, GalleryFillResult fill) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bench-api: {request.Url} — gallery of {request.Fill.Images} bench images × {request.Fill.ImgDim} features " +
-            $"({fill.Kept} kept, {fill.Uploaded} uploaded in {fill.UploadSeconds:0.0} s, {fill.Deleted} deleted)"));
+        Console.WriteLine(request.KeepGallery
+            ? $"bench-api: {request.Url} — its gallery as it is, {fill.Kept} images"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"bench-api: {request.Url} — gallery of {request.Fill.Images} bench images × {request.Fill.ImgDim} features " +
+                $"({fill.Kept} kept, {fill.Uploaded} uploaded in {fill.UploadSeconds:0.0} s, {fill.Deleted} deleted)"));
 
     static void PrintSettings(Request request, int sentences, IReadOnlyList<ModeProbe> probes)
     {

@@ -28,13 +28,14 @@ internal static class GalleryCommand
         };
         var idPrefix = new Option<string>("--id-prefix") { Description = "Image i of the split gets id {prefix}{i}", DefaultValueFactory = _ => "" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a --url that is not this machine" };
+        var limit = new Option<int?>("--limit") { Description = "Import only the split's first N images (and their captions)" };
         var import = new Command("import", "Import a precomp split's images (and with --captions its captions) into a running service")
         {
-            data, split, url, apiKey, captions, batch, captionBatch, idPrefix, allowRemote,
+            data, split, url, apiKey, captions, batch, captionBatch, idPrefix, allowRemote, limit,
         };
         import.SetAction(parse => CommandRunner.Run(() => Run(new Request(ParseUrl(parse.GetValue(url)!), parse.GetValue(apiKey)!,
             parse.GetValue(allowRemote), new PrecompImportRequest(parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(captions),
-                parse.GetValue(batch), parse.GetValue(captionBatch), parse.GetValue(idPrefix)!)))));
+                parse.GetValue(batch), parse.GetValue(captionBatch), parse.GetValue(idPrefix)!, parse.GetValue(limit))))));
         return new Command("gallery", "Work on a running service's gallery") { import };
     }
 
@@ -57,6 +58,7 @@ internal static class GalleryCommand
         if (request.ApiKey.Length == 0) throw new InvalidInputException("--api-key is empty; the service needs one of its Sgraf:ApiKeys to add images");
         foreach (var (name, value) in new[] { ("--batch", request.Import.Batch), ("--caption-batch", request.Import.CaptionBatch) })
             if (value is < 1 or > 100_000) throw new InvalidInputException($"{name} must be 1–100000, got {value}");
+        if (request.Import.Limit is < 1) throw new InvalidInputException($"--limit must be at least 1, got {request.Import.Limit}");
     }
 
     static Uri ParseUrl(string text) =>

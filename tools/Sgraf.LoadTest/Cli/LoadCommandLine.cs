@@ -7,10 +7,11 @@ public static class LoadCommandLine
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("sgraf-load: load-test a running Sgraf service, compare runs, and fill its gallery.");
+        var root = new RootCommand("sgraf-load: load-test a running Sgraf service, compare runs, fill its gallery, and compare two services' answers.");
         root.Subcommands.Add(BenchApiCommand.Create());
         root.Subcommands.Add(BenchApiCompareCommand.Create());
         root.Subcommands.Add(GalleryCommand.Create());
+        root.Subcommands.Add(CompareAnswersCommand.Create());
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sgraf.Inference;
@@ -50,10 +51,33 @@ internal sealed class GalleryImportClient : IDisposable
         return PostAsync("captions", BenchServiceClient.JsonBody(JsonSerializer.SerializeToUtf8Bytes(body)), cancel);
     }
 
+    /// <summary>Tries of a request the service answers 503 (not ready, a shard recovering, its queue full).</summary>
+    public const int Tries = 5;
+
+    /// <summary>
+    /// Sends the request, again after Retry-After (2 s when it gives none) while the service answers 503, up to
+    /// <see cref="Tries"/> times: adds replace by id, so a resent batch (even one that a sharded service stored in part)
+    /// leaves the gallery as sending it once. Each retry is reported on stderr.
+    /// </summary>
     async Task<AddCounts> PostAsync(string path, HttpContent body, CancellationToken cancel)
     {
-        using var response = await http.PostAsync(path, body, cancel);
-        var answer = await response.Content.ReadAsByteArrayAsync(cancel);
+        for (int attempt = 1; ; attempt++)
+        {
+            using var response = await http.PostAsync(path, body, cancel);
+            var answer = await response.Content.ReadAsByteArrayAsync(cancel);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < Tries)
+            {
+                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2);
+                Console.Error.WriteLine($"warning: POST {Address}{path}: 503 {BenchServiceClient.Describe(answer)}; sending it again in {wait.TotalSeconds:0} s (try {attempt + 1} of {Tries})");
+                await Task.Delay(wait, cancel);
+                continue;
+            }
+            return Counts(response, answer, path);
+        }
+    }
+
+    AddCounts Counts(HttpResponseMessage response, byte[] answer, string path)
+    {
         if (!response.IsSuccessStatusCode)
         {
             var kept = Imported(answer) is { } imported ? $" (the service kept the first {imported} image(s) of this request)" : "";

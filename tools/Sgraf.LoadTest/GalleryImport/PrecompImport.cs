@@ -13,7 +13,8 @@ namespace Sgraf.LoadTest.GalleryImport;
 /// <param name="Batch">Images per POST /images/import.</param>
 /// <param name="CaptionBatch">Captions per POST /captions.</param>
 /// <param name="IdPrefix">Image <c>i</c> of the split is <c>{IdPrefix}{i}</c>; its caption <c>k</c>, <c>{IdPrefix}{i}-{k}</c>.</param>
-internal sealed record PrecompImportRequest(string DataDir, string Split, bool Captions, int Batch, int CaptionBatch, string IdPrefix);
+/// <param name="Limit">Import only the split's first this many images (and their captions); null: all of them.</param>
+internal sealed record PrecompImportRequest(string DataDir, string Split, bool Captions, int Batch, int CaptionBatch, string IdPrefix, int? Limit = null);
 
 /// <summary>What an import did, and how long each part took.</summary>
 internal sealed record PrecompImportResult(int Images, AddCounts ImageCounts, double ImageSeconds, int Captions, AddCounts CaptionCounts, double CaptionSeconds);
@@ -31,19 +32,20 @@ internal static class PrecompImport
         var imagesPath = Path.Combine(request.DataDir, $"{request.Split}_ims.npy");
         using var rows = NpyRowReader.Open(imagesPath, "N", SgrafConfig.Regions, "img_dim");
         if (rows.Rows == 0) throw InvalidInputException.InFile(imagesPath, "holds no images");
+        int images = Math.Min(rows.Rows, request.Limit ?? int.MaxValue);
         // The files are opened and the captions read and checked before any request, so a bad split fails before the gallery changes.
-        var captions = request.Captions ? Captions(request, rows.Rows) : [];
+        var captions = request.Captions ? Captions(request, rows.Rows, images) : [];
         if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
             throw new InvalidInputException($"{client.Address}: GET health/ready does not answer 200; is the service up?");
 
         var imageClock = Stopwatch.StartNew();
-        var imageCounts = CommandRunner.WithProgress($"importing {rows.Rows} images", task =>
+        var imageCounts = CommandRunner.WithProgress($"importing {images} images", task =>
         {
-            task.MaxValue = rows.Rows;
+            task.MaxValue = images;
             var total = new AddCounts(0, 0);
-            for (int start = 0; start < rows.Rows; start += request.Batch)
+            for (int start = 0; start < images; start += request.Batch)
             {
-                int count = Math.Min(request.Batch, rows.Rows - start);
+                int count = Math.Min(request.Batch, images - start);
                 using var frames = new ImageFramesContent(rows, start, count, i => (ImageId(request, i), ImageMetadata(request.Split, i)), () => task.Increment(1));
                 try
                 {
@@ -70,7 +72,7 @@ internal static class PrecompImport
             }
             return total;
         });
-        return new PrecompImportResult(rows.Rows, imageCounts, imageSeconds, captions.Length, captionCounts, captionClock.Elapsed.TotalSeconds);
+        return new PrecompImportResult(images, imageCounts, imageSeconds, captions.Length, captionCounts, captionClock.Elapsed.TotalSeconds);
     }
 
     public static string ImageId(PrecompImportRequest request, int index) => string.Create(CultureInfo.InvariantCulture, $"{request.IdPrefix}{index}");
@@ -78,8 +80,11 @@ internal static class PrecompImport
     static byte[] ImageMetadata(string split, int index) =>
         JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["split"] = split, ["index"] = index });
 
-    /// <summary>Each caption with its id and image, as the official layout pairs them (captions 5i … 5i + 4 describe image i).</summary>
-    static (string Id, string Text, JsonObject Metadata)[] Captions(PrecompImportRequest request, int images)
+    /// <summary>
+    /// Each caption of the first <paramref name="imported"/> images with its id and image, as the official layout pairs
+    /// them (captions 5i … 5i + 4 describe image i).
+    /// </summary>
+    static (string Id, string Text, JsonObject Metadata)[] Captions(PrecompImportRequest request, int images, int imported)
     {
         var path = Path.Combine(request.DataDir, $"{request.Split}_caps.txt");
         var texts = CaptionFile.Read(path);
@@ -87,7 +92,7 @@ internal static class PrecompImport
             throw InvalidInputException.InFile(path, $"has {texts.Count} captions for {images} images; expected " +
                 $"{PrecompDataset.OfficialCaptionsPerImage * images} ({PrecompDataset.OfficialCaptionsPerImage} per image) or {images} (one per image)");
         int perImage = texts.Count / images;
-        return [.. texts.Select((text, c) =>
+        return [.. texts.Take(perImage * imported).Select((text, c) =>
         {
             var image = ImageId(request, c / perImage);
             return (string.Create(CultureInfo.InvariantCulture, $"{image}-{c % perImage}"), text, new JsonObject { ["image"] = image });

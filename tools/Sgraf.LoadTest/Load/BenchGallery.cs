@@ -69,6 +69,18 @@ internal static class BenchGallery
         return new GalleryFillResult(kept.Count, unwanted.Count, missing.Length, uploadSeconds);
     }
 
+    /// <summary>
+    /// For --keep-gallery: the gallery as it is (one filled by gallery import, say), checked to hold --images images,
+    /// the size the report states; nothing is uploaded or deleted.
+    /// </summary>
+    public static GalleryFillResult AsItIs(BenchServiceClient client, GalleryFill fill, CancellationToken cancel)
+    {
+        int total = client.CountImagesAsync(cancel).GetAwaiter().GetResult();
+        if (total != fill.Images)
+            throw new InvalidInputException($"--keep-gallery: the gallery at {client.Address} holds {total} images, not --images {fill.Images}");
+        return new GalleryFillResult(total, 0, 0, 0);
+    }
+
     static void Upload(BenchServiceClient client, int[] indices, GalleryFill fill, CancellationToken cancel)
     {
         var features = new byte[indices.Length][];

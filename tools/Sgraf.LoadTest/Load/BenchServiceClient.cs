@@ -62,6 +62,13 @@ internal sealed class BenchServiceClient : IDisposable
     public async Task<int> CountImagesAsync(CancellationToken cancel) =>
         Field(await ReadJsonAsync(HttpMethod.Get, "images?offset=0&limit=1", null, cancel), "total").GetValue<int>();
 
+    /// <summary>GET /{collection}?offset=…&amp;limit=… ("images" or "captions"): the page's items and the collection's total.</summary>
+    public async Task<(int Total, JsonArray Items)> PageAsync(string collection, int offset, int limit, CancellationToken cancel)
+    {
+        var page = await ReadJsonAsync(HttpMethod.Get, $"{collection}?offset={offset}&limit={limit}", null, cancel);
+        return (Field(page, "total").GetValue<int>(), Field(page, "items").AsArray());
+    }
+
     public async Task DeleteImageAsync(string id, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, "images/" + Uri.EscapeDataString(id));
@@ -80,6 +87,15 @@ internal sealed class BenchServiceClient : IDisposable
         {
             Content = JsonBody(JsonSerializer.SerializeToUtf8Bytes(search, Json)),
         };
+        using var response = await SendWithKeyAsync(request, cancel);
+        var body = await response.Content.ReadAsByteArrayAsync(cancel);
+        return new SearchReply(response.StatusCode, response.Headers.RetryAfter, body);
+    }
+
+    /// <summary>One search of any kind (<paramref name="path"/>: search/text-to-image or search/image-to-text), its body as given.</summary>
+    public async Task<SearchReply> SearchAsync(string path, byte[] utf8Body, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonBody(utf8Body) };
         using var response = await SendWithKeyAsync(request, cancel);
         var body = await response.Content.ReadAsByteArrayAsync(cancel);
         return new SearchReply(response.StatusCode, response.Headers.RetryAfter, body);
