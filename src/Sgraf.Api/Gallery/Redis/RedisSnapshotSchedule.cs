@@ -8,8 +8,14 @@ namespace Sgraf.Api.Gallery.Redis;
 /// one copy of the gallery plus a tail of at most half of one, and rewriting the snapshot costs about two bytes
 /// written per byte appended. Used from the follower's loop only, so nothing is applied while it writes.
 /// </summary>
+/// <remarks>
+/// The threshold is stretched by a factor from 1 to 1.5 fixed by the stream's name: the shards of a sharded gallery
+/// grow at the same pace, and without it they would all pause to write snapshots at the same moment (adds to a silo's
+/// shards timed out together when three 67 MB snapshots were written at once).
+/// </remarks>
 internal sealed class RedisSnapshotSchedule(RedisGalleryKeys keys, ISealableGallery index, long checkpointBytes, string writer)
 {
+    private readonly double _stagger = 1 + System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(keys.Log.ToString())) % 1000 / 2000.0;
     private long _bytesSince;
     private StreamEntryId? _seen;
 
@@ -32,7 +38,7 @@ internal sealed class RedisSnapshotSchedule(RedisGalleryKeys keys, ISealableGall
         }
         bool due = current is null
             ? at != StreamEntryId.Zero
-            : at > current.At && _bytesSince >= Math.Max(checkpointBytes, current.Bytes / 2);
+            : at > current.At && _bytesSince >= Math.Max(checkpointBytes, current.Bytes / 2) * _stagger;
         if (!due || !await database.LockTakeAsync(keys.SnapshotLock, writer, RedisSnapshot.WriterLockTime).ConfigureAwait(false)) return null;
         try
         {
