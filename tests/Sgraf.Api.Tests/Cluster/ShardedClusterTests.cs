@@ -152,6 +152,15 @@ public sealed class ShardedClusterTests(ITestOutputHelper output)
         ];
         foreach (var body in textSearches) await AssertSameAsync(cluster, single, "/search/text-to-image", body, when);
         foreach (var body in imageSearches) await AssertSameAsync(cluster, single, "/search/image-to-text", body, when);
+
+        // Reads and explanations go through the shards too: a page across shards in id order, one item, one pair.
+        foreach (string path in new[] { "/images?offset=5&limit=20", "/captions?offset=40&limit=30", "/captions/caption-017", "/images/image-033" })
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(await single.GetStringAsync(path)), JsonNode.Parse(await cluster.GetStringAsync(path))), $"{when}: GET {path}");
+        var explainBody = new { image = new { id = "image-012" }, caption = new { id = "caption-044" } };
+        var (explained, explainedAlone) = (await ReadAsync(cluster, "/search/explain", explainBody), await ReadAsync(single, "/search/explain", explainBody));
+        Assert.True(Math.Abs(explained["score"]!.GetValue<double>() - explainedAlone["score"]!.GetValue<double>()) <= 2e-6, $"{when}: explain score");
+        Assert.True(JsonNode.DeepEquals(explained["caption"], explainedAlone["caption"]), $"{when}: explained caption");
+        Assert.True(JsonNode.DeepEquals(explained["image"], explainedAlone["image"]), $"{when}: explained image");
     }
 
     static async Task AssertSameAsync(HttpClient cluster, HttpClient single, string path, object body, string when)
