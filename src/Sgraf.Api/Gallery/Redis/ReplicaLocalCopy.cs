@@ -54,7 +54,7 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     public async Task DiscardAsync()
     {
         await _store.DisposeAsync().ConfigureAwait(false);
-        // Without checkpoint.json, opening the store deletes every segment file and log it no longer refers to.
+        // Without checkpoint.json, opening the store deletes every segment file; its logs hold nothing (the stream is the log).
         File.Delete(Path.Combine(_dataDirectory, GalleryCheckpoint.FileName));
         _store = LocalGalleryStore.Open(_dataDirectory, _bundleHash, _index, _checkpointBytes);
         Checkpointed = StreamEntryId.Zero;
