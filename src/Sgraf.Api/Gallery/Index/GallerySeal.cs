@@ -14,7 +14,7 @@ internal sealed class GallerySeal(GalleryIndex index, SegmentCopy<ImageSegment> 
         int dim = index.Shortlist?.Dim ?? 0;
         images.Write(ImageSegment.DefaultCapacity,
             n => new ImageSegment(index.Codec, dim, n),
-            (copy, from, slot) => copy.Add(from.Id(slot), from.Description(slot), from.Read(slot)),
+            (copy, from, slot) => copy.AddCopy(from, slot),
             copy => copy.Seal(Path.Combine(directory, newFileName(ImageSegment.Kind)), index.EmbeddingsHash, index.HeadHash, index.HalfPrecision));
         captions.Write(CaptionSegment.DefaultCapacity,
             n => new CaptionSegment(index.Codec, dim, n),
