@@ -105,7 +105,7 @@ public sealed class LocalGalleryStore : IGalleryStore
         ? $"log {_log.Path} and {c.Segments.Count} segment files in {SegmentDirectory}"
         : $"log {_log.Path}";
 
-    /// <summary>Where the last checkpoint stands in an upstream log (see <see cref="CheckpointAt"/>), or null.</summary>
+    /// <summary>Where the last checkpoint stands in an upstream log (see <see cref="CheckpointAtAsync"/>), or null.</summary>
     public string? Upstream => _checkpoint?.Upstream;
 
     /// <summary>Records replayed from the logs by <see cref="StartAsync"/>: none for a copy that only checkpoints.</summary>
@@ -187,22 +187,27 @@ public sealed class LocalGalleryStore : IGalleryStore
 
     /// <summary>
     /// For a copy of a gallery whose log is elsewhere (a Redis replica's): the caller applied changes to the index itself,
-    /// not through <see cref="AppendAsync"/>, and none is being applied now; seals them and records that the segments
-    /// stand at <paramref name="upstream"/> in the upstream log, so a restart reads that log only after it.
+    /// not through <see cref="AppendAsync"/>, and none is being applied now; freezes them at once and seals them in the
+    /// background, recording that the segments stand at <paramref name="upstream"/> in the upstream log, so a restart
+    /// reads that log only after it. The caller may go on applying changes as soon as this returns.
     /// </summary>
-    public void CheckpointAt(string upstream)
+    /// <returns>A task that completes when the checkpoint is written, or fails with why it was not.</returns>
+    /// <exception cref="IOException">The next log could not be started; nothing was begun.</exception>
+    public Task CheckpointAtAsync(string upstream)
     {
         ArgumentException.ThrowIfNullOrEmpty(upstream);
         if (_sealable is null) throw new InvalidOperationException("A store without an index to seal keeps no checkpoints.");
-        // Such a copy appends nothing, so no background checkpoint of its own runs; one at a time all the same.
-        Sealing.Wait();
-        Checkpoint pending;
         lock (_gate)
         {
             if (_apply is null) throw new InvalidOperationException("Start the store before checkpointing.");
-            pending = Begin(upstream);
+            // Such a copy appends nothing, so no checkpoint of the store's own runs; the caller runs one at a time.
+            if (!_sealing.IsCompleted) throw new InvalidOperationException("A checkpoint is already being written; begin the next once it is done.");
+            var pending = Begin(upstream);
+            var written = Task.Run(() => Complete(pending));
+            _sealing = written.ContinueWith(static _ => { }, TaskScheduler.Default);
+            // Completes after _sealing, so a caller that begins the next checkpoint when this one is done is never refused.
+            return _sealing.ContinueWith(_ => written.GetAwaiter().GetResult(), TaskScheduler.Default);
         }
-        Complete(pending);
     }
 
     /// <summary>A checkpoint begun: the frozen index, the log that continues it, and the upstream position it stands at.</summary>

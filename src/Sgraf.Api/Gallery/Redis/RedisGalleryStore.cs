@@ -118,7 +118,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         }, cancellationToken).ConfigureAwait(false);
         EntriesReadAtStart = batches;
         // What was read at start is sealed at once, as the local store does, so the replica holds no more than it needs.
-        _copy?.CheckpointAt(follower.LastApplied);
+        if (_copy is { } copy) await copy.CheckpointNowAsync(follower.LastApplied).ConfigureAwait(false);
         _started = true;
         await RetryWhileUnavailableAsync("publish this replica's checkpoint", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
         RedisGalleryLog.StartedFrom(_logger, Description, StartedFrom, batches, records, follower.LastApplied.ToString());
@@ -188,6 +188,8 @@ public sealed class RedisGalleryStore : IGalleryStore
     private async Task MaintainAsync(CancellationToken cancellationToken)
     {
         IDatabase database = _connection.GetDatabase();
+        // A checkpoint due while the last one was still being written begins now, between catch-ups.
+        if (_follower is { } following) _copy?.CheckpointIfDue(following.LastApplied);
         try
         {
             // Trimming and snapshot replacement go by what is published: publish a new checkpoint now, not at the next beat.
