@@ -199,12 +199,17 @@ internal static class BenchApiCommand
         return names.Select(n => n == SearchModes.Default ? null : n).ToArray();
     }
 
-    static void PrintFill(Request request, GalleryFillResult fill) =>
+    static void PrintFill(Request request, GalleryFillResult fill)
+    {
         Console.WriteLine(request.KeepGallery
             ? $"bench-api: {request.Url} — its gallery as it is, {fill.Kept} images"
             : string.Create(CultureInfo.InvariantCulture,
                 $"bench-api: {request.Url} — gallery of {request.Fill.Images} bench images × {request.Fill.ImgDim} features " +
                 $"({fill.Kept} kept, {fill.Uploaded} uploaded in {fill.UploadSeconds:0.0} s, {fill.Deleted} deleted)"));
+        if (fill.UploadLatency is { } latency)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"upload: POST /images of {request.Fill.UploadBatch} images, p50 {latency.P50:0.0} ms, p95 {latency.P95:0.0} ms, p99 {latency.P99:0.0} ms, max {latency.Max:0.0} ms"));
+    }
 
     static void PrintSettings(Request request, int sentences, IReadOnlyList<ModeProbe> probes)
     {

@@ -11,7 +11,8 @@ namespace Sgraf.LoadTest.Load;
 internal sealed record GalleryFill(int Images, int ImgDim, int Seed, bool Reset, int UploadBatch);
 
 /// <summary>What the fill did.</summary>
-internal sealed record GalleryFillResult(int Kept, int Deleted, int Uploaded, double UploadSeconds);
+/// <param name="UploadLatency">Time of each POST /images, from sending to the answer (durable and searchable by then); null when nothing was uploaded.</param>
+internal sealed record GalleryFillResult(int Kept, int Deleted, int Uploaded, double UploadSeconds, LatencySummary? UploadLatency = null);
 
 /// <summary>
 /// The fill phase of <c>sgraf bench-api</c>: makes the gallery hold exactly the bench images, so that the load phase
@@ -50,13 +51,14 @@ internal static class BenchGallery
 
         var missing = Enumerable.Range(0, fill.Images).Where(i => !kept.Contains(i)).ToArray();
         var clock = Stopwatch.StartNew();
+        var latencies = new List<double>();
         if (missing.Length > 0)
             CommandRunner.WithProgress($"uploading {missing.Length} images", task =>
             {
                 task.MaxValue = missing.Length;
                 foreach (var batch in missing.Chunk(fill.UploadBatch))
                 {
-                    Upload(client, batch, fill, cancel);
+                    latencies.Add(Upload(client, batch, fill, cancel));
                     task.Increment(batch.Length);
                 }
                 return missing.Length;
@@ -66,7 +68,7 @@ internal static class BenchGallery
         int total = client.CountImagesAsync(cancel).GetAwaiter().GetResult();
         if (total != fill.Images)
             throw new InvalidInputException($"after the fill the gallery at {client.Address} holds {total} images, not {fill.Images}");
-        return new GalleryFillResult(kept.Count, unwanted.Count, missing.Length, uploadSeconds);
+        return new GalleryFillResult(kept.Count, unwanted.Count, missing.Length, uploadSeconds, LatencySummary.Of(latencies));
     }
 
     /// <summary>
@@ -78,10 +80,11 @@ internal static class BenchGallery
         int total = client.CountImagesAsync(cancel).GetAwaiter().GetResult();
         if (total != fill.Images)
             throw new InvalidInputException($"--keep-gallery: the gallery at {client.Address} holds {total} images, not --images {fill.Images}");
-        return new GalleryFillResult(total, 0, 0, 0);
+        return new GalleryFillResult(total, 0, 0, 0, null);
     }
 
-    static void Upload(BenchServiceClient client, int[] indices, GalleryFill fill, CancellationToken cancel)
+    /// <returns>Milliseconds the POST took (the body is built before the clock starts).</returns>
+    static double Upload(BenchServiceClient client, int[] indices, GalleryFill fill, CancellationToken cancel)
     {
         var features = new byte[indices.Length][];
         Parallel.For(0, indices.Length, i => features[i] = BenchImages.LittleEndianBytes(BenchImages.Regions(fill.Seed, indices[i], fill.ImgDim)));
@@ -104,9 +107,12 @@ internal static class BenchGallery
         }
 
         using var content = BenchServiceClient.JsonBody(body.GetBuffer(), (int)body.Length);
+        long started = Stopwatch.GetTimestamp();
         var answer = client.AddImagesAsync(content, cancel).GetAwaiter().GetResult();
+        double milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         int stored = BenchServiceClient.Field(answer, "added").GetValue<int>() + BenchServiceClient.Field(answer, "replaced").GetValue<int>();
         if (stored != indices.Length)
             throw new InvalidInputException($"POST {client.Address}images: sent {indices.Length} images, the service added or replaced {stored}");
+        return milliseconds;
     }
 }

@@ -8,8 +8,8 @@ namespace Sgraf.Api.Gallery.Index;
 /// store by <see cref="Apply"/> (called by the store, one batch at a time, in store order). Readers take
 /// <see cref="Current"/>, an immutable snapshot published after each batch. With a shortlist head, every item applied
 /// gets its shortlist vector from <paramref name="shortlist"/>; store replicas apply through here too, so all agree.
-/// A store that keeps the gallery on disk seals the index into segment files (<see cref="Seal"/>) and opens them again at
-/// start (<see cref="Restore"/>): files are tagged with <paramref name="embeddingsHash"/> (what the embeddings depend on)
+/// A store that keeps the gallery on disk seals the index into segment files (<see cref="BeginSeal"/>, in the background
+/// while changes go on) and opens them again at start (<see cref="Restore"/>): files are tagged with <paramref name="embeddingsHash"/> (what the embeddings depend on)
 /// and <paramref name="headHash"/> (what the shortlist vectors depend on; vectors of another head are computed again).
 /// With <paramref name="halfPrecision"/>, image embeddings are sealed as float16 (half the disk and page cache; the
 /// scorer widens them to float32 as it reads), so an image's scores move by float16 rounding once it is sealed.
@@ -84,37 +84,54 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
         Volatile.Write(ref current, new GallerySnapshot(snapshot.Version + 1,
             Publish(imageSegments), Publish(captionSegments), images.ToImmutable(), captions.ToImmutable()));
 
-    public IReadOnlyList<SealedSegment> Seal(string directory, Func<string, string> newFileName)
+    public IGallerySeal BeginSeal()
+    {
+        lock (writer)
+        {
+            var snapshot = Current;
+            return new GallerySeal(this, new(Freeze(snapshot.ImageSegments, imageSegments, ImageSegment.DefaultCapacity)),
+                new(Freeze(snapshot.CaptionSegments, captionSegments, CaptionSegment.DefaultCapacity)));
+        }
+    }
+
+    /// <summary>
+    /// Writer: the views of the segments a seal copies, frozen: those not in a file yet and, as compaction, sealed ones
+    /// that are mostly empty (many deletes, or a small seal), so their live items move into the new files and files do
+    /// not pile up. No writer is inside <see cref="Apply"/>, so the snapshot's views are the segments as they are.
+    /// </summary>
+    static List<SegmentView<TSegment>> Freeze<TSegment>(IReadOnlyList<SegmentView<TSegment>> views, List<TSegment> segments, int capacity)
+        where TSegment : GallerySegment
+    {
+        var sparse = Sparse(segments, capacity);
+        var frozen = views.Where(v => (v.Segment.FileName is null && v.Count > 0) || sparse.Contains(v.Segment)).ToList();
+        foreach (var view in frozen) view.Segment.Freeze();
+        return frozen;
+    }
+
+    /// <summary>A seal's commit: its copies in place of the frozen segments, published; returns every sealed segment.</summary>
+    internal IReadOnlyList<SealedSegment> Swap(SegmentCopy<ImageSegment> sealedImages, SegmentCopy<CaptionSegment> sealedCaptions)
     {
         lock (writer)
         {
             var snapshot = Current;
             var images = snapshot.Images.ToBuilder();
             var captions = snapshot.Captions.ToBuilder();
-            // Compaction: live items of sealed segments that are mostly empty (many deletes, or a small seal) move into
-            // the open segment, which is sealed below, so files do not pile up; their old files drop out of the list.
-            foreach (var segment in Sparse(imageSegments, ImageSegment.DefaultCapacity))
-                foreach (int slot in segment.LiveSlots())
-                    AddImage(images, segment.Id(slot), segment.Description(slot), segment.Read(slot));
-            foreach (var segment in Sparse(captionSegments, CaptionSegment.DefaultCapacity))
-                foreach (int slot in segment.LiveSlots())
-                    AddCaption(captions, segment.Id(slot), segment.Description(slot), segment.Read(slot));
-            // Moved items are dead in their old segments from this publish on, and those segments are dropped.
+            sealedImages.Swap(images, imageSegments);
+            sealedCaptions.Swap(captions, captionSegments);
             Publish(snapshot, images, captions);
-            foreach (var segment in imageSegments.Where(s => s.FileName is null && s.Count > 0))
-                segment.Seal(Path.Combine(directory, newFileName(ImageSegment.Kind)), embeddingsHash, headHash, halfPrecision);
-            foreach (var segment in captionSegments.Where(s => s.FileName is null && s.Count > 0))
-                segment.Seal(Path.Combine(directory, newFileName(CaptionSegment.Kind)), embeddingsHash, headHash);
-            imageSegments.RemoveAll(s => s.Count == 0);
-            captionSegments.RemoveAll(s => s.Count == 0);
-            Publish(Current, Current.Images.ToBuilder(), Current.Captions.ToBuilder());
-            // The sealed segments' arrays (up to 300 MB each at full size) are garbage now: a background collection
+            // The frozen segments' arrays (up to 300 MB each at full size) are garbage now: a background collection
             // returns them at once instead of when the large-object heap's budget next runs out.
             GC.Collect(2, GCCollectionMode.Forced, blocking: false);
-            return [.. imageSegments.Select(s => new SealedSegment(ImageSegment.Kind, s.FileName!, s.DeadSlots())),
-                .. captionSegments.Select(s => new SealedSegment(CaptionSegment.Kind, s.FileName!, s.DeadSlots()))];
+            return [.. imageSegments.Where(s => s.FileName is not null).Select(s => new SealedSegment(ImageSegment.Kind, s.FileName!, s.DeadSlots())),
+                .. captionSegments.Where(s => s.FileName is not null).Select(s => new SealedSegment(CaptionSegment.Kind, s.FileName!, s.DeadSlots()))];
         }
     }
+
+    internal string EmbeddingsHash => embeddingsHash;
+
+    internal string HeadHash => headHash;
+
+    internal bool HalfPrecision => halfPrecision;
 
     public void Restore(string directory, IReadOnlyList<SealedSegment> segments)
     {

@@ -9,7 +9,7 @@ namespace Sgraf.Api.Gallery.Index;
 /// replaced or deleted item's slot is only marked dead. Readers see a segment through a <see cref="SegmentView{T}"/>,
 /// which fixes how many slots they may read and which of them are alive, so a search never sees a half-applied change.
 /// With a shortlist head, the segment also keeps its items' shortlist vectors, (capacity × the head's dim).
-/// A segment sealed into a file (<see cref="FileName"/>) takes no more items; its slots can still die.
+/// A segment sealed into a file (<see cref="FileName"/>), or frozen for a seal, takes no more items; its slots can still die.
 /// </summary>
 public abstract class GallerySegment(int capacity, int shortlistDim)
 {
@@ -19,6 +19,7 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     readonly string?[] metadata = new string?[capacity];
     bool[] published = new bool[capacity];
     bool[]? pending;
+    bool frozen;
 
     /// <summary>A segment read back from its file: every slot written, the dead ones dead, closed to appends.</summary>
     protected GallerySegment(SegmentHeader header, string fileName, ReadOnlySpan<float> shortlistVectors, IReadOnlyCollection<int> dead)
@@ -45,10 +46,13 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     /// <summary>Slots written and still alive, as of the last publish.</summary>
     public int LiveCount { get; private set; }
 
-    public bool IsFull => Count == capacity || FileName is not null;
+    public bool IsFull => Count == capacity || FileName is not null || frozen;
 
     /// <summary>The file the segment was sealed into, or null while it is only in memory.</summary>
     public string? FileName { get; private set; }
+
+    /// <summary>Writer: a seal is copying the segment's items (<see cref="GalleryIndex.BeginSeal"/>); it takes no more, so they can be read meanwhile.</summary>
+    internal void Freeze() => frozen = true;
 
     /// <summary>Writer: the segment's items are now in <paramref name="fileName"/>; it takes no more.</summary>
     internal void Sealed(string fileName) => FileName = fileName;
@@ -98,6 +102,9 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
 
     /// <summary>A copy of the item's shortlist vector, or null without a head.</summary>
     protected float[]? CopyShortlistVector(int slot) => shortlistVectors is null ? null : ShortlistVector(slot).ToArray();
+
+    /// <summary>A copy of <paramref name="segment"/>'s item's shortlist vector, or null without a head.</summary>
+    protected static float[]? CopyShortlistVector(GallerySegment segment, int slot) => segment.CopyShortlistVector(slot);
 
     public string? Text(int slot) => texts[slot];
 

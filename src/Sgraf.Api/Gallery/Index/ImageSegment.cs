@@ -42,6 +42,23 @@ public sealed class ImageSegment : GallerySegment
         return Append(id, description, image.ShortlistVector);
     }
 
+    /// <summary>
+    /// Writer of a segment a seal fills: appends a copy of <paramref name="from"/>'s item at <paramref name="slot"/>,
+    /// straight from its embeddings into this segment's arrays (no per-item arrays: at full size they are 300 KB each, and
+    /// every one would land on the large-object heap).
+    /// </summary>
+    internal int AddCopy(ImageSegment from, int slot)
+    {
+        foreach (var (module, encoding) in encodings)
+        {
+            var source = from.encodings[module];
+            int d = encoding.EmbedSize, regions = SgrafConfig.Regions * d;
+            source.CopyRegions(slot, 1, Writable(encoding.Regions).AsSpan(Count * regions, regions));
+            source.CopyGlobals(slot, 1, Writable(encoding.Globals).AsSpan(Count * d, d));
+        }
+        return Append(from.Id(slot), from.Description(slot), CopyShortlistVector(from, slot));
+    }
+
     /// <summary>Copies one image's encodings out, e.g. to query with it.</summary>
     public EncodedImage Read(int slot) => new(encodings.ToDictionary(e => e.Key, e =>
     {

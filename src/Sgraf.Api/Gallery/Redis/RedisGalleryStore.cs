@@ -118,7 +118,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         }, cancellationToken).ConfigureAwait(false);
         EntriesReadAtStart = batches;
         // What was read at start is sealed at once, as the local store does, so the replica holds no more than it needs.
-        _copy?.CheckpointAt(follower.LastApplied);
+        if (_copy is { } copy) await copy.CheckpointNowAsync(follower.LastApplied).ConfigureAwait(false);
         _started = true;
         await RetryWhileUnavailableAsync("publish this replica's checkpoint", HeartbeatOnceAsync, cancellationToken).ConfigureAwait(false);
         RedisGalleryLog.StartedFrom(_logger, Description, StartedFrom, batches, records, follower.LastApplied.ToString());
@@ -188,6 +188,8 @@ public sealed class RedisGalleryStore : IGalleryStore
     private async Task MaintainAsync(CancellationToken cancellationToken)
     {
         IDatabase database = _connection.GetDatabase();
+        // A checkpoint due while the last one was still being written begins now, between catch-ups.
+        if (_follower is { } following) _copy?.CheckpointIfDue(following.LastApplied);
         try
         {
             // Trimming and snapshot replacement go by what is published: publish a new checkpoint now, not at the next beat.
@@ -315,7 +317,11 @@ public sealed class RedisGalleryStore : IGalleryStore
         if (_follower is { } follower) await follower.DisposeAsync().ConfigureAwait(false);
         // A stop that is not a crash seals what was applied, so the next start here (a restart, or a shard coming
         // back to this silo) reads only the entries after it rather than all since the last size-triggered checkpoint.
-        if (_started && _copy is { } sealing && _follower is { } applied) sealing.CheckpointAt(applied.LastApplied);
+        // A seal already running stands at an earlier entry: wait for it, then seal the rest (twice at most: a failed
+        // seal is left for the next start, which then reads a longer tail).
+        if (_started && _copy is { } sealing && _follower is { } applied)
+            for (int attempt = 0; attempt < 2 && sealing.Checkpointed < applied.LastApplied; attempt++)
+                await sealing.CheckpointNowAsync(applied.LastApplied).ConfigureAwait(false);
         if (_copy is { } copy) await copy.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

@@ -6,8 +6,9 @@ namespace Sgraf.Api.Gallery.Redis;
 /// One replica's copy of the shared gallery on its own disk, in the local store's tiered layout (memory-mapped sealed
 /// segments and checkpoint.json, <see cref="LocalGalleryStore"/>). Entries read from the stream are applied to the index
 /// directly (the stream is the write-ahead log, so the local log stays empty); once they add up to
-/// <c>checkpointBytes</c>, the index is sealed and the checkpoint records the stream id it stands at. A restart opens the
-/// segments and reads the stream only after that id.
+/// <c>checkpointBytes</c>, the index is frozen and sealed in the background (the follower goes on applying entries), and
+/// the checkpoint records the stream id it was frozen at. A restart opens the segments and reads the stream only after
+/// that id.
 /// </summary>
 internal sealed class ReplicaLocalCopy : IAsyncDisposable
 {
@@ -17,10 +18,15 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     private readonly long _checkpointBytes;
     private readonly string _stream;
     private LocalGalleryStore _store;
+    // Entries applied since the last checkpoint began; the follower's loop alone reads and writes it.
     private long _bytesSinceCheckpoint;
+    // The checkpoint being written in the background (one at a time), and whether the last one failed.
+    private Task _checkpointing = Task.CompletedTask;
+    private volatile bool _retry;
     // Read by the heartbeat while the follower writes it; two words, so under a lock.
     private readonly object _gate = new();
     private StreamEntryId _checkpointed;
+    private Exception? _checkpointFailure;
 
     private ReplicaLocalCopy(string dataDirectory, string bundleHash, ISealableGallery index, long checkpointBytes, string stream)
     {
@@ -46,7 +52,11 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     }
 
     /// <summary>Why the last checkpoint failed, or null; it is tried again after the next entry (nothing is lost: the stream still holds it).</summary>
-    public Exception? CheckpointFailure { get; private set; }
+    public Exception? CheckpointFailure
+    {
+        get { lock (_gate) return _checkpointFailure; }
+        private set { lock (_gate) _checkpointFailure = value; }
+    }
 
     public string Description => $"local copy in {_dataDirectory}";
 
@@ -54,7 +64,7 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     public async Task DiscardAsync()
     {
         await _store.DisposeAsync().ConfigureAwait(false);
-        // Without checkpoint.json, opening the store deletes every segment file and log it no longer refers to.
+        // Without checkpoint.json, opening the store deletes every segment file; its logs hold nothing (the stream is the log).
         File.Delete(Path.Combine(_dataDirectory, GalleryCheckpoint.FileName));
         _store = LocalGalleryStore.Open(_dataDirectory, _bundleHash, _index, _checkpointBytes);
         Checkpointed = StreamEntryId.Zero;
@@ -70,28 +80,66 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
                 $"{_dataDirectory} holds a local gallery log with {_store.Replayed} records; a Redis replica's Sgraf:DataDirectory must hold only its own copy of the shared gallery. Give it an empty directory.");
     }
 
-    /// <summary>The entry <paramref name="id"/> (<paramref name="bytes"/> long) was applied: checkpoints once enough has been.</summary>
+    /// <summary>
+    /// On the follower's loop, after entry <paramref name="id"/> (<paramref name="bytes"/> long) was applied: begins a
+    /// checkpoint once enough has been or the last one failed, unless one is still being written (then
+    /// <see cref="CheckpointIfDue"/> begins it once that one is done).
+    /// </summary>
     public void Applied(StreamEntryId id, long bytes)
     {
         _bytesSinceCheckpoint += bytes;
-        if (_bytesSinceCheckpoint >= _checkpointBytes) CheckpointAt(id);
+        if (_retry) Begin(id);
+        else CheckpointIfDue(id);
     }
 
-    /// <summary>Seals what was applied up to <paramref name="id"/> unless the checkpoint already stands there.</summary>
-    public void CheckpointAt(StreamEntryId id)
+    /// <summary>
+    /// On the follower's loop, with nothing being applied, <paramref name="id"/> the last entry applied: begins a
+    /// checkpoint if a checkpoint's worth was applied since the last one began.
+    /// </summary>
+    public void CheckpointIfDue(StreamEntryId id)
     {
-        if (id <= Checkpointed) return;
+        if (_bytesSinceCheckpoint >= _checkpointBytes) Begin(id);
+    }
+
+    /// <summary>At start, on the follower's loop: seals what was applied up to <paramref name="id"/>, and waits for it.</summary>
+    public Task CheckpointNowAsync(StreamEntryId id) => Begin(id);
+
+    /// <summary>
+    /// Freezes what was applied up to <paramref name="id"/> (the follower applies nothing meanwhile) and seals it in the
+    /// background, unless the checkpoint already stands there or one is still being written. The returned task never fails.
+    /// </summary>
+    private Task Begin(StreamEntryId id)
+    {
+        if (id <= Checkpointed || !_checkpointing.IsCompleted) return _checkpointing;
+        _retry = false;
+        Task written;
         try
         {
-            _store.CheckpointAt($"{_stream} {id}");
-            Checkpointed = id;
-            _bytesSinceCheckpoint = 0;
-            CheckpointFailure = null;
+            written = _store.CheckpointAtAsync($"{_stream} {id}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            CheckpointFailure = e;
+            Failed(e);
+            return Task.CompletedTask;
         }
+        _bytesSinceCheckpoint = 0;
+        _checkpointing = written.ContinueWith(t =>
+        {
+            if (t.Exception is { } failure) Failed(failure.InnerException ?? failure);
+            else
+            {
+                Checkpointed = id;
+                CheckpointFailure = null;
+            }
+        }, TaskScheduler.Default);
+        return _checkpointing;
+    }
+
+    private void Failed(Exception e)
+    {
+        // Nothing is lost: the stream still holds every entry after the last checkpoint. Tried again after the next entry.
+        CheckpointFailure = e;
+        _retry = true;
     }
 
     private StreamEntryId ParseUpstream(string? upstream)
