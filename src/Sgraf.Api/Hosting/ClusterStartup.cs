@@ -50,10 +50,7 @@ public sealed partial class ClusterStartup(
         }
         catch (Exception e)
         {
-            readiness.Report(StartupStage.Failed, e.Message);
-            LogFailed(logger, e, e.Message);
-            Environment.ExitCode = 1;
-            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+            StartupFailure.Stop(e, readiness, lifetime, logger);
         }
     }
 
@@ -81,9 +78,6 @@ public sealed partial class ClusterStartup(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the demo gallery, attempt {Attempt}, met a shard that could not take its part; trying again: {Reason}")]
     static partial void LogSeedRetry(ILogger logger, int attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up failed, stopping: {Reason}")]
-    static partial void LogFailed(ILogger logger, Exception exception, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ready: {Shards} shards on {Silos} silo(s), {Images} images, {Captions} captions")]
     static partial void LogReady(ILogger logger, int shards, int silos, int images, int captions);

@@ -59,11 +59,7 @@ public sealed partial class GalleryStartup(
         }
         catch (Exception e)
         {
-            readiness.Report(StartupStage.Failed, e.Message);
-            LogFailed(logger, e, e.Message);
-            Environment.ExitCode = 1;
-            // Stopping while the host is still starting can race its start-up; stop once it has started.
-            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+            StartupFailure.Stop(e, readiness, lifetime, logger);
         }
     }
 
@@ -75,7 +71,4 @@ public sealed partial class GalleryStartup(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ready: {Images} images, {Captions} captions, scoring on {Device}")]
     static partial void LogReady(ILogger logger, int images, int captions, string device);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up failed, stopping: {Reason}")]
-    static partial void LogFailed(ILogger logger, Exception exception, string reason);
 }

@@ -69,13 +69,13 @@ public sealed record NpyHeader(NpyDtype Dtype, IReadOnlyList<int> Shape)
 
         if (fields["shape"] is not long[] dims)
             throw InvalidInputException.InFile(path, $"shape must be a tuple of integers: {text.Trim()}");
+        // Whole-array readers also need the count to fit one .NET array (NpyReader); a row reader streams any size.
         long count = 1;
         foreach (var dim in dims)
         {
             if (dim < 0) throw InvalidInputException.InFile(path, $"negative dimension in shape {ExpectedDim.Format(dims)}");
-            count = dim == 0 || count <= Array.MaxLength / dim ? count * dim
-                : throw InvalidInputException.InFile(path,
-                    $"shape {ExpectedDim.Format(dims)} has more elements than one .NET array can hold ({Array.MaxLength})");
+            count = dim <= int.MaxValue && (dim == 0 || count <= long.MaxValue / 8 / dim) ? count * dim
+                : throw InvalidInputException.InFile(path, $"shape {ExpectedDim.Format(dims)} has more elements than a file can hold");
         }
         return new NpyHeader(dtype, [.. dims.Select(dim => (int)dim)]);
     }

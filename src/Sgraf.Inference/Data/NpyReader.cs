@@ -56,6 +56,9 @@ public static class NpyReader
     {
         using var stream = Open(path);
         var header = NpyHeader.Read(stream, path);
+        if (header.ElementCount > Array.MaxLength)
+            throw InvalidInputException.InFile(path, $"shape {ExpectedDim.Format(header.Shape)} has more elements than one .NET array can hold "
+                + $"({Array.MaxLength}); read it a row at a time (NpyRowReader)");
         if (!accepted.Contains(header.Dtype))
             throw InvalidInputException.InFile(path,
                 $"holds {header.Dtype.Descr()} data but {typeof(T).Name} needs one of {string.Join(", ", accepted.Select(d => d.Descr()))}");

@@ -1,3 +1,4 @@
+using Sgraf.Inference;
 using Sgraf.Inference.Data;
 using Sgraf.TestSupport;
 
@@ -27,6 +28,31 @@ public class NpyRowReaderTests
         rows.ReadRow(row);
         Assert.Equal(data[8..16], row);
         Assert.Equal(2, rows.Position);
+    }
+
+    [Fact]
+    public void Rows_stream_from_a_file_larger_than_one_array_which_the_whole_array_reader_refuses()
+    {
+        // 30,000 full-size images (8.8 GB), as a bulk import reads them: a sparse file, so the test writes only the rows it checks.
+        using var dir = new TempDirectory();
+        var path = dir.File("big.npy");
+        var header = new NpyHeader(NpyDtype.Float32, [30_000, 36, 2048]).ToBytes();
+        long rowBytes = 36L * 2048 * sizeof(float);
+        using (var file = new FileStream(path, FileMode.Create))
+        {
+            file.Write(header);
+            file.SetLength(header.Length + 30_000 * rowBytes);
+            file.Position = header.Length + 29_999 * rowBytes;
+            file.Write(BitConverter.GetBytes(7.5f));
+        }
+
+        using var rows = NpyRowReader.Open(path, "N", 36, "img_dim");
+        Assert.Equal(30_000, rows.Rows);
+        var row = new float[36 * 2048];
+        rows.Seek(29_999);
+        rows.ReadRow(row);
+        Assert.Equal(7.5f, row[0]);
+        Assert.Contains("more elements than one .NET array can hold", Assert.Throws<InvalidInputException>(() => NpyReader.ReadFloat32(path)).Message);
     }
 
     [Theory]
