@@ -37,7 +37,7 @@ log() { echo "run-cluster: $*" >&2; }
 # shellcheck source=lib/processes.sh
 source "$repo/scripts/lib/processes.sh"
 
-api_port() { echo $((balancer_port + $1)); }
+silo_api_port() { echo $((balancer_port + $1)); }
 
 start_silo() {
   local n="$1" dll
@@ -57,11 +57,11 @@ start_silo() {
       Sgraf__BundleDirectory="$repo/models/shapes-bundle" \
       Sgraf__DataDirectory="$dir/silo-$n" \
       Sgraf__DemoGallery__Enabled="$([ "$n" = 1 ] && echo "$demo" || echo false)"
-    spawn "silo-$n" dotnet "$dll" --urls "http://127.0.0.1:$(api_port "$n")"
+    spawn "silo-$n" dotnet "$dll" --urls "http://127.0.0.1:$(silo_api_port "$n")"
   )
 }
 
-silo_ports() { for n in $(seq 1 "$silos"); do api_port "$n"; done; }
+silo_ports() { for n in $(seq 1 "$silos"); do silo_api_port "$n"; done; }
 
 start() {
   bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
@@ -71,7 +71,7 @@ start() {
   start_redis
   wait_ready_redis
   for n in $(seq 1 "$silos"); do start_silo "$n"; done
-  for n in $(seq 1 "$silos"); do wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
+  for n in $(seq 1 "$silos"); do wait_ready "$(silo_api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
   # Every silo answers the same 503 while a shard recovers: nginx hands it on rather than retrying and marking silos down.
   nginx_render_options=(--pass-503)
   # shellcheck disable=SC2046
@@ -87,21 +87,4 @@ stop() {
   kill_process redis TERM
 }
 
-case "${1:-run}" in
-  run)
-    start
-    trap stop EXIT
-    trap 'exit 0' INT TERM
-    log "press Ctrl-C to stop"
-    while true; do sleep 3600; done
-    ;;
-  start) start ;;
-  stop) stop ;;
-  kill-silo) kill_process "silo-${2:?silo number}" KILL ;;
-  start-silo)
-    n="${2:?silo number}"
-    start_silo "$n"
-    wait_ready "$(api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"
-    ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
-esac
+run_command silo "$@"

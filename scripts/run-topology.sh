@@ -30,8 +30,11 @@ log() { echo "run-topology: $*" >&2; }
 # shellcheck source=lib/processes.sh
 source "$repo/scripts/lib/processes.sh"
 
+replica_api_port() { echo "${replica_ports[$(($1 - 1))]}"; }
+
 start_replica() {
-  local n="$1" port="${replica_ports[$(($1 - 1))]}" dll
+  local n="$1" port dll
+  port="$(replica_api_port "$n")"
   dll="$(api_dll)"
   mkdir -p "$dir/replica-$n"
   # From the service's own folder, so its appsettings.json applies as in a deployment; --urls says where it listens.
@@ -81,21 +84,4 @@ stop() {
   kill_process redis TERM
 }
 
-case "${1:-run}" in
-  run)
-    start
-    trap stop EXIT
-    trap 'exit 0' INT TERM
-    log "press Ctrl-C to stop"
-    while true; do sleep 3600; done
-    ;;
-  start) start ;;
-  stop) stop ;;
-  kill-replica) kill_process "replica-${2:?replica number}" KILL ;;
-  start-replica)
-    n="${2:?replica number}"
-    start_replica "$n"
-    wait_ready "${replica_ports[$((n - 1))]}" /health/ready "replica-$n" "$dir/replica-$n.log"
-    ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
-esac
+run_command replica "$@"

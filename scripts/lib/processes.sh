@@ -80,3 +80,28 @@ start_nginx_for() {
   "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
   spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"
 }
+
+# The commands both scripts take, for a topology of numbered UNITs (silo or replica): run (start, then stop everything
+# on Ctrl-C), start, stop, kill-UNIT N (kill -9, as a crash) and start-UNIT N (start it and wait until it is ready).
+# The caller defines start, stop, start_UNIT N and UNIT_api_port N.
+run_command() {
+  local unit="$1" command="${2:-run}" n
+  case "$command" in
+    run)
+      start
+      trap stop EXIT
+      trap 'exit 0' INT TERM
+      log "press Ctrl-C to stop"
+      while true; do sleep 3600; done
+      ;;
+    start) start ;;
+    stop) stop ;;
+    "kill-$unit") kill_process "$unit-${3:?$unit number}" KILL ;;
+    "start-$unit")
+      n="${3:?$unit number}"
+      "start_$unit" "$n"
+      wait_ready "$("${unit}_api_port" "$n")" /health/ready "$unit-$n" "$dir/$unit-$n.log"
+      ;;
+    *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  esac
+}

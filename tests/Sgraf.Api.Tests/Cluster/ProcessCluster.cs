@@ -88,8 +88,12 @@ public sealed class ProcessCluster : IAsyncDisposable
             if (last.Count == Shards && settled(last)) return;
             await Task.Delay(250);
         }
-        Assert.Fail($"the shards did not settle within {within}: {string.Join("; ", last)}");
+        Assert.Fail($"the shards did not settle within {within}: {string.Join("; ", last)}\n{ShardLogLines()}");
     }
+
+    /// <summary>What each silo's log said about shards (activations, recoveries, moves), last lines first to read when placement goes wrong.</summary>
+    string ShardLogLines() => string.Join("\n", Directory.GetFiles(directory.Path, "silo-*.log").Order().Select(log =>
+        $"{Path.GetFileName(log)}:\n  " + string.Join("\n  ", File.ReadLines(log).Where(l => l.Contains("Shard", StringComparison.Ordinal)).TakeLast(30))));
 
     public async ValueTask DisposeAsync()
     {

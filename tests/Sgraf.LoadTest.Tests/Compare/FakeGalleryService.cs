@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Sgraf.LoadTest.Tests.Compare;
@@ -13,22 +11,18 @@ namespace Sgraf.LoadTest.Tests.Compare;
 /// </summary>
 internal sealed class FakeGalleryService : IDisposable
 {
-    readonly HttpListener listener = new();
+    readonly LoopbackHttpServer server;
     readonly string[] imageIds;
     readonly string[] captions;
-    readonly Task serving;
 
     /// <param name="answer">(direction, the query: a sentence or an image id) → status and body.</param>
     public FakeGalleryService(string[] imageIds, string[] captions, Func<string, string, (int Status, JsonObject Body)> answer)
     {
         (this.imageIds, this.captions, Answer) = (imageIds, captions, answer);
-        Url = $"http://127.0.0.1:{FreePort()}/";
-        listener.Prefixes.Add(Url);
-        listener.Start();
-        serving = Task.Run(Serve);
+        server = new LoopbackHttpServer(Respond);
     }
 
-    public string Url { get; }
+    public string Url => server.Url;
 
     public Func<string, string, (int Status, JsonObject Body)> Answer { get; }
 
@@ -48,33 +42,8 @@ internal sealed class FakeGalleryService : IDisposable
         }),
     };
 
-    static int FreePort()
+    LoopbackReply Respond(HttpListenerRequest request)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    async Task Serve()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => Respond(context));
-        }
-    }
-
-    void Respond(HttpListenerContext context)
-    {
-        var request = context.Request;
         var (status, body) = request.Url!.AbsolutePath switch
         {
             "/health/ready" => (200, new JsonObject { ["status"] = "ready" }),
@@ -84,12 +53,7 @@ internal sealed class FakeGalleryService : IDisposable
             "/search/image-to-text" => Search(request, "image-to-text", q => q["id"]!.GetValue<string>()),
             _ => (404, new JsonObject { ["title"] = "Not Found" }),
         };
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
-        context.Response.StatusCode = status;
-        context.Response.ContentType = status == 200 ? "application/json" : "application/problem+json";
-        context.Response.ContentLength64 = bytes.Length;
-        context.Response.OutputStream.Write(bytes);
-        context.Response.Close();
+        return new LoopbackReply(status, body.ToJsonString());
     }
 
     static JsonObject Page(HttpListenerRequest request, IEnumerable<JsonObject> items)
@@ -101,16 +65,10 @@ internal sealed class FakeGalleryService : IDisposable
 
     (int, JsonObject) Search(HttpListenerRequest request, string direction, Func<JsonNode, string> query)
     {
-        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
-        var body = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
+        var body = JsonNode.Parse(LoopbackHttpServer.BodyOf(request))!.AsObject();
         Searches.Enqueue((direction, body));
         return Answer(direction, query(body["queries"]![0]!));
     }
 
-    public void Dispose()
-    {
-        listener.Stop();
-        listener.Close();
-        serving.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => server.Dispose();
 }

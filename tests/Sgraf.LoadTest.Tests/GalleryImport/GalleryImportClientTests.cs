@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Sgraf.Inference;
 using Sgraf.LoadTest.GalleryImport;
@@ -41,59 +39,30 @@ public sealed class GalleryImportClientTests
     /// <summary>POST /captions answered 503 (Retry-After: 0) the first <c>unavailableFirst</c> times, then 200.</summary>
     sealed class ScriptedService : IDisposable
     {
-        readonly HttpListener listener = new();
+        readonly LoopbackHttpServer server;
         readonly int unavailableFirst;
-        readonly Task serving;
 
         public ScriptedService(int unavailableFirst)
         {
             this.unavailableFirst = unavailableFirst;
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
-            probe.Stop();
-            listener.Prefixes.Add(Url);
-            listener.Start();
-            serving = Task.Run(Serve);
+            server = new LoopbackHttpServer(Answer);
         }
 
-        public string Url { get; }
+        public string Url => server.Url;
 
         public List<string> Bodies { get; } = [];
 
-        async Task Serve()
+        LoopbackReply Answer(HttpListenerRequest request)
         {
-            while (listener.IsListening)
+            lock (Bodies)
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-                using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8)) Bodies.Add(reader.ReadToEnd());
-                bool unavailable = Bodies.Count <= unavailableFirst;
-                var body = unavailable
-                    ? """{"title":"Service Unavailable","status":503,"detail":"shard 4 is recovering its data"}"""
-                    : """{"added":2,"replaced":0,"ids":["c-0","c-1"]}""";
-                if (unavailable) context.Response.AddHeader("Retry-After", "0");
-                var bytes = Encoding.UTF8.GetBytes(body);
-                context.Response.StatusCode = unavailable ? 503 : 200;
-                context.Response.ContentType = unavailable ? "application/problem+json" : "application/json";
-                context.Response.ContentLength64 = bytes.Length;
-                context.Response.OutputStream.Write(bytes);
-                context.Response.Close();
+                Bodies.Add(LoopbackHttpServer.BodyOf(request));
+                return Bodies.Count <= unavailableFirst
+                    ? new LoopbackReply(503, """{"title":"Service Unavailable","status":503,"detail":"shard 4 is recovering its data"}""", ("Retry-After", "0"))
+                    : new LoopbackReply(200, """{"added":2,"replaced":0,"ids":["c-0","c-1"]}""");
             }
         }
 
-        public void Dispose()
-        {
-            listener.Stop();
-            listener.Close();
-            serving.Wait(TimeSpan.FromSeconds(5));
-        }
+        public void Dispose() => server.Dispose();
     }
 }

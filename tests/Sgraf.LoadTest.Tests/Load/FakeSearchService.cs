@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Sgraf.LoadTest.Tests.Load;
@@ -15,50 +13,22 @@ internal sealed class FakeSearchService : IDisposable
 {
     const string NoHead = "is 'shortlist', but this bundle has no shortlist head; train one with `sgraf train-shortlist` and add it to the bundle with `sgraf add-shortlist`, or use mode exact (or auto)";
 
-    readonly HttpListener listener = new();
+    readonly LoopbackHttpServer server;
     readonly int images;
-    readonly Task serving;
 
     public FakeSearchService(int images)
     {
         this.images = images;
-        Url = $"http://127.0.0.1:{FreePort()}/";
-        listener.Prefixes.Add(Url);
-        listener.Start();
-        serving = Task.Run(Serve);
+        server = new LoopbackHttpServer(Answer);
     }
 
-    public string Url { get; }
+    public string Url => server.Url;
 
     public ConcurrentQueue<JsonObject> Searches { get; } = new();
 
-    static int FreePort()
+    LoopbackReply Answer(HttpListenerRequest request)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    async Task Serve()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => Answer(context));
-        }
-    }
-
-    void Answer(HttpListenerContext context)
-    {
-        var path = context.Request.Url!.AbsolutePath;
+        var path = request.Url!.AbsolutePath;
         var (status, body) = path switch
         {
             "/health/ready" => (200, """{"status":"ready"}"""),
@@ -67,21 +37,15 @@ internal sealed class FakeSearchService : IDisposable
                 ["total"] = images,
                 ["items"] = new JsonArray(Enumerable.Range(0, images).Select(i => (JsonNode)new JsonObject { ["id"] = $"bench-{i:D6}" }).ToArray()),
             }.ToJsonString()),
-            "/search/text-to-image" => Search(context.Request),
+            "/search/text-to-image" => Search(request),
             _ => (404, """{"title":"Not Found"}"""),
         };
-        var bytes = Encoding.UTF8.GetBytes(body);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = status == 200 ? "application/json" : "application/problem+json";
-        context.Response.ContentLength64 = bytes.Length;
-        context.Response.OutputStream.Write(bytes);
-        context.Response.Close();
+        return new LoopbackReply(status, body);
     }
 
     (int, string) Search(HttpListenerRequest request)
     {
-        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
-        var search = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
+        var search = JsonNode.Parse(LoopbackHttpServer.BodyOf(request))!.AsObject();
         Searches.Enqueue(search);
         var mode = search["mode"]?.GetValue<string>();
         if (mode == "shortlist")
@@ -101,10 +65,5 @@ internal sealed class FakeSearchService : IDisposable
         return (200, new JsonObject { ["model"] = "sgraf", ["mode"] = "exact", ["shortlist"] = null, ["results"] = results }.ToJsonString());
     }
 
-    public void Dispose()
-    {
-        listener.Stop();
-        listener.Close();
-        serving.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => server.Dispose();
 }
