@@ -74,20 +74,25 @@ import_gallery() {
   sgraf_load gallery import --data "$shapes" --split test --limit "$size" --captions --id-prefix shapes- --url "$1" --api-key "$key" \
     2>"$out/import-$2.err" | tee "$out/import-$2.txt"
 }
-# "silos ready shards placement": the cluster as /health/ready through nginx reports it (placement: shard=silo,…).
+# "silos ready shards most placement": the cluster as /health/ready through nginx reports it (most: the most shards one
+# silo holds; placement: shard=silo,…).
 cluster_state() {
   curl -s "$cluster/health/ready" | python3 -c "
-import json,sys
+import collections,json,sys
 c=json.load(sys.stdin).get('cluster') or {}
 states=sorted(c.get('shardStates',[]), key=lambda s: s['shard'])
-print(len(c.get('silos',[])), c.get('shardsReady',0), c.get('shards',0), ','.join(f\"{s['shard']}={s['silo']}\" for s in states))" 2>/dev/null || echo "0 0 0 -"
+most=max(collections.Counter(s['silo'] for s in states).values(), default=0)
+print(len(c.get('silos',[])), c.get('shardsReady',0), c.get('shards',0), most, ','.join(f\"{s['shard']}={s['silo']}\" for s in states))" 2>/dev/null || echo "0 0 0 0 -"
 }
-# Waits until SILOS silos are active, every shard is ready, and no shard has moved for three rounds (6 s).
+# Waits until SILOS silos are active, every shard is ready, no silo holds more than its share (ceil(shards / silos), the
+# placement's bound: shards move only once membership has been still for 10 s, so a stable placement alone is not yet
+# the settled one) and no shard has moved for three rounds (6 s).
 wait_settled() {
-  local want="$1" last="" same=0 deadline=$((SECONDS + 300)) silos ready shards placement
+  local want="$1" last="" same=0 deadline=$((SECONDS + 300)) silos ready shards most placement
   while [ "$SECONDS" -lt "$deadline" ]; do
-    read -r silos ready shards placement <<<"$(cluster_state)"
-    if [ "$silos" = "$want" ] && [ "$ready" = "$shards" ] && [ "$shards" != 0 ] && [ "$placement" = "$last" ]; then
+    read -r silos ready shards most placement <<<"$(cluster_state)"
+    if [ "$silos" = "$want" ] && [ "$ready" = "$shards" ] && [ "$shards" != 0 ] && [ "$most" -le $(((shards + want - 1) / want)) ] \
+      && [ "$placement" = "$last" ]; then
       same=$((same + 1)); if [ "$same" -ge 3 ]; then echo "$placement"; return; fi
     else
       same=0
@@ -95,7 +100,7 @@ wait_settled() {
     last=$placement
     sleep 2
   done
-  echo "error: the cluster did not settle at $want silos with every shard ready; last: $silos silos, $ready of $shards ready" >&2; exit 1
+  echo "error: the cluster did not settle at $want silos with every shard ready and placed; last: $silos silos, $ready of $shards ready, at most $most on one silo" >&2; exit 1
 }
 silo_pid() { cat "$SGRAF_CLUSTER_DIR/silo-$1.pid"; }
 rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }

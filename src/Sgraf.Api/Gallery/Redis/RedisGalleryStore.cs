@@ -254,14 +254,14 @@ public sealed class RedisGalleryStore : IGalleryStore
         await follower.WaitUntilAppliedAsync(StreamEntryId.Parse(result.Value), cancellationToken).ConfigureAwait(false);
     }
 
-    // The stream's last id without its entries (XINFO STREAM's reply carries the first and last entries, payloads and all).
-    private const string LastIdScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return '0-0' end
-        local info = redis.call('XINFO', 'STREAM', KEYS[1])
-        for i = 1, #info, 2 do
-            if info[i] == 'last-generated-id' then return info[i + 1] end
-        end
-        return '0-0'
+    // The id of the stream's newest entry if it is newer than ARGV[1], else ''. Not XINFO STREAM: its reply holds the
+    // first and last entries, payloads and all (megabytes for an import batch), and building it on every read of a shard
+    // kept redis-server at 50% of a core at 17 searches/s with 30,000 images. This range is empty, and costs nothing,
+    // when the copy is caught up (nearly always); only the id leaves Redis.
+    private const string NewerIdScript = """
+        local newest = redis.call('XREVRANGE', KEYS[1], '+', '(' .. ARGV[1], 'COUNT', 1)
+        if #newest == 0 then return '' end
+        return newest[1][1]
         """;
 
     /// <summary>
@@ -271,11 +271,11 @@ public sealed class RedisGalleryStore : IGalleryStore
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         var follower = _follower ?? throw new InvalidOperationException("Start the store before reading.");
-        var last = await _connection.GetDatabase().ScriptEvaluateAsync(LastIdScript, [_keys.Log]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var id = StreamEntryId.Parse(last.ToString());
-        if (follower.LastApplied >= id) return;
+        var newer = await _connection.GetDatabase().ScriptEvaluateAsync(NewerIdScript, [_keys.Log], [follower.LastApplied.ToString()])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (newer.ToString() is not { Length: > 0 } last) return;
         follower.Wake();
-        await follower.WaitUntilAppliedAsync(id, cancellationToken).ConfigureAwait(false);
+        await follower.WaitUntilAppliedAsync(StreamEntryId.Parse(last), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ClaimGalleryAsync()
