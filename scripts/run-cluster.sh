@@ -64,12 +64,7 @@ start_silo() {
 silo_ports() { for n in $(seq 1 "$silos"); do silo_api_port "$n"; done; }
 
 start() {
-  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  trap 'log "start failed; stopping what was started"; stop' ERR
-  start_redis
-  wait_ready_redis
+  start_redis_with_deps
   for n in $(seq 1 "$silos"); do start_silo "$n"; done
   for n in $(seq 1 "$silos"); do wait_ready "$(silo_api_port "$n")" /health/ready "silo-$n" "$dir/silo-$n.log"; done
   # Every silo answers the same 503 while a shard recovers: nginx hands it on rather than retrying and marking silos down.

@@ -54,12 +54,7 @@ start_replica() {
 start_nginx() { start_nginx_for "$balancer_port" "${replica_ports[@]}"; }
 
 start() {
-  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  trap 'log "start failed; stopping what was started"; stop' ERR
-  start_redis
-  wait_ready_redis
+  start_redis_with_deps
   start_replica 1
   start_replica 2
   wait_ready "${replica_ports[0]}" /health/ready replica-1 "$dir/replica-1.log"

@@ -44,6 +44,18 @@ start_redis() {
     --appendonly yes --appendfsync always --save ""
 }
 
+# How both topologies start: redis-server and nginx installed if missing, the state folder world-readable (nginx's
+# workers run as nobody when started by root), stop on any failure from here on (the caller clears the ERR trap once
+# up), then redis-server ready.
+start_redis_with_deps() {
+  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  trap 'log "start failed; stopping what was started"; stop' ERR
+  start_redis
+  wait_ready_redis
+}
+
 kill_process() {
   local name="$1" signal="$2" pid
   [ -f "$dir/$name.pid" ] || return 0
