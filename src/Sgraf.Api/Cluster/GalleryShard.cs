@@ -16,7 +16,6 @@ namespace Sgraf.Api.Cluster;
 [Reentrant]
 public sealed partial class GalleryShard(ShardResources resources, IClusterMembershipService membership, ILocalSiloDetails localSilo, ILogger<GalleryShard> logger) : Grain, IGalleryShard
 {
-    const byte Images = 0;
     readonly CancellationTokenSource stopping = new();
     Task<ShardGallery>? opening;
     int shard;
@@ -72,36 +71,36 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
         return ShardReply<ShardWrite>.Ready(new ShardWrite(records.Length - replaced, replaced));
     }
 
-    public async Task<ShardReply<bool>> DeleteAsync(byte kind, string id)
+    public async Task<ShardReply<bool>> DeleteAsync(GalleryItemKind kind, string id)
     {
         var (gallery, notReady) = await CurrentForWriteAsync();
         if (gallery is null) return ShardReply<bool>.Unavailable(notReady!);
         var snapshot = gallery.Index.Current;
-        if (!(kind == Images ? snapshot.Images.ContainsKey(id) : snapshot.Captions.ContainsKey(id))) return ShardReply<bool>.Ready(false);
-        await gallery.AppendAsync([kind == Images ? GalleryRecord.DeleteImage(id) : GalleryRecord.DeleteCaption(id)]);
+        if (!(kind == GalleryItemKind.Image ? snapshot.Images.ContainsKey(id) : snapshot.Captions.ContainsKey(id))) return ShardReply<bool>.Ready(false);
+        await gallery.AppendAsync([kind == GalleryItemKind.Image ? GalleryRecord.DeleteImage(id) : GalleryRecord.DeleteCaption(id)]);
         return ShardReply<bool>.Ready(true);
     }
 
-    public Task<ShardReply<string[]>> ExistingAsync(byte kind, string[] ids) => Read(gallery =>
+    public Task<ShardReply<string[]>> ExistingAsync(GalleryItemKind kind, string[] ids) => Read(gallery =>
     {
         var snapshot = gallery.Index.Current;
-        return ids.Where(kind == Images ? snapshot.Images.ContainsKey : snapshot.Captions.ContainsKey).ToArray();
+        return ids.Where(kind == GalleryItemKind.Image ? snapshot.Images.ContainsKey : snapshot.Captions.ContainsKey).ToArray();
     });
 
-    public Task<ShardReply<ShardItem?>> GetAsync(byte kind, string id, bool withEmbeddings) => Read(gallery =>
+    public Task<ShardReply<ShardItem?>> GetAsync(GalleryItemKind kind, string id, bool withEmbeddings) => Read(gallery =>
     {
         var snapshot = gallery.Index.Current;
-        if (kind == Images)
+        if (kind == GalleryItemKind.Image)
             return snapshot.Images.TryGetValue(id, out var image) ? Item(image.Segment, image.Slot, withEmbeddings
                 ? gallery.Index.Codec.EncodeImage(image.Segment.Read(image.Slot)) : null) : null;
         return snapshot.Captions.TryGetValue(id, out var caption) ? Item(caption.Segment, caption.Slot, withEmbeddings
             ? gallery.Index.Codec.EncodeCaption(caption.Segment.Read(caption.Slot)) : null) : null;
     });
 
-    public Task<ShardReply<ShardPage>> FirstAsync(byte kind, int count) => Read(gallery =>
+    public Task<ShardReply<ShardPage>> FirstAsync(GalleryItemKind kind, int count) => Read(gallery =>
     {
         var snapshot = gallery.Index.Current;
-        return kind == Images
+        return kind == GalleryItemKind.Image
             ? new ShardPage(snapshot.Images.Count, [.. snapshot.Images.Values.Take(count).Select(l => Item(l.Segment, l.Slot, null))])
             : new ShardPage(snapshot.Captions.Count, [.. snapshot.Captions.Values.Take(count).Select(l => Item(l.Segment, l.Slot, null))]);
     });
@@ -121,10 +120,10 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
         return results.Select(r => Result(r[0])).ToArray();
     });
 
-    public Task<ShardReply<ShardHeadHit[][]>> FirstStageAsync(byte kind, float[][] queryVectors, int shortlist, string[]? candidateIds) => Read(gallery =>
+    public Task<ShardReply<ShardHeadHit[][]>> FirstStageAsync(GalleryItemKind kind, float[][] queryVectors, int shortlist, string[]? candidateIds) => Read(gallery =>
     {
         var snapshot = gallery.Index.Current;
-        return kind == Images
+        return kind == GalleryItemKind.Image
             ? queryVectors.Select(q => Heads(candidateIds is null ? ShortlistScan.Top(snapshot.ImageSegments, q, shortlist)
                 : ShortlistScan.Top(snapshot.Images.Locate(candidateIds), q, shortlist), q)).ToArray()
             : queryVectors.Select(q => Heads(candidateIds is null ? ShortlistScan.Top(snapshot.CaptionSegments, q, shortlist)

@@ -1,3 +1,5 @@
+using Sgraf.Api.Gallery;
+
 namespace Sgraf.Api.Cluster;
 
 /// <summary>
@@ -12,15 +14,15 @@ public interface IGalleryShard : IGrainWithIntegerKey
     Task<ShardReply<ShardWrite>> AppendAsync(ShardRecord[] records);
 
     /// <summary>Deletes an item if it is there (false when it is not: nothing is written).</summary>
-    Task<ShardReply<bool>> DeleteAsync(byte kind, string id);
+    Task<ShardReply<bool>> DeleteAsync(GalleryItemKind kind, string id);
 
     /// <summary>Which of the ids the shard holds (kind: 0 images, 1 captions).</summary>
-    Task<ShardReply<string[]>> ExistingAsync(byte kind, string[] ids);
+    Task<ShardReply<string[]>> ExistingAsync(GalleryItemKind kind, string[] ids);
 
-    Task<ShardReply<ShardItem?>> GetAsync(byte kind, string id, bool withEmbeddings);
+    Task<ShardReply<ShardItem?>> GetAsync(GalleryItemKind kind, string id, bool withEmbeddings);
 
     /// <summary>The first <paramref name="count"/> items in id order.</summary>
-    Task<ShardReply<ShardPage>> FirstAsync(byte kind, int count);
+    Task<ShardReply<ShardPage>> FirstAsync(GalleryItemKind kind, int count);
 
     /// <summary>Exact search, each query against the shard's images (or its candidates there): the best k by the model's score.</summary>
     Task<ShardReply<ShardQueryResult[]>> TextToImageAsync(ShardTextQuery[] queries, int k, string model);
@@ -31,5 +33,5 @@ public interface IGalleryShard : IGrainWithIntegerKey
     /// The shortlist head's first stage over the shard's items of <paramref name="kind"/> (or the candidates there): per
     /// query vector, the best <paramref name="shortlist"/> by dot product, ties by id.
     /// </summary>
-    Task<ShardReply<ShardHeadHit[][]>> FirstStageAsync(byte kind, float[][] queryVectors, int shortlist, string[]? candidateIds);
+    Task<ShardReply<ShardHeadHit[][]>> FirstStageAsync(GalleryItemKind kind, float[][] queryVectors, int shortlist, string[]? candidateIds);
 }

@@ -13,14 +13,14 @@ public sealed class ShardedGalleryCatalog(ShardCalls shards, EmbeddingCodec code
     /// </summary>
     public async Task<int> CountAsync(GalleryItemKind kind, CancellationToken cancellationToken)
     {
-        var (pages, _) = await shards.AskAsync(shards.Map.All, (shard, _) => shard.FirstAsync(Kind(kind), 0), true, "count the gallery", cancellationToken);
+        var (pages, _) = await shards.AskAsync(shards.Map.All, (shard, _) => shard.FirstAsync(kind, 0), true, "count the gallery", cancellationToken);
         return pages.Values.Sum(p => p.Total);
     }
 
     public async Task<IReadOnlySet<string>> ExistingAsync(GalleryItemKind kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         var parts = shards.Map.Split(ids, id => id);
-        var (found, _) = await shards.AskAsync(parts.Keys, (shard, n) => shard.ExistingAsync(Kind(kind), [.. parts[n]]), false, "look ids up", cancellationToken);
+        var (found, _) = await shards.AskAsync(parts.Keys, (shard, n) => shard.ExistingAsync(kind, [.. parts[n]]), false, "look ids up", cancellationToken);
         return found.Values.SelectMany(f => f).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -33,7 +33,7 @@ public sealed class ShardedGalleryCatalog(ShardCalls shards, EmbeddingCodec code
     /// </summary>
     public async Task<(int Total, IReadOnlyList<CatalogItem> Items)> ListAsync(GalleryItemKind kind, int offset, int limit, CancellationToken cancellationToken)
     {
-        var (pages, _) = await shards.AskAsync(shards.Map.All, (shard, _) => shard.FirstAsync(Kind(kind), offset + limit), false, "list the gallery", cancellationToken);
+        var (pages, _) = await shards.AskAsync(shards.Map.All, (shard, _) => shard.FirstAsync(kind, offset + limit), false, "list the gallery", cancellationToken);
         var items = pages.Values.SelectMany(p => p.Items).OrderBy(i => i.Id, StringComparer.Ordinal).Skip(offset).Take(limit).Select(Describe).ToList();
         return (pages.Values.Sum(p => p.Total), items);
     }
@@ -51,11 +51,9 @@ public sealed class ShardedGalleryCatalog(ShardCalls shards, EmbeddingCodec code
     async Task<ShardItem?> ItemAsync(GalleryItemKind kind, string id, bool withEmbeddings, CancellationToken cancellationToken)
     {
         int shard = shards.Map.ShardOf(id);
-        var (items, _) = await shards.AskAsync([shard], (s, _) => s.GetAsync(Kind(kind), id, withEmbeddings), false, $"read '{id}'", cancellationToken);
+        var (items, _) = await shards.AskAsync([shard], (s, _) => s.GetAsync(kind, id, withEmbeddings), false, $"read '{id}'", cancellationToken);
         return items[shard];
     }
-
-    public static byte Kind(GalleryItemKind kind) => kind == GalleryItemKind.Image ? (byte)0 : (byte)1;
 
     static CatalogItem Describe(ShardItem item) =>
         new(item.Id, item.Text, item.MetadataJson is { } json ? JsonNode.Parse(json)!.AsObject() : null);

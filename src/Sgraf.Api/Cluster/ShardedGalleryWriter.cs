@@ -27,9 +27,9 @@ public sealed class ShardedGalleryWriter(ShardCalls shards, SgrafRuntime runtime
         return AppendAsync(NewItemRecords.Captions(runtime, codec, captions), "captions");
     }
 
-    public Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken) => DeleteAsync(0, id, "image");
+    public Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken) => DeleteAsync(GalleryItemKind.Image, id, "image");
 
-    public Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken) => DeleteAsync(1, id, "caption");
+    public Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken) => DeleteAsync(GalleryItemKind.Caption, id, "caption");
 
     async Task<AddOutcome> AppendAsync(GalleryRecord[] records, string kind)
     {
@@ -42,7 +42,7 @@ public sealed class ShardedGalleryWriter(ShardCalls shards, SgrafRuntime runtime
         return new AddOutcome(written.Values.Sum(w => w.Added), written.Values.Sum(w => w.Replaced), [.. records.Select(r => r.Id)]);
     }
 
-    async Task<bool> DeleteAsync(byte kind, string id, string what)
+    async Task<bool> DeleteAsync(GalleryItemKind kind, string id, string what)
     {
         int shard = shards.Map.ShardOf(id);
         var (deleted, _) = await shards.AskAsync([shard], (s, _) => s.DeleteAsync(kind, id), allowPartial: false, $"delete {what} '{id}'", CancellationToken.None);

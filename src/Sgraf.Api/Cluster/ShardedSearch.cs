@@ -17,8 +17,6 @@ namespace Sgraf.Api.Cluster;
 public sealed class ShardedSearch(ShardCalls shards, QueryEmbeddingCache queryCache, IGalleryCatalog catalog, SgrafRuntime runtime, EmbeddingCodec codec)
     : ISearchService
 {
-    const byte Images = 0, Captions = 1;
-
     public async Task<SearchOutcome> TextToImageAsync(TextSearchJob job, bool allowPartial, CancellationToken cancellationToken)
     {
         var candidates = Candidates(job.CandidateIds);
@@ -32,7 +30,7 @@ public sealed class ShardedSearch(ShardCalls shards, QueryEmbeddingCache queryCa
         }
         var encoded = queryCache.Encode(job.Queries);
         float[][] vectors = [.. job.Queries.Select(t => encoded[t].ShortlistVector ?? throw new InvalidOperationException("a shortlist search needs the bundle's shortlist head"))];
-        return await TwoRoundsAsync(Images, vectors, size, candidates, allowPartial, cancellationToken,
+        return await TwoRoundsAsync(GalleryItemKind.Image, vectors, size, candidates, allowPartial, cancellationToken,
             (shard, queries) => shard.TextToImageAsync([.. queries.Select(q => new ShardTextQuery(job.Queries[q.Query], q.Ids))], job.K, model), job.K);
     }
 
@@ -50,11 +48,11 @@ public sealed class ShardedSearch(ShardCalls shards, QueryEmbeddingCache queryCa
             return new SearchOutcome(Merge(payloads.Length, job.K, answers.Values, reranked: null), allowPartial ? missing : null);
         }
         float[][] vectors = [.. images.Select(i => i.ShortlistVector ?? throw new InvalidOperationException("a shortlist search needs the bundle's shortlist head"))];
-        return await TwoRoundsAsync(Captions, vectors, size, candidates, allowPartial, cancellationToken,
+        return await TwoRoundsAsync(GalleryItemKind.Caption, vectors, size, candidates, allowPartial, cancellationToken,
             (shard, queries) => shard.ImageToTextAsync([.. queries.Select(q => new ShardImageQuery(payloads[q.Query], q.Ids))], job.K, model), job.K);
     }
 
-    async Task<SearchOutcome> TwoRoundsAsync(byte kind, float[][] vectors, int size, Dictionary<int, string[]>? candidates, bool allowPartial,
+    async Task<SearchOutcome> TwoRoundsAsync(GalleryItemKind kind, float[][] vectors, int size, Dictionary<int, string[]>? candidates, bool allowPartial,
         CancellationToken cancellationToken, Func<IGalleryShard, List<(int Query, string[] Ids)>, Task<ShardReply<ShardQueryResult[]>>> rerank, int k)
     {
         var (firsts, missingFirst) = await shards.AskAsync(candidates?.Keys ?? shards.Map.All,
