@@ -74,25 +74,23 @@ import_gallery() {
   sgraf_load gallery import --data "$shapes" --split test --limit "$size" --captions --id-prefix shapes- --url "$1" --api-key "$key" \
     2>"$out/import-$2.err" | tee "$out/import-$2.txt"
 }
-# "silos ready shards most placement": the cluster as /health/ready through nginx reports it (most: the most shards one
-# silo holds; placement: shard=silo,…).
+# "silos placed shards placement": the cluster as /health/ready through nginx reports it (placed: shards ready on the
+# silo placement owns them to; placement: shard=silo,…).
 cluster_state() {
   curl -s "$cluster/health/ready" | python3 -c "
 import collections,json,sys
 c=json.load(sys.stdin).get('cluster') or {}
 states=sorted(c.get('shardStates',[]), key=lambda s: s['shard'])
-most=max(collections.Counter(s['silo'] for s in states).values(), default=0)
-print(len(c.get('silos',[])), c.get('shardsReady',0), c.get('shards',0), most, ','.join(f\"{s['shard']}={s['silo']}\" for s in states))" 2>/dev/null || echo "0 0 0 0 -"
+placed=sum(1 for s in states if s['ready'] and s['silo'] == s['owner'])
+print(len(c.get('silos',[])), placed, c.get('shards',0), ','.join(f\"{s['shard']}={s['silo']}\" for s in states))" 2>/dev/null || echo "0 0 0 -"
 }
-# Waits until SILOS silos are active, every shard is ready, no silo holds more than its share (ceil(shards / silos), the
-# placement's bound: shards move only once membership has been still for 10 s, so a stable placement alone is not yet
-# the settled one) and no shard has moved for three rounds (6 s).
+# Waits until SILOS silos are active and every shard is ready on its owner (shards move only once membership has been
+# still for 10 s, so a stable placement alone is not yet the settled one), the same for three rounds (6 s).
 wait_settled() {
-  local want="$1" last="" same=0 deadline=$((SECONDS + 300)) silos ready shards most placement
+  local want="$1" last="" same=0 deadline=$((SECONDS + 300)) silos placed shards placement
   while [ "$SECONDS" -lt "$deadline" ]; do
-    read -r silos ready shards most placement <<<"$(cluster_state)"
-    if [ "$silos" = "$want" ] && [ "$ready" = "$shards" ] && [ "$shards" != 0 ] && [ "$most" -le $(((shards + want - 1) / want)) ] \
-      && [ "$placement" = "$last" ]; then
+    read -r silos placed shards placement <<<"$(cluster_state)"
+    if [ "$silos" = "$want" ] && [ "$placed" = "$shards" ] && [ "$shards" != 0 ] && [ "$placement" = "$last" ]; then
       same=$((same + 1)); if [ "$same" -ge 3 ]; then echo "$placement"; return; fi
     else
       same=0
@@ -100,7 +98,7 @@ wait_settled() {
     last=$placement
     sleep 2
   done
-  echo "error: the cluster did not settle at $want silos with every shard ready and placed; last: $silos silos, $ready of $shards ready, at most $most on one silo" >&2; exit 1
+  echo "error: the cluster did not settle at $want silos with every shard ready on its owner; last: $silos silos, $placed of $shards ready on their owners ($placement)" >&2; exit 1
 }
 silo_pid() { cat "$SGRAF_CLUSTER_DIR/silo-$1.pid"; }
 rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }

@@ -15,7 +15,10 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
     volatile ClusterView view = new([], []);
 
     /// <summary>One shard as last seen: its status, or why it did not answer.</summary>
-    public sealed record ShardView(int Shard, bool Ready, string Silo, string Detail, int Images, int Captions);
+    /// <param name="Owner">The silo placement gives it by the active silos now; differs from <paramref name="Silo"/>
+    /// while a move is pending or in flight (the shard then answers 503 for a while), so "every shard ready on its
+    /// owner" is what settled means.</param>
+    public sealed record ShardView(int Shard, bool Ready, string Silo, string Owner, string Detail, int Images, int Captions);
 
     /// <summary>The shards and the active silos as last seen (empty until the first round).</summary>
     public sealed record ClusterView(IReadOnlyList<ShardView> Shards, IReadOnlyList<string> Silos)
@@ -38,19 +41,21 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
         {
             try
             {
+                var active = ShardOwner.Active(membership.CurrentSnapshot).ToList();
+                string Owner(int n) => active.Count == 0 ? "" : ShardOwner.Pick(n, options.Value.Cluster.Shards, active).Endpoint.ToString();
                 var seen = await Task.WhenAll(shards.Map.All.Select(async n =>
                 {
                     try
                     {
                         var s = await shards.Shard(n).StatusAsync().WaitAsync(timeout, stoppingToken);
-                        return new ShardView(n, s.Ready, s.Silo, s.Detail, s.Images, s.Captions);
+                        return new ShardView(n, s.Ready, s.Silo, Owner(n), s.Detail, s.Images, s.Captions);
                     }
                     catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        return new ShardView(n, false, "", $"not reachable: {e.GetType().Name}", 0, 0);
+                        return new ShardView(n, false, "", Owner(n), $"not reachable: {e.GetType().Name}", 0, 0);
                     }
                 }));
-                var silos = ShardOwner.Active(membership.CurrentSnapshot).Select(s => s.Endpoint.ToString()).Order(StringComparer.Ordinal).ToList();
+                var silos = active.Select(s => s.Endpoint.ToString()).Order(StringComparer.Ordinal).ToList();
                 view = new ClusterView(seen, silos);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -70,18 +70,19 @@ public sealed class ProcessCluster : IAsyncDisposable
     public Task StartSiloAsync(int silo) => script.RunAsync("start-silo", silo.ToString());
 
     /// <summary>Each shard's silo and readiness, as silo <paramref name="silo"/>'s /health/ready reports them.</summary>
-    public async Task<IReadOnlyList<(int Shard, string Silo, bool Ready)>> ShardsAsync(int silo)
+    public async Task<IReadOnlyList<ShardState>> ShardsAsync(int silo)
     {
         using var client = Silo(silo);
         var body = JsonNode.Parse(await client.GetStringAsync("/health/ready"))!;
-        return [.. body["cluster"]!["shardStates"]!.AsArray().Select(s => (s!["shard"]!.GetValue<int>(), s["silo"]!.GetValue<string>(), s["ready"]!.GetValue<bool>()))];
+        return [.. body["cluster"]!["shardStates"]!.AsArray().Select(s => new ShardState(s!["shard"]!.GetValue<int>(), s["silo"]!.GetValue<string>(),
+            s["owner"]!.GetValue<string>(), s["ready"]!.GetValue<bool>()))];
     }
 
     /// <summary>Waits until silo <paramref name="silo"/> sees every shard and <paramref name="settled"/> holds for them.</summary>
-    public async Task WaitForShardsAsync(int silo, Func<IReadOnlyList<(int Shard, string Silo, bool Ready)>, bool> settled, TimeSpan within)
+    public async Task WaitForShardsAsync(int silo, Func<IReadOnlyList<ShardState>, bool> settled, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
-        IReadOnlyList<(int, string, bool)> last = [];
+        IReadOnlyList<ShardState> last = [];
         while (DateTime.UtcNow < deadline)
         {
             last = await ShardsAsync(silo);
@@ -106,4 +107,11 @@ public sealed class ProcessCluster : IAsyncDisposable
             directory.Dispose();
         }
     }
+}
+
+/// <summary>One shard as a silo's /health/ready reports it: where it is, where placement wants it, whether it answers.</summary>
+public sealed record ShardState(int Shard, string Silo, string Owner, bool Ready)
+{
+    /// <summary>Ready on its owner: no move pending or in flight, so nothing answers 503 for placement's sake.</summary>
+    public bool Settled => Ready && Silo == Owner;
 }
