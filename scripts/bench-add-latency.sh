@@ -19,12 +19,9 @@ configuration=${CONFIGURATION:-Release}
 rounds=${ROUNDS:-1}
 url="http://127.0.0.1:$port"
 key="bench-add-latency-key-0123456789"
-bundle=""
-if [ -n "${BUNDLE:-}" ]; then
-  bundle=$(cd "$BUNDLE" 2>/dev/null && pwd) || { echo "error: BUNDLE=$BUNDLE is not a folder" >&2; exit 1; }
-fi
-manifest="${bundle:-models/shapes-bundle}/manifest.json"
-img_dim=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(next(iter(m['modules'].values()))['img_dim'])" "$manifest")
+# shellcheck source=lib/bundle.sh
+source scripts/lib/bundle.sh
+resolve_bundle
 
 dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2
 dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2

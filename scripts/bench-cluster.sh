@@ -42,7 +42,9 @@ log() { echo "== $*" >&2; }
 dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2
 dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2
 sgraf_load() { dotnet "tools/Sgraf.LoadTest/bin/$configuration/net10.0/sgraf-load.dll" "$@"; }
-img_dim=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(next(iter(m['modules'].values()))['img_dim'])" models/shapes-bundle/manifest.json)
+# shellcheck source=lib/bundle.sh
+source scripts/lib/bundle.sh
+img_dim=$(bundle_img_dim models/shapes-bundle)
 npy_rows() { python3 -c "import ast,sys; f=open(sys.argv[1],'rb'); f.read(8); n=int.from_bytes(f.read(2),'little'); print(ast.literal_eval(f.read(n).decode('latin1'))['shape'][0])" "$1" 2>/dev/null || echo 0; }
 if [ "$(npy_rows "$shapes/test_ims.npy")" -lt "$size" ]; then
   log "making a shapes split of $size test images in $shapes"

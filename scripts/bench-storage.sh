@@ -26,12 +26,9 @@ configuration=${CONFIGURATION:-Release}
 out=${OUT:-artifacts/bench-storage/$(date -u +%Y%m%dT%H%M%SZ)}
 url="http://127.0.0.1:$port"
 key="bench-storage-key-0123456789"
-bundle=""
-if [ -n "${BUNDLE:-}" ]; then
-  bundle=$(cd "$BUNDLE" 2>/dev/null && pwd) || { echo "error: BUNDLE=$BUNDLE is not a folder" >&2; exit 1; }
-fi
-manifest="${bundle:-models/shapes-bundle}/manifest.json"
-img_dim=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(next(iter(m['modules'].values()))['img_dim'])" "$manifest")
+# shellcheck source=lib/bundle.sh
+source scripts/lib/bundle.sh
+resolve_bundle
 mkdir -p "$out"
 
 dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2

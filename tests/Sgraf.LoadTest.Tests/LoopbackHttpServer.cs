@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Sgraf.LoadTest.Tests;
@@ -21,7 +20,7 @@ internal sealed class LoopbackHttpServer : IDisposable
     public LoopbackHttpServer(Func<HttpListenerRequest, LoopbackReply> respond)
     {
         this.respond = respond;
-        Url = $"http://127.0.0.1:{FreePort()}/";
+        Url = $"http://127.0.0.1:{LoopbackPorts.Free()}/";
         listener.Prefixes.Add(Url);
         listener.Start();
         serving = Task.Run(Serve);
@@ -34,13 +33,6 @@ internal sealed class LoopbackHttpServer : IDisposable
     {
         using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
         return reader.ReadToEnd();
-    }
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     async Task Serve()

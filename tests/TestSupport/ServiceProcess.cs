@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Xunit;
 
@@ -46,10 +45,8 @@ public sealed class ServiceProcess : IDisposable
     /// </summary>
     public static ServiceProcess Start(string dataDirectory, IDictionary<string, string>? settings = null, bool portOnly = false)
     {
-        var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(RepositoryPaths.Root, "src", "Sgraf.Api", "bin", build.Parent!.Name, build.Name, "Sgraf.Api.dll");
-        Assert.True(File.Exists(dll), $"the service is not built at {dll}; build the solution (or src/Sgraf.Api) first");
-        int port = FreePort();
+        var dll = BuiltDll();
+        int port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(dll);
@@ -118,10 +115,12 @@ public sealed class ServiceProcess : IDisposable
         process.Dispose();
     }
 
-    static int FreePort()
+    /// <summary>The service as built beside these tests: src/Sgraf.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/Sgraf.Api.dll.</summary>
+    public static string BuiltDll()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(RepositoryPaths.Root, "src", "Sgraf.Api", "bin", build.Parent!.Name, build.Name, "Sgraf.Api.dll");
+        Assert.True(File.Exists(dll), $"the service is not built at {dll}; build the solution (or src/Sgraf.Api) first");
+        return dll;
     }
 }

@@ -16,7 +16,7 @@ public interface IGalleryShard : IGrainWithIntegerKey
     /// <summary>Deletes an item if it is there (false when it is not: nothing is written).</summary>
     Task<ShardReply<bool>> DeleteAsync(GalleryItemKind kind, string id);
 
-    /// <summary>Which of the ids the shard holds (kind: 0 images, 1 captions).</summary>
+    /// <summary>Which of the ids the shard holds among its items of <paramref name="kind"/>.</summary>
     Task<ShardReply<string[]>> ExistingAsync(GalleryItemKind kind, string[] ids);
 
     Task<ShardReply<ShardItem?>> GetAsync(GalleryItemKind kind, string id, bool withEmbeddings);

@@ -49,20 +49,25 @@ public static class ShardOwner
     /// The silo that should hold <paramref name="shard"/> of <paramref name="shards"/>. Silos are known by endpoint, so
     /// a restarted silo (same endpoint, new generation; the newest counts) gets its shards back.
     /// </summary>
-    public static SiloAddress Pick(int shard, int shards, IEnumerable<SiloAddress> silos)
+    public static SiloAddress Pick(int shard, int shards, IEnumerable<SiloAddress> silos) => Owners(shards, silos)[shard];
+
+    /// <summary>The owner of every shard, as <see cref="Pick"/> gives each: shards take silos in order, so one pass names them all.</summary>
+    public static SiloAddress[] Owners(int shards, IEnumerable<SiloAddress> silos)
     {
         var candidates = silos.GroupBy(s => s.Endpoint.ToString()).Select(g => g.MaxBy(s => s.Generation)!)
             .OrderBy(s => s.Endpoint.ToString(), StringComparer.Ordinal).ToList();
-        if (candidates.Count == 0) throw new InvalidOperationException($"no active silo can hold shard {shard}");
+        if (candidates.Count == 0) throw new InvalidOperationException($"no active silo can hold the {shards} shards");
         int bound = (shards + candidates.Count - 1) / candidates.Count;
         var held = new int[candidates.Count];
-        for (int n = 0; ; n++)
+        var owners = new SiloAddress[shards];
+        for (int n = 0; n < shards; n++)
         {
             int owner = Enumerable.Range(0, candidates.Count).Where(i => held[i] < bound)
                 .MaxBy(i => (Weight(n, candidates[i]), candidates[i].Endpoint.ToString()));
-            if (n == shard) return candidates[owner];
+            owners[n] = candidates[owner];
             held[owner]++;
         }
+        return owners;
     }
 
     static ulong Weight(int shard, SiloAddress silo) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes($"{shard}|{silo.Endpoint}"));

@@ -42,7 +42,8 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
             try
             {
                 var active = ShardOwner.Active(membership.CurrentSnapshot).ToList();
-                string Owner(int n) => active.Count == 0 ? "" : ShardOwner.Pick(n, options.Value.Cluster.Shards, active).Endpoint.ToString();
+                var owners = active.Count == 0 ? null : ShardOwner.Owners(ShardCount, active);
+                string Owner(int n) => owners?[n].Endpoint.ToString() ?? "";
                 var seen = await Task.WhenAll(shards.Map.All.Select(async n =>
                 {
                     try

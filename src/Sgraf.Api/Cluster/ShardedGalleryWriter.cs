@@ -27,9 +27,9 @@ public sealed class ShardedGalleryWriter(ShardCalls shards, SgrafRuntime runtime
         return AppendAsync(NewItemRecords.Captions(runtime, codec, captions), "captions");
     }
 
-    public Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken) => DeleteAsync(GalleryItemKind.Image, id, "image");
+    public Task<bool> DeleteImageAsync(string id, CancellationToken cancellationToken) => DeleteAsync(GalleryItemKind.Image, id);
 
-    public Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken) => DeleteAsync(GalleryItemKind.Caption, id, "caption");
+    public Task<bool> DeleteCaptionAsync(string id, CancellationToken cancellationToken) => DeleteAsync(GalleryItemKind.Caption, id);
 
     async Task<AddOutcome> AppendAsync(GalleryRecord[] records, string kind)
     {
@@ -42,10 +42,10 @@ public sealed class ShardedGalleryWriter(ShardCalls shards, SgrafRuntime runtime
         return new AddOutcome(written.Values.Sum(w => w.Added), written.Values.Sum(w => w.Replaced), [.. records.Select(r => r.Id)]);
     }
 
-    async Task<bool> DeleteAsync(GalleryItemKind kind, string id, string what)
+    async Task<bool> DeleteAsync(GalleryItemKind kind, string id)
     {
         int shard = shards.Map.ShardOf(id);
-        var (deleted, _) = await shards.AskAsync([shard], (s, _) => s.DeleteAsync(kind, id), allowPartial: false, $"delete {what} '{id}'", CancellationToken.None);
+        var (deleted, _) = await shards.AskAsync([shard], (s, _) => s.DeleteAsync(kind, id), allowPartial: false, $"delete {kind.ToString().ToLowerInvariant()} '{id}'", CancellationToken.None);
         return deleted[shard];
     }
 }

@@ -45,7 +45,7 @@ public static class SearchEndpoints
         var model = search.Model(request.Model, "model", errors);
         var existing = await Existing(catalog, GalleryItemKind.Image, request.CandidateIds, rules, cancellationToken);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "image", errors);
-        int searched = await SearchedAsync(request.Mode, candidates, catalog, GalleryItemKind.Image, cancellationToken);
+        int searched = await SearchedAsync(search, request.Mode, candidates, catalog, GalleryItemKind.Image, cancellationToken);
         var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
         errors.ThrowIfAny();
         var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist);
@@ -83,7 +83,7 @@ public static class SearchEndpoints
         var model = search.Model(request.Model, "model", errors);
         var existing = await Existing(catalog, GalleryItemKind.Caption, request.CandidateIds, rules, cancellationToken);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "caption", errors);
-        int searched = await SearchedAsync(request.Mode, candidates, catalog, GalleryItemKind.Caption, cancellationToken);
+        int searched = await SearchedAsync(search, request.Mode, candidates, catalog, GalleryItemKind.Caption, cancellationToken);
         var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
         errors.ThrowIfAny();
         var job = new ImageSearchJob(queries, k, model, candidates, shortlist);
@@ -102,12 +102,12 @@ public static class SearchEndpoints
         new(model.Name(), mode, shortlist, outcome.Results, outcome.MissingShards is null ? null : outcome.MissingShards.Count > 0, outcome.MissingShards is { Count: > 0 } missing ? missing : null);
 
     /// <summary>
-    /// Items a search covers, which only mode auto needs: its distinct candidate ids, else the gallery's items of that
-    /// kind (asked of the catalog only then; a sharded gallery has to ask every shard).
+    /// Items a search covers, which only mode auto with a head decides by (<see cref="SearchRules.DecidesBySize"/>): its
+    /// distinct candidate ids, else the gallery's items of that kind; 0 when nothing decides by it.
     /// </summary>
-    static async Task<int> SearchedAsync(string? mode, IReadOnlyList<string>? candidateIds, IGalleryCatalog catalog, GalleryItemKind kind,
-        CancellationToken cancellationToken) =>
-        candidateIds is not null ? candidateIds.Distinct(StringComparer.Ordinal).Count()
-        : string.Equals(mode ?? SearchModes.Auto, SearchModes.Auto, StringComparison.OrdinalIgnoreCase) ? await catalog.CountAsync(kind, cancellationToken)
-        : 0;
+    static async Task<int> SearchedAsync(SearchRules search, string? mode, IReadOnlyList<string>? candidateIds, IGalleryCatalog catalog,
+        GalleryItemKind kind, CancellationToken cancellationToken) =>
+        !search.DecidesBySize(mode) ? 0
+        : candidateIds is not null ? candidateIds.Distinct(StringComparer.Ordinal).Count()
+        : await catalog.CountAsync(kind, cancellationToken);
 }

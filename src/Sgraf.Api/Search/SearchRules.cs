@@ -30,7 +30,7 @@ public sealed class SearchRules(SearchOptions options, bool hasShortlistHead, IR
         if (shortlist is { } given && (given < 1 || given > options.MaxShortlist))
             errors.Add("shortlist", $"is {given}; shortlist must be from 1 to {options.MaxShortlist} (Sgraf:Search:MaxShortlist)");
         int size = shortlist ?? options.DefaultShortlist;
-        switch (mode?.ToLowerInvariant() ?? SearchModes.Auto)
+        switch (Normalized(mode))
         {
             case SearchModes.Exact:
                 if (shortlist is not null) errors.Add("shortlist", "is given with mode exact, which scores every item searched; leave it out, or use mode shortlist or auto");
@@ -45,4 +45,12 @@ public sealed class SearchRules(SearchOptions options, bool hasShortlistHead, IR
                 return null;
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="Shortlist"/> decides by the number of items searched: only mode auto with a head does, so
+    /// only then need a search count its gallery (which a sharded gallery does by asking every shard).
+    /// </summary>
+    public bool DecidesBySize(string? mode) => hasShortlistHead && Normalized(mode) == SearchModes.Auto;
+
+    static string Normalized(string? mode) => mode?.ToLowerInvariant() ?? SearchModes.Auto;
 }

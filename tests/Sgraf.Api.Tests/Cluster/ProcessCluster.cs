@@ -19,7 +19,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     ProcessCluster(int silos, int shards)
     {
-        int[] ports = LoopbackScript.FreePorts(4);
+        int[] ports = LoopbackPorts.Free(4);
         BalancerPort = ports[0];
         siloPortBase = ports[2];
         Shards = shards;
@@ -33,7 +33,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["SGRAF_SILO_PORT"] = ports[2].ToString(),
             ["SGRAF_GATEWAY_PORT"] = ports[3].ToString(),
             ["SGRAF_API_KEY"] = ApiKey,
-            ["SGRAF_API_DLL"] = LoopbackScript.ServiceDll(),
+            ["SGRAF_API_DLL"] = ServiceProcess.BuiltDll(),
             ["SGRAF_READY_TIMEOUT"] = "240",
         });
     }

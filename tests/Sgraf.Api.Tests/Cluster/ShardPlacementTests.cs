@@ -13,7 +13,9 @@ public sealed class ShardPlacementTests
     {
         var map = new ShardMap(12);
         // Pinned: every silo, on any machine or .NET version, must route these ids to these shards for a gallery's life.
-        Assert.Equal([map.ShardOf("image-0"), map.ShardOf("image-0")], [map.ShardOf("image-0"), map.ShardOf(new string("image-0".ToCharArray()))]);
+        // The shards were computed outside .NET, by a separate XxHash32 (seed 0) of the ids' UTF-8 bytes, modulo 12 and 6.
+        Assert.Equal([11, 1, 4, 8], new[] { "image-0", "shapes-12345", "caption-017", "héllo-wörld-ünïcode-id-0001" }.Select(map.ShardOf));
+        Assert.Equal([5, 1, 4, 2], new[] { "image-0", "shapes-12345", "caption-017", "héllo-wörld-ünïcode-id-0001" }.Select(new ShardMap(6).ShardOf));
         var counts = Enumerable.Range(0, 12_000).GroupBy(i => map.ShardOf($"image-{i}")).Select(g => g.Count()).ToList();
         Assert.Equal(12, counts.Count);
         Assert.All(counts, c => Assert.InRange(c, 850, 1150));

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Sgraf.TestSupport;
 
 namespace Sgraf.Api.Tests.Deployment;
@@ -40,22 +38,4 @@ public sealed class LoopbackScript(string script, Dictionary<string, string> env
         return client;
     }
 
-    /// <summary>The service as built beside these tests: src/Sgraf.Api/bin/&lt;Configuration&gt;/&lt;tfm&gt;/Sgraf.Api.dll.</summary>
-    public static string ServiceDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string dll = Path.Combine(RepositoryPaths.Root, "src", "Sgraf.Api", "bin", output.Parent!.Name, output.Name, "Sgraf.Api.dll");
-        Assert.True(File.Exists(dll), $"the service is not built at {dll}");
-        return dll;
-    }
-
-    public static int[] FreePorts(int count)
-    {
-        // All held open at once, so they are distinct.
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        int[] ports = [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        listeners.ForEach(l => l.Stop());
-        return ports;
-    }
 }

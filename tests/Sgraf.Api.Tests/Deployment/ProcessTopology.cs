@@ -15,7 +15,7 @@ public sealed class ProcessTopology : IAsyncDisposable
 
     private ProcessTopology()
     {
-        int[] ports = LoopbackScript.FreePorts(4);
+        int[] ports = LoopbackPorts.Free(4);
         BalancerPort = ports[0];
         ReplicaPorts = [ports[1], ports[2]];
         _script = new LoopbackScript("run-topology.sh", new()
@@ -25,7 +25,7 @@ public sealed class ProcessTopology : IAsyncDisposable
             ["SGRAF_REPLICA_PORTS"] = $"{ports[1]} {ports[2]}",
             ["SGRAF_REDIS_PORT"] = ports[3].ToString(),
             ["SGRAF_API_KEY"] = ApiKey,
-            ["SGRAF_API_DLL"] = LoopbackScript.ServiceDll(),
+            ["SGRAF_API_DLL"] = ServiceProcess.BuiltDll(),
         });
     }
 

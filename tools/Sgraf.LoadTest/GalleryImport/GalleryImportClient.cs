@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Polly;
+using Polly.Retry;
 using Sgraf.Inference;
 using Sgraf.LoadTest.Load;
 
@@ -55,25 +57,30 @@ internal sealed class GalleryImportClient : IDisposable
     public const int Tries = 5;
 
     /// <summary>
-    /// Sends the request, again after Retry-After (2 s when it gives none) while the service answers 503, up to
+    /// Sends a request again after Retry-After (2 s when it gives none) while the service answers 503, up to
     /// <see cref="Tries"/> times: adds replace by id, so a resent batch (even one that a sharded service stored in part)
     /// leaves the gallery as sending it once. Each retry is reported on stderr.
     /// </summary>
+    readonly ResiliencePipeline<HttpResponseMessage> resendWhileUnavailable = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = Tries - 1,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.ServiceUnavailable),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2)),
+            OnRetry = async args =>
+            {
+                var response = args.Outcome.Result!;
+                var answer = await response.Content.ReadAsByteArrayAsync(args.Context.CancellationToken);
+                Console.Error.WriteLine($"warning: POST {response.RequestMessage?.RequestUri}: 503 {BenchServiceClient.Describe(answer)}; "
+                    + $"sending it again in {args.RetryDelay.TotalSeconds:0} s (try {args.AttemptNumber + 2} of {Tries})");
+            },
+        })
+        .Build();
+
     async Task<AddCounts> PostAsync(string path, HttpContent body, CancellationToken cancel)
     {
-        for (int attempt = 1; ; attempt++)
-        {
-            using var response = await http.PostAsync(path, body, cancel);
-            var answer = await response.Content.ReadAsByteArrayAsync(cancel);
-            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < Tries)
-            {
-                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2);
-                Console.Error.WriteLine($"warning: POST {Address}{path}: 503 {BenchServiceClient.Describe(answer)}; sending it again in {wait.TotalSeconds:0} s (try {attempt + 1} of {Tries})");
-                await Task.Delay(wait, cancel);
-                continue;
-            }
-            return Counts(response, answer, path);
-        }
+        using var response = await resendWhileUnavailable.ExecuteAsync(async token => await http.PostAsync(path, body, token), cancel);
+        return Counts(response, await response.Content.ReadAsByteArrayAsync(cancel), path);
     }
 
     AddCounts Counts(HttpResponseMessage response, byte[] answer, string path)

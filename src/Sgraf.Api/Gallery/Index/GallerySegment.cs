@@ -103,9 +103,6 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     /// <summary>A copy of the item's shortlist vector, or null without a head.</summary>
     protected float[]? CopyShortlistVector(int slot) => shortlistVectors is null ? null : ShortlistVector(slot).ToArray();
 
-    /// <summary>A copy of <paramref name="segment"/>'s item's shortlist vector, or null without a head.</summary>
-    protected static float[]? CopyShortlistVector(GallerySegment segment, int slot) => segment.CopyShortlistVector(slot);
-
     public string? Text(int slot) => texts[slot];
 
     /// <summary>

@@ -56,7 +56,7 @@ public sealed class ImageSegment : GallerySegment
             source.CopyRegions(slot, 1, Writable(encoding.Regions).AsSpan(Count * regions, regions));
             source.CopyGlobals(slot, 1, Writable(encoding.Globals).AsSpan(Count * d, d));
         }
-        return Append(from.Id(slot), from.Description(slot), CopyShortlistVector(from, slot));
+        return Append(from.Id(slot), from.Description(slot), from.CopyShortlistVector(slot));
     }
 
     /// <summary>Copies one image's encodings out, e.g. to query with it.</summary>

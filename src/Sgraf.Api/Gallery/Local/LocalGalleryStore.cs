@@ -47,7 +47,7 @@ public sealed class LocalGalleryStore : IGalleryStore
     private Action<IReadOnlyList<GalleryRecord>>? _apply;
     // The background checkpoint, at most one at a time; a failed one is begun again at the next append.
     private Task _sealing = Task.CompletedTask;
-    private bool _retryCheckpoint;
+    private volatile Exception? _checkpointFailure;
     private int _checkpoints;
 
     private LocalGalleryStore(string dataDirectory, string bundleHash, List<GalleryLog> logs, GalleryCheckpoint? checkpoint, long nextFile,
@@ -121,7 +121,7 @@ public sealed class LocalGalleryStore : IGalleryStore
     /// Why the last checkpoint failed, or null. A failed checkpoint loses nothing (the logs still hold every change) and
     /// is begun again after the next append; the append that triggered it succeeded anyway, since it is durable.
     /// </summary>
-    public Exception? CheckpointFailure { get; private set; }
+    public Exception? CheckpointFailure => _checkpointFailure;
 
     /// <summary>The checkpoint running in the background, or a completed task: tests and shutdown wait for it. It never fails (see <see cref="CheckpointFailure"/>).</summary>
     internal Task Sealing
@@ -179,8 +179,8 @@ public sealed class LocalGalleryStore : IGalleryStore
             var apply = _apply ?? throw new InvalidOperationException("Start the store before appending.");
             _log.Append(records);
             apply(records);
-            if (_sealable is not null && _sealing.IsCompleted && (_log.Length >= _checkpointBytes || _retryCheckpoint))
-                _sealing = CheckpointInBackground();
+            if (_sealable is not null && _sealing.IsCompleted && (_log.Length >= _checkpointBytes || _checkpointFailure is not null))
+                _sealing = CheckpointInBackground(upstream: null);
         }
         return Task.CompletedTask;
     }
@@ -191,8 +191,7 @@ public sealed class LocalGalleryStore : IGalleryStore
     /// background, recording that the segments stand at <paramref name="upstream"/> in the upstream log, so a restart
     /// reads that log only after it. The caller may go on applying changes as soon as this returns.
     /// </summary>
-    /// <returns>A task that completes when the checkpoint is written, or fails with why it was not.</returns>
-    /// <exception cref="IOException">The next log could not be started; nothing was begun.</exception>
+    /// <returns>A task that completes when the checkpoint is written or has failed (<see cref="CheckpointFailure"/> says which); it never fails.</returns>
     public Task CheckpointAtAsync(string upstream)
     {
         ArgumentException.ThrowIfNullOrEmpty(upstream);
@@ -202,11 +201,7 @@ public sealed class LocalGalleryStore : IGalleryStore
             if (_apply is null) throw new InvalidOperationException("Start the store before checkpointing.");
             // Such a copy appends nothing, so no checkpoint of the store's own runs; the caller runs one at a time.
             if (!_sealing.IsCompleted) throw new InvalidOperationException("A checkpoint is already being written; begin the next once it is done.");
-            var pending = Begin(upstream);
-            var written = Task.Run(() => Complete(pending));
-            _sealing = written.ContinueWith(static _ => { }, TaskScheduler.Default);
-            // Completes after _sealing, so a caller that begins the next checkpoint when this one is done is never refused.
-            return _sealing.ContinueWith(_ => written.GetAwaiter().GetResult(), TaskScheduler.Default);
+            return _sealing = CheckpointInBackground(upstream);
         }
     }
 
@@ -229,18 +224,21 @@ public sealed class LocalGalleryStore : IGalleryStore
         return new Checkpoint(seal, logName, upstream ?? _checkpoint?.Upstream);
     }
 
-    /// <summary>Begins a checkpoint under the lock (the caller holds it) and completes it on the thread pool.</summary>
-    private Task CheckpointInBackground()
+    /// <summary>
+    /// Begins a checkpoint under the lock (the caller holds it) and completes it on the thread pool. The task never
+    /// fails: a failure is kept in <see cref="CheckpointFailure"/> until a checkpoint succeeds. Nothing is lost by one:
+    /// the logs since the last checkpoint are all still on disk and replayed at start.
+    /// </summary>
+    private Task CheckpointInBackground(string? upstream)
     {
-        _retryCheckpoint = false;
         Checkpoint pending;
         try
         {
-            pending = Begin(upstream: null);
+            pending = Begin(upstream);
         }
         catch (Exception e)
         {
-            Failed(e);
+            _checkpointFailure = e;
             return Task.CompletedTask;
         }
         return Task.Run(() =>
@@ -248,20 +246,13 @@ public sealed class LocalGalleryStore : IGalleryStore
             try
             {
                 Complete(pending);
-                lock (_gate) CheckpointFailure = null;
+                _checkpointFailure = null;
             }
             catch (Exception e)
             {
-                // Nothing is lost: the logs since the last checkpoint are all still on disk and replayed at start.
-                lock (_gate) Failed(e);
+                _checkpointFailure = e;
             }
         });
-    }
-
-    private void Failed(Exception e)
-    {
-        CheckpointFailure = e;
-        _retryCheckpoint = true;
     }
 
     /// <summary>

@@ -20,13 +20,11 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     private LocalGalleryStore _store;
     // Entries applied since the last checkpoint began; the follower's loop alone reads and writes it.
     private long _bytesSinceCheckpoint;
-    // The checkpoint being written in the background (one at a time), and whether the last one failed.
+    // The checkpoint being written in the background, one at a time.
     private Task _checkpointing = Task.CompletedTask;
-    private volatile bool _retry;
     // Read by the heartbeat while the follower writes it; two words, so under a lock.
     private readonly object _gate = new();
     private StreamEntryId _checkpointed;
-    private Exception? _checkpointFailure;
 
     private ReplicaLocalCopy(string dataDirectory, string bundleHash, ISealableGallery index, long checkpointBytes, string stream)
     {
@@ -49,13 +47,6 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     {
         get { lock (_gate) return _checkpointed; }
         private set { lock (_gate) _checkpointed = value; }
-    }
-
-    /// <summary>Why the last checkpoint failed, or null; it is tried again after the next entry (nothing is lost: the stream still holds it).</summary>
-    public Exception? CheckpointFailure
-    {
-        get { lock (_gate) return _checkpointFailure; }
-        private set { lock (_gate) _checkpointFailure = value; }
     }
 
     public string Description => $"local copy in {_dataDirectory}";
@@ -88,7 +79,8 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     public void Applied(StreamEntryId id, long bytes)
     {
         _bytesSinceCheckpoint += bytes;
-        if (_retry) Begin(id);
+        // A failed checkpoint loses nothing (the stream still holds every entry after the last one): begun again now.
+        if (_store.CheckpointFailure is not null) Begin(id);
         else CheckpointIfDue(id);
     }
 
@@ -111,35 +103,13 @@ internal sealed class ReplicaLocalCopy : IAsyncDisposable
     private Task Begin(StreamEntryId id)
     {
         if (id <= Checkpointed || !_checkpointing.IsCompleted) return _checkpointing;
-        _retry = false;
-        Task written;
-        try
-        {
-            written = _store.CheckpointAtAsync($"{_stream} {id}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Failed(e);
-            return Task.CompletedTask;
-        }
         _bytesSinceCheckpoint = 0;
-        _checkpointing = written.ContinueWith(t =>
+        var store = _store;
+        _checkpointing = store.CheckpointAtAsync($"{_stream} {id}").ContinueWith(_ =>
         {
-            if (t.Exception is { } failure) Failed(failure.InnerException ?? failure);
-            else
-            {
-                Checkpointed = id;
-                CheckpointFailure = null;
-            }
+            if (store.CheckpointFailure is null) Checkpointed = id;
         }, TaskScheduler.Default);
         return _checkpointing;
-    }
-
-    private void Failed(Exception e)
-    {
-        // Nothing is lost: the stream still holds every entry after the last checkpoint. Tried again after the next entry.
-        CheckpointFailure = e;
-        _retry = true;
     }
 
     private StreamEntryId ParseUpstream(string? upstream)

@@ -18,7 +18,7 @@ public sealed class RedisServerProcess : IDisposable
 
     public RedisServerProcess()
     {
-        Port = FreeLoopbackPort();
+        Port = LoopbackPorts.Free();
         Start();
     }
 
@@ -88,15 +88,6 @@ public sealed class RedisServerProcess : IDisposable
     }
 
     private string Log() => File.Exists(_directory.File("redis.log")) ? File.ReadAllText(_directory.File("redis.log")) : "(no log)";
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public void Dispose()
     {
