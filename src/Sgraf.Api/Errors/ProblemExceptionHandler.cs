@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -13,8 +14,8 @@ namespace Sgraf.Api.Errors;
 
 /// <summary>
 /// Turns what went wrong into application/problem+json: bad input (validation, malformed JSON, an unknown or repeated
-/// member, body too large) into 400/413 saying what and where; a full batch queue or a service still starting into 503
-/// with Retry-After; anything else into 500 without internals (the log has them).
+/// member, body too large) into 400/413 saying what and where; a full batch queue or admission lane, or a service still
+/// starting, into 503 with Retry-After (a lane's from how fast it drains); anything else into 500 without internals (the log has them).
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -49,6 +50,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 Title = "The search queue is full",
                 Detail = "Too many searches are waiting; retry after the time in Retry-After.",
             },
+            SearchBusyException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = $"The {e.Lane} searches' lane is full",
+                Detail = e.Message,
+            },
             ServiceNotReadyException e => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -69,7 +76,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             },
         };
         if (problem.Status == StatusCodes.Status500InternalServerError) LogUnexpected(logger, exception, context.Request.Path);
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = exception is SearchBusyException busy ? ((int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "1";
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
