@@ -6,18 +6,18 @@ namespace Sgraf.Api.Configuration;
 /// Admission by cost (Sgraf:Admission): each search's cost is estimated before it runs, in units of one caption token of
 /// one image–caption pair scored by one model (Search/SearchCost.cs), and bounded per request and per lane. Searches up
 /// to <see cref="HeavyAbove"/> are light: they are batched as before. Heavier ones take a lane of their own, so that a
-/// light search never waits behind them. The defaults were measured on the demo gallery (docs/benchmarks.md, "Admission
-/// by cost"): this 2-core machine scores about 0.5–1 million units a second.
+/// light search never waits behind them. The defaults were chosen by measurement on the demo gallery (docs/benchmarks.md,
+/// "Admission by cost"), where a 2-core machine gets through roughly half a million units a second.
 /// </summary>
 public sealed class AdmissionOptions
 {
     /// <summary>
     /// Most units one search may cost; a costlier one is a 400 that says how to stay under (fewer or shorter queries,
-    /// fewer candidate ids, one model, or mode shortlist). The default, 8,000,000, is 64 ordinary queries (about 12 words)
-    /// scored exactly against about 2,700 images by SGRAF, or 64 queries of 1,000 characters against about 470.
+    /// fewer candidate ids, one model, or mode shortlist). The default, 6,000,000, is 64 ordinary queries (a dozen words)
+    /// scored exactly by SGRAF against about 2,600 images, or 64 queries of 1,000 characters against about 215.
     /// </summary>
     [Range(1, long.MaxValue)]
-    public long MaxRequestCost { get; set; } = 8_000_000;
+    public long MaxRequestCost { get; set; } = 6_000_000;
 
     /// <summary>
     /// Most hits one answer may hold: queries × min(k, items each query ranks); more is a 400 (the demo's hits are about
@@ -28,11 +28,11 @@ public sealed class AdmissionOptions
 
     /// <summary>
     /// Searches that cost more than this are heavy: they skip the batcher and run in the heavy lane, at most
-    /// <see cref="HeavyConcurrency"/> at once, the others waiting there in arrival order. The default, 250,000, is about
-    /// 5 ordinary queries against 500 images.
+    /// <see cref="HeavyConcurrency"/> at once, the others waiting there in arrival order. The default, 100,000, is about
+    /// 5 ordinary queries against 500 images, or one query of 1,000 characters against 230.
     /// </summary>
     [Range(0, long.MaxValue)]
-    public long HeavyAbove { get; set; } = 250_000;
+    public long HeavyAbove { get; set; } = 100_000;
 
     /// <summary>Heavy searches that run at once (each spreads over the cores it shares with the light ones).</summary>
     [Range(1, 1024)]
@@ -43,7 +43,7 @@ public sealed class AdmissionOptions
     /// computed from how fast the lane has been draining. At least <see cref="MaxRequestCost"/>.
     /// </summary>
     [Range(1, long.MaxValue)]
-    public long MaxHeavyCost { get; set; } = 16_000_000;
+    public long MaxHeavyCost { get; set; } = 12_000_000;
 
     /// <summary>
     /// Cost of the light searches running and waiting (503 with Retry-After beyond): what a light search may find ahead of

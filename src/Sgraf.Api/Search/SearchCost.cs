@@ -18,11 +18,11 @@ namespace Sgraf.Api.Search;
 public sealed record SearchCost(int Queries, long PairsPerQuery, int Models, double TokensPerPair, long Ranked, long Hits)
 {
     /// <summary>
-    /// What a pair costs beyond its caption's tokens, in tokens: the scoring time of a pair is about linear in its caption's
-    /// tokens, with an intercept this many tokens long (measured with <c>sgraf bench-score --onnx-only</c> on the demo bundle,
-    /// docs/benchmarks.md, "Admission by cost").
+    /// What a pair costs beyond its caption's tokens, in tokens. Measured through the service on the demo gallery (exact
+    /// text-to-image searches of 10, 42, 102 and 202 tokens a query, docs/benchmarks.md, "Admission by cost"), a pair's
+    /// time grew about in proportion to its tokens, with an intercept of a few tokens' worth.
     /// </summary>
-    public const int PairOverheadTokens = 32;
+    public const int PairOverheadTokens = 4;
 
     /// <summary>Shortlist vectors the first stage ranks for one unit: a dot product of a few hundred floats is a few percent of a pair-token.</summary>
     public const int RankedPerUnit = 32;

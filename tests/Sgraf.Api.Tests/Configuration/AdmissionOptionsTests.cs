@@ -23,7 +23,7 @@ public sealed class AdmissionOptionsTests
     public void The_defaults_are_valid_and_bound_cost_hits_and_both_lanes()
     {
         var admission = new AdmissionOptions();
-        Assert.Equal((8_000_000L, 10_000, 250_000L, 1, 16_000_000L, 2_000_000L),
+        Assert.Equal((6_000_000L, 10_000, 100_000L, 1, 12_000_000L, 2_000_000L),
             (admission.MaxRequestCost, admission.MaxResponseHits, admission.HeavyAbove, admission.HeavyConcurrency, admission.MaxHeavyCost, admission.MaxLightCost));
         Assert.True(Validate(Options(_ => { })).Succeeded);
     }
@@ -33,15 +33,15 @@ public sealed class AdmissionOptionsTests
     {
         var result = Validate(Options(a => a.MaxHeavyCost = 1_000_000));
         Assert.True(result.Failed);
-        Assert.Contains("Sgraf:Admission:MaxHeavyCost (1000000) is below Sgraf:Admission:MaxRequestCost (8000000)", result.FailureMessage);
+        Assert.Contains("Sgraf:Admission:MaxHeavyCost (1000000) is below Sgraf:Admission:MaxRequestCost (6000000)", result.FailureMessage);
     }
 
     [Fact]
     public void A_light_budget_below_the_costliest_light_search_stops_start_up()
     {
-        var result = Validate(Options(a => a.MaxLightCost = 100_000));
+        var result = Validate(Options(a => a.MaxLightCost = 50_000));
         Assert.True(result.Failed);
-        Assert.Contains("Sgraf:Admission:MaxLightCost (100000) is below the costliest light search (250000", result.FailureMessage);
+        Assert.Contains("Sgraf:Admission:MaxLightCost (50000) is below the costliest light search (100000", result.FailureMessage);
     }
 
     [Fact]
