@@ -23,17 +23,9 @@ out=${OUT:-artifacts/bench-admission/$(date +%Y%m%d-%H%M%S)}
 url="http://127.0.0.1:$port"
 mkdir -p "$out"
 
-dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2
-dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2
-this_dll="src/Sgraf.Api/bin/$configuration/net10.0/Sgraf.Api.dll"
-
-service=""
-data=""
-cleanup() {
-  if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; service=""; fi
-  if [ -n "$data" ]; then rm -rf "$data"; data=""; fi
-}
-trap cleanup EXIT
+# shellcheck source=lib/bench_service.sh
+source scripts/lib/bench_service.sh
+prepare_bench_service "$configuration"
 
 # measure NAME LABEL DLL [SETTING=VALUE...]: the demo service from DLL on a fresh data folder, then the scenarios.
 measure() {
