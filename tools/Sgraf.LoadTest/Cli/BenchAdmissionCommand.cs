@@ -10,12 +10,16 @@ namespace Sgraf.LoadTest.Cli;
 /// <c>sgraf-load bench-admission</c>: issue 17's measurements of admission, against a running service that holds the
 /// demo gallery: (1) one request of 64 queries of 1,000 characters, exact; (2) an ordinary query sent while three of
 /// those run; (3) 64 clients × 64 ordinary queries per request for a while, with one ordinary client beside them:
-/// median and max latency, 503s; (4) the answer size of 64 ordinary queries × k 1000. Each prints its figures as a
-/// Markdown table row; the requests it sends are only searches, so the gallery is left as it was.
+/// median and max latency, 503s; (4) the answer size of 64 ordinary queries × k 1000; and, asked for by name, (5) what
+/// a pair costs by its caption's length: exact searches of queries of 8 to 200 words, the time per query–image pair.
+/// Each prints its figures as a Markdown table row; the requests it sends are only searches, so the gallery is left as it was.
 /// </summary>
 internal static class BenchAdmissionCommand
 {
-    static readonly string[] AllScenarios = ["lone", "beside", "crowd", "size"];
+    static readonly string[] AllScenarios = ["lone", "beside", "crowd", "size", "tokens"];
+
+    /// <summary>The scenarios run when none are named: the issue's.</summary>
+    const string IssueScenarios = "lone,beside,crowd,size";
 
     sealed record Request(Uri Url, string? ApiKey, bool AllowRemote, string[] Scenarios, int Queries, int Length, int CrowdClients,
         int CrowdSeconds, int Seed, string? Label, string? JsonPath);
@@ -27,7 +31,7 @@ internal static class BenchAdmissionCommand
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a --url that is not this machine" };
         var scenarios = new Option<string>("--scenarios")
         {
-            Description = "Which to run, a comma-separated list of lone, beside, crowd, size", DefaultValueFactory = _ => string.Join(",", AllScenarios),
+            Description = $"Which to run, a comma-separated list of {string.Join(", ", AllScenarios)}", DefaultValueFactory = _ => IssueScenarios,
         };
         var queries = Value("--queries", 64, "queries per request of the lone, beside, crowd and size scenarios");
         var length = Value("--length", 1000, "characters of each long query (lone, beside)");
@@ -98,6 +102,22 @@ internal static class BenchAdmissionCommand
                 var size = scenarios.SearchAsync(scenarios.Ordinary(request.Queries), 1000, null, cancel).GetAwaiter().GetResult();
                 Row($"size: {request.Queries} ordinary queries × k 1000", Describe(size));
                 record["size"] = size;
+            }
+            if (request.Scenarios.Contains("tokens"))
+            {
+                int images = client.CountImagesAsync(cancel).GetAwaiter().GetResult();
+                foreach (int words in new[] { 8, 40, 100, 200 })
+                {
+                    int count = words < 100 ? 16 : 8;
+                    // The first is a warm-up (sessions, caches); the median of the other three counts.
+                    var times = Enumerable.Range(0, 4).Select(round => scenarios.SearchAsync(
+                        AdmissionScenarios.QueriesOfWords(count, words, request.Seed + round), 10, "exact", cancel).GetAwaiter().GetResult()).ToArray();
+                    if (times.FirstOrDefault(t => t.Status != 200) is { } failed) throw new InvalidInputException($"an exact search of {words}-word queries: {Describe(failed)}");
+                    double perPair = times.Skip(1).Select(t => t.Milliseconds * 1000 / (count * images)).Order().ElementAt(1);
+                    Row(string.Create(CultureInfo.InvariantCulture, $"tokens: {count} exact queries of {words} words ({words + 2} tokens) × {images} images, sgraf"),
+                        string.Create(CultureInfo.InvariantCulture, $"{perPair:0} µs a pair, {perPair / (words + 2):0.0} µs a pair-token"));
+                    record[$"tokens-{words}"] = times;
+                }
             }
             if (request.JsonPath is { } path)
                 File.WriteAllText(path, JsonSerializer.Serialize(new { label, url = request.Url.AbsoluteUri, processors = Environment.ProcessorCount, record },

@@ -41,6 +41,16 @@ internal sealed class AdmissionScenarios(BenchServiceClient client, int seed)
         return queries;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> distinct texts of exactly <paramref name="words"/> words of the shapes grammar (so
+    /// <paramref name="words"/> + 2 tokens each, with &lt;start&gt; and &lt;end&gt;).
+    /// </summary>
+    public static string[] QueriesOfWords(int count, int words, int seed)
+    {
+        var all = BenchQueries.Distinct(seed).SelectMany(s => s.Split(' ')).ToArray();
+        return [.. Enumerable.Range(0, count).Select(q => string.Join(' ', Enumerable.Range(q * words, words).Select(w => all[w % all.Length])))];
+    }
+
     /// <summary>One text-to-image search of <paramref name="queries"/>, timed to the end of its answer.</summary>
     public async Task<Answered> SearchAsync(IReadOnlyList<string> queries, int k, string? mode, CancellationToken cancel)
     {
