@@ -7,14 +7,14 @@ namespace Sgraf.Api.Configuration;
 /// one image–caption pair scored by one model (Search/SearchCost.cs), and bounded per request and per lane. Searches up
 /// to <see cref="HeavyAbove"/> are light: they are batched as before. Heavier ones take a lane of their own, so that a
 /// light search never waits behind them. The defaults were chosen by measurement on the demo gallery (docs/benchmarks.md,
-/// "Admission by cost"), where a 2-core machine gets through roughly half a million units a second.
+/// "Admission by cost"), where a quiet 2-core machine gets through about a million units a second.
 /// </summary>
 public sealed class AdmissionOptions
 {
     /// <summary>
     /// Most units one search may cost; a costlier one is a 400 that says how to stay under (fewer or shorter queries,
     /// fewer candidate ids, one model, or mode shortlist). The default, 6,000,000, is 64 ordinary queries (a dozen words)
-    /// scored exactly by SGRAF against about 2,600 images, or 64 queries of 1,000 characters against about 215.
+    /// scored exactly by SGRAF against about 1,800 images, or 64 queries of 1,000 characters against about 220.
     /// </summary>
     [Range(1, long.MaxValue)]
     public long MaxRequestCost { get; set; } = 6_000_000;
@@ -29,7 +29,7 @@ public sealed class AdmissionOptions
     /// <summary>
     /// Searches that cost more than this are heavy: they skip the batcher and run in the heavy lane, at most
     /// <see cref="HeavyConcurrency"/> at once, the others waiting there in arrival order. The default, 100,000, is about
-    /// 5 ordinary queries against 500 images, or one query of 1,000 characters against 230.
+    /// 4 ordinary queries against 500 images, or one query of 1,000 characters against 240.
     /// </summary>
     [Range(0, long.MaxValue)]
     public long HeavyAbove { get; set; } = 100_000;

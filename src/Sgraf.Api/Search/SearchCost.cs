@@ -19,10 +19,10 @@ public sealed record SearchCost(int Queries, long PairsPerQuery, int Models, dou
 {
     /// <summary>
     /// What a pair costs beyond its caption's tokens, in tokens. Measured through the service on the demo gallery (exact
-    /// text-to-image searches of 10, 42, 102 and 202 tokens a query, docs/benchmarks.md, "Admission by cost"), a pair's
-    /// time grew about in proportion to its tokens, with an intercept of a few tokens' worth.
+    /// text-to-image searches of 10 to 162 tokens a query, <c>sgraf-load bench-admission --scenarios tokens</c>,
+    /// docs/benchmarks.md, "Admission by cost"), a pair's time grew by about 2 µs a token from an intercept of 8–20 tokens' worth.
     /// </summary>
-    public const int PairOverheadTokens = 4;
+    public const int PairOverheadTokens = 12;
 
     /// <summary>Shortlist vectors the first stage ranks for one unit: a dot product of a few hundred floats is a few percent of a pair-token.</summary>
     public const int RankedPerUnit = 32;

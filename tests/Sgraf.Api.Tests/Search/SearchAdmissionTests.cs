@@ -36,7 +36,7 @@ public sealed class SearchAdmissionTests : IDisposable
         Admission(new AdmissionOptions { MaxRequestCost = 8_000_000 }).Check(cost, "images", shortlisting: false, canShortlist: true, errors);
 
         var message = Assert.Single(errors.ToDictionary()["queries"]);
-        Assert.Equal($"would cost about {cost.Work:N0} units (64 queries × 500 images × 2 models × 246 tokens a pair), over Sgraf:Admission:MaxRequestCost "
+        Assert.Equal($"would cost about {cost.Work:N0} units (64 queries × 500 images × 2 models × 254 tokens a pair), over Sgraf:Admission:MaxRequestCost "
             + "(8,000,000); send fewer or shorter queries, fewer candidateIds or one model (sgr or saf), or use mode shortlist", message);
     }
 

@@ -11,13 +11,13 @@ using Sgraf.Inference.Text;
 namespace Sgraf.Api.Tests.Service;
 
 /// <summary>
-/// The populated service with every search heavy (Sgraf:Admission:HeavyAbove 0), a cost bound of 40,000 units and at
+/// The populated service with every search heavy (Sgraf:Admission:HeavyAbove 0), a cost bound of 50,000 units and at
 /// most 500 hits an answer.
 /// </summary>
 public sealed class AdmittingService() : PopulatedService(new Dictionary<string, string?>
 {
     ["Sgraf:Admission:HeavyAbove"] = "0",
-    ["Sgraf:Admission:MaxRequestCost"] = "40000",
+    ["Sgraf:Admission:MaxRequestCost"] = "50000",
     ["Sgraf:Admission:MaxResponseHits"] = "500",
 });
 
@@ -41,7 +41,7 @@ public sealed class AdmissionTests(AdmittingService service) : IClassFixture<Adm
         var problem = await Problem(response, HttpStatusCode.BadRequest);
         var expected = SearchCost.TextToImage(queries, PopulatedService.ImageCount, null, SearchModel.Sgraf, 3);
         var message = problem["errors"]!["queries"]![0]!.GetValue<string>();
-        Assert.StartsWith($"would cost about {expected.Work:N0} units (64 queries × 40 images × 2 models × 9 tokens a pair), over Sgraf:Admission:MaxRequestCost (40,000)", message);
+        Assert.StartsWith($"would cost about {expected.Work:N0} units (64 queries × 40 images × 2 models × 17 tokens a pair), over Sgraf:Admission:MaxRequestCost (50,000)", message);
         Assert.Contains("send fewer or shorter queries", message);
         Assert.Single(problem["errors"]!.AsObject());
     }
@@ -101,12 +101,12 @@ public sealed class AdmissionTests(AdmittingService service) : IClassFixture<Adm
     [Fact]
     public async Task A_cheap_search_is_answered_while_a_heavy_one_runs_and_one_more_heavy_gets_503_with_retry_after()
     {
-        // Eight queries against 10 images cost 8 × 10 × 2 × 9 = 1,440 units: heavy, and the heavy lane holds only one.
+        // Eight queries against 10 images cost 8 × 10 × 2 × 17 = 2,720 units: heavy, and the heavy lane holds only one.
         await using var factory = new SgrafServiceFactory(new Dictionary<string, string?>
         {
             ["Sgraf:Admission:HeavyAbove"] = "1000",
-            ["Sgraf:Admission:MaxRequestCost"] = "1500",
-            ["Sgraf:Admission:MaxHeavyCost"] = "1500",
+            ["Sgraf:Admission:MaxRequestCost"] = "3000",
+            ["Sgraf:Admission:MaxHeavyCost"] = "3000",
             ["Sgraf:Admission:MaxLightCost"] = "1000",
         });
         var held = new HeldHeavySearches();
@@ -124,7 +124,7 @@ public sealed class AdmissionTests(AdmittingService service) : IClassFixture<Adm
             var problem = await Problem(refused, HttpStatusCode.ServiceUnavailable);
             Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
             Assert.Equal("The heavy searches' lane is full", problem["title"]!.GetValue<string>());
-            Assert.Contains("already cost 1,440 of the 1,500 units", problem["detail"]!.GetValue<string>());
+            Assert.Contains("already cost 2,720 of the 3,000 units", problem["detail"]!.GetValue<string>());
         }
         using (var cheap = await client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a red circle" }, k = 3 }))
         {
