@@ -6,7 +6,7 @@ using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Shortlist;
-using DataType = Sgraf.Training.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = Sgraf.Inference.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sgraf.Training.Onnx;
 
