@@ -30,5 +30,8 @@ public static class SamplePhotos
 
     public static IReadOnlyList<string> All => [Chelsea, Coffee, Astronaut, Rocket, HubbleDeepField];
 
+    /// <summary>Debian's /usr/bin/python3 with PIL, which python3-skimage depends on.</summary>
+    public static void EnsurePython() => _ = Located.Value;
+
     static string PathOf(string name) => Path.Combine(Located.Value, name);
 }

@@ -64,12 +64,17 @@ public static class PictureDecoder
         return codec.GetPixels(info, bitmap.GetPixels());
     }
 
+    /// <summary>The smallest of the sizes k/8 of the full size (JPEG's DCT scalings) that the codec decodes to and that is still at least the minimum.</summary>
     static SKSizeI DecodeSize(SKCodec codec, int minWidth, int minHeight)
     {
         var full = codec.Info.Size;
-        if (minWidth <= 0 || minHeight <= 0 || minWidth >= full.Width || minHeight >= full.Height) return full;
-        var scaled = codec.GetScaledDimensions(Math.Max(minWidth / (float)full.Width, minHeight / (float)full.Height));
-        return scaled.Width >= minWidth && scaled.Height >= minHeight ? scaled : full;
+        if (minWidth <= 0 || minHeight <= 0) return full;
+        for (int eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width >= minWidth && scaled.Height >= minHeight) return scaled;
+        }
+        return full;
     }
 
     static SKCodec OpenCodec(ReadOnlySpan<byte> file, PictureLimits limits, out PictureFormat format)

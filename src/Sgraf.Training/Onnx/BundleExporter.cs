@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Sgraf.Inference;
 using Sgraf.Inference.Model;
+using Sgraf.Inference.Pictures;
 using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
@@ -105,6 +106,23 @@ internal static class BundleExporter
             Files = keep.ToDictionary(f => f, f => bundle.Manifest.Files[f]),
         }, shortlist, outDir);
         manifest.Save(System.IO.Path.Combine(outDir, BundleManifest.FileName));
+        return manifest;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="encoder"/> into the bundle in <paramref name="bundleDir"/> as its picture encoder (replacing
+    /// one it had) and records it in the manifest. Nothing else changes, so a gallery stored with the bundle keeps working.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The bundle's models take another img_dim than the encoder gives.</exception>
+    public static BundleManifest AddPictureEncoder(string bundleDir, BuiltPictureEncoder encoder)
+    {
+        var bundle = SgrafBundle.Open(bundleDir);
+        if (bundle.ImgDim != encoder.Description.ImgDim)
+            throw InvalidInputException.InFile(bundle.PathOf(BundleManifest.FileName),
+                $"the bundle's models take img_dim {bundle.ImgDim}; the picture encoder gives {encoder.Description.ImgDim} features per region, so it cannot feed them");
+        File.WriteAllBytes(bundle.PathOf(encoder.Description.File), encoder.Graph);
+        var manifest = bundle.Manifest with { PictureEncoder = encoder.Description };
+        manifest.Save(bundle.PathOf(BundleManifest.FileName));
         return manifest;
     }
 
