@@ -39,8 +39,7 @@ internal static class ExportOnnxCommand
             var paths = parse.GetValue(models) ?? [];
             var outDir = parse.GetValue(output)!;
             var encoderName = parse.GetValue(pictureEncoder);
-            if (encoderName is not null && encoderName != PictureEncoderChoice.ResNet18)
-                throw new InvalidInputException($"--picture-encoder: unknown encoder \"{encoderName}\"; the one there is: {PictureEncoderChoice.ResNet18}");
+            PictureEncoderChoice.CheckName(encoderName);
             if (paths.Length == 0)
             {
                 if (encoderName is null) throw new InvalidInputException("--model is required (or --picture-encoder alone, to add one to the bundle in --out)");

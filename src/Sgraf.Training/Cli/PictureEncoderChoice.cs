@@ -41,6 +41,13 @@ internal sealed class PictureEncoderChoice
         command.Options.Add(BatchSize);
     }
 
+    /// <summary>Refuses a <c>--picture-encoder</c> name other than the one encoder there is; null (not given) passes.</summary>
+    public static void CheckName(string? name)
+    {
+        if (name is not null && name != ResNet18)
+            throw new InvalidInputException($"--picture-encoder: unknown encoder \"{name}\"; the one there is: {ResNet18}");
+    }
+
     /// <exception cref="InvalidInputException">Neither or both given, an unknown encoder name, or a bundle without a picture encoder.</exception>
     public PictureEncoder Open(ParseResult parse)
     {
@@ -48,8 +55,7 @@ internal sealed class PictureEncoderChoice
         var encoder = parse.GetValue(Encoder);
         if ((bundle is null) == (encoder is null))
             throw new InvalidInputException($"give --bundle B (its picture encoder) or --picture-encoder {ResNet18}, not both or neither");
-        if (encoder is not null && encoder != ResNet18)
-            throw new InvalidInputException($"--picture-encoder: unknown encoder \"{encoder}\"; the one there is: {ResNet18}");
+        CheckName(encoder);
         int threads = parse.GetValue(Threads), batchSize = parse.GetValue(BatchSize);
         if (threads < 0) throw new InvalidInputException($"--threads must be 0 or more, not {threads}");
         if (batchSize <= 0) throw new InvalidInputException($"--batch-size must be at least 1, not {batchSize}");

@@ -18,6 +18,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(AddShortlistCommand.Create());
         root.Subcommands.Add(BenchScoreCommand.Create());
         root.Subcommands.Add(ExtractFeaturesCommand.Create());
+        root.Subcommands.Add(BenchPicturesCommand.Create());
         return root;
     }
 }
