@@ -10,7 +10,8 @@ namespace Sgraf.Inference.Pictures;
 /// </summary>
 public sealed record PictureEncoderPackage
 {
-    public const string Id = "Microsoft.ML.DnnImageFeaturizer.ResNet18";
+    /// <summary>The package this build restores (Directory.Packages.props): Microsoft.ML.DnnImageFeaturizer.ResNet18.</summary>
+    public static string Id { get; } = BuildMetadata("Sgraf.ResNet18PackageId");
 
     /// <summary>The two graphs, by their path inside the package.</summary>
     public const string ResNetFile = "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx";

@@ -73,6 +73,35 @@ public sealed class PictureEncoderParityTests(PackageEncoderFixture encoder) : I
     }
 
     [Fact]
+    public void A_bright_patch_in_the_top_right_corner_moves_region_5_most_as_the_grid_boxes_say()
+    {
+        // Black, and black with a white 32 × 32 patch in the top right corner: row 0, column 5 of the 6 × 6 grid.
+        var pixels = new byte[2 * Size * Size * 3];
+        for (int y = 0; y < 32; y++)
+            for (int x = Size - 32; x < Size; x++)
+                for (int c = 0; c < 3; c++) pixels[Size * Size * 3 + (y * Size + x) * 3 + c] = 255;
+        var features = encoder.Encoder.Encode(pixels, 2);
+        int floats = encoder.Encoder.FeatureCount;
+        var change = Enumerable.Range(0, Grid * Grid).Select(r => Enumerable.Range(0, Channels)
+            .Sum(c => Math.Pow(features[floats + r * Channels + c] - features[r * Channels + c], 2))).ToArray();
+        int most = Array.IndexOf(change, change.Max());
+        Assert.Equal(5, most);
+        var box = PictureGrid.Boxes(Size, Size, Grid)[most];
+        Assert.Equal(new RegionBox(Size * 5 / 6.0, 0, Size, Size / 6.0), box);
+        Assert.True(box.X1 <= Size - 32 && box.Y2 >= 32, "the patch lies in the box");
+    }
+
+    [Fact]
+    public void Grid_boxes_tile_the_picture_row_major()
+    {
+        var boxes = PictureGrid.Boxes(600, 400, 6);
+        Assert.Equal(36, boxes.Count);
+        Assert.Equal(new RegionBox(0, 0, 100, 400 / 6.0), boxes[0]);
+        Assert.Equal(new RegionBox(100, 400 / 6.0, 200, 800 / 6.0), boxes[7]);
+        Assert.Equal(new RegionBox(500, 2000 / 6.0, 600, 400), boxes[35]);
+    }
+
+    [Fact]
     public void A_picture_gets_the_same_features_alone_as_in_a_batch()
     {
         var photos = SamplePhotos.All;
