@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Security.Cryptography;
+using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Inference.Pictures;
 
@@ -10,12 +10,12 @@ namespace Sgraf.Inference.Pictures;
 /// </summary>
 public sealed record PictureEncoderPackage
 {
-    /// <summary>The package this build restores (Directory.Packages.props): Microsoft.ML.DnnImageFeaturizer.ResNet18.</summary>
-    public static string Id { get; } = BuildMetadata("Sgraf.ResNet18PackageId");
-
     /// <summary>The two graphs, by their path inside the package.</summary>
     public const string ResNetFile = "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx";
     public const string PreprocessFile = "tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx";
+
+    /// <summary>The package this build restores (Directory.Packages.props): Microsoft.ML.DnnImageFeaturizer.ResNet18.</summary>
+    public static string Id { get; } = BuildMetadata("Sgraf.ResNet18PackageId");
 
     /// <summary>The version this build restores (Directory.Packages.props).</summary>
     public static string Version { get; } = BuildMetadata("Sgraf.ResNet18PackageVersion");
@@ -50,15 +50,9 @@ public sealed record PictureEncoderPackage
     /// <summary>SHA-256 of each source file, by its path inside the package.</summary>
     public IReadOnlyDictionary<string, string> SourceHashes() => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
-        [ResNetFile] = Sha256(ResNetPath),
-        [PreprocessFile] = Sha256(PreprocessPath),
+        [ResNetFile] = BundleFile.Of(ResNetPath).Sha256,
+        [PreprocessFile] = BundleFile.Of(PreprocessPath).Sha256,
     };
-
-    static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     static string BuildMetadata(string key) =>
         typeof(PictureEncoderPackage).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value

@@ -85,6 +85,13 @@ public sealed record BundleFile
 {
     [JsonPropertyName("size")] public required long Size { get; init; }
     [JsonPropertyName("sha256")] public required string Sha256 { get; init; }
+
+    /// <summary>The size and SHA-256 (lower-case hex) of the file at <paramref name="path"/>.</summary>
+    public static BundleFile Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return new BundleFile { Size = stream.Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) };
+    }
 }
 
 /// <summary>

@@ -143,10 +143,10 @@ public sealed class SgrafBundle
         if (Path.GetFileName(path) != Path.GetRelativePath(Path.GetDirectoryName(path)!, path))
             throw InvalidInputException.InFile(path, "bundle files must lie in the bundle folder itself");
         if (!File.Exists(path)) throw InvalidInputException.InFile(path, "missing from the bundle (listed in its manifest)");
-        using var stream = File.OpenRead(path);
-        if (stream.Length != expected.Size)
-            throw InvalidInputException.InFile(path, $"is {stream.Length} bytes but the manifest says {expected.Size}; the bundle is corrupt or incomplete");
-        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var length = new FileInfo(path).Length;
+        if (length != expected.Size)
+            throw InvalidInputException.InFile(path, $"is {length} bytes but the manifest says {expected.Size}; the bundle is corrupt or incomplete");
+        var actual = BundleFile.Of(path).Sha256;
         if (!string.Equals(actual, expected.Sha256, StringComparison.OrdinalIgnoreCase))
             throw InvalidInputException.InFile(path, $"SHA-256 {actual} does not match the manifest's {expected.Sha256}; the bundle is corrupt");
     }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Google.Protobuf;
 using Sgraf.Inference;
 using Sgraf.Inference.Model;
@@ -62,7 +61,7 @@ internal static class BundleExporter
         var files = new[] { BundleManifest.ImageEncoderFile, BundleManifest.TextEncoderFile }
             .Concat(modules.Keys.Select(BundleManifest.SimilarityFile))
             .Append(BundleManifest.VocabularyFile)
-            .ToDictionary(f => f, f => Describe(System.IO.Path.Combine(outDir, f)));
+            .ToDictionary(f => f, f => BundleFile.Of(System.IO.Path.Combine(outDir, f)));
         var manifest = new BundleManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
@@ -143,8 +142,8 @@ internal static class BundleExporter
             "Shortlist head, text tower: per model word embeddings (B, L, D), lengths (B) and caption global (B, D) → l2-normalised caption vectors (B, dim).");
         var files = new Dictionary<string, BundleFile>(manifest.Files)
         {
-            [BundleManifest.ShortlistImageFile] = Describe(System.IO.Path.Combine(outDir, BundleManifest.ShortlistImageFile)),
-            [BundleManifest.ShortlistTextFile] = Describe(System.IO.Path.Combine(outDir, BundleManifest.ShortlistTextFile)),
+            [BundleManifest.ShortlistImageFile] = BundleFile.Of(System.IO.Path.Combine(outDir, BundleManifest.ShortlistImageFile)),
+            [BundleManifest.ShortlistTextFile] = BundleFile.Of(System.IO.Path.Combine(outDir, BundleManifest.ShortlistTextFile)),
         };
         return manifest with
         {
@@ -214,11 +213,5 @@ internal static class BundleExporter
     {
         using var stream = File.Create(System.IO.Path.Combine(outDir, fileName));
         graph.Build(metadata, doc).WriteTo(stream);
-    }
-
-    static BundleFile Describe(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return new BundleFile { Size = stream.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(stream)) };
     }
 }

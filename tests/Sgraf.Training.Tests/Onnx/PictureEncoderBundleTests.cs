@@ -15,6 +15,9 @@ namespace Sgraf.Training.Tests.Onnx;
 /// </summary>
 public sealed class PictureEncoderBundleTests : IDisposable
 {
+    /// <summary>Built once for the tests that add it in-process: parsing the 64 MB package takes seconds.</summary>
+    static readonly Lazy<BuiltPictureEncoder> Built = new(() => PictureEncoderGraph.Build(PictureEncoderPackage.Locate()));
+
     readonly TempDirectory work = new();
 
     public void Dispose() => work.Dispose();
@@ -69,7 +72,7 @@ public sealed class PictureEncoderBundleTests : IDisposable
     public void A_picture_encoder_file_that_is_not_the_recorded_one_is_refused_at_load()
     {
         var bundle = ExportBundle();
-        BundleExporter.AddPictureEncoder(bundle, PictureEncoderGraph.Build(PictureEncoderPackage.Locate()));
+        BundleExporter.AddPictureEncoder(bundle, Built.Value);
         var path = Path.Combine(bundle, BundleManifest.PictureEncoderFile);
         var bytes = File.ReadAllBytes(path);
         bytes[^100] ^= 0x40;
@@ -83,7 +86,7 @@ public sealed class PictureEncoderBundleTests : IDisposable
     public void A_manifest_whose_encoder_does_not_fit_the_models_or_cannot_be_rebuilt_is_refused()
     {
         var bundle = ExportBundle();
-        BundleExporter.AddPictureEncoder(bundle, PictureEncoderGraph.Build(PictureEncoderPackage.Locate()));
+        BundleExporter.AddPictureEncoder(bundle, Built.Value);
         var manifestPath = Path.Combine(bundle, BundleManifest.FileName);
         var original = File.ReadAllText(manifestPath);
 
