@@ -14,4 +14,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Information,
         Message = "Bundle {Bundle} has no shortlist head: every search scores the whole gallery exactly (add one with sgraf train-shortlist and sgraf add-shortlist)")]
     public static partial void NoShortlistHead(ILogger logger, string bundle);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "Picture encoder {Source} on {Device}: {InputSize}×{InputSize} pictures → {Regions} regions × {ImgDim}")]
+    public static partial void PictureEncoderLoaded(ILogger logger, string source, string device, int inputSize, int regions, int imgDim);
 }

@@ -16,8 +16,6 @@ namespace Sgraf.Inference.Runtime;
 /// </summary>
 public sealed partial class SgrafRuntime : IDisposable
 {
-    const string CudaProvider = "CUDAExecutionProvider";
-
     readonly SgrafRuntimeOptions options;
     readonly InferenceSession imageEncoder;
     readonly InferenceSession textEncoder;
@@ -27,7 +25,7 @@ public sealed partial class SgrafRuntime : IDisposable
     {
         Bundle = bundle;
         this.options = options;
-        using var sessionOptions = CreateSessionOptions(options, logger, out var device);
+        using var sessionOptions = OrtSessions.CreateOptions(options.Device, options.CudaDeviceId, options.IntraOpThreads, logger, out var device);
         Device = device;
         var sessions = new List<InferenceSession>();
         try
@@ -326,30 +324,6 @@ public sealed partial class SgrafRuntime : IDisposable
         using var runOptions = new RunOptions();
         return session.Run(runOptions, ["regions", "image_global", "words", "lengths", "caption_global"],
             [regions, imageGlobal, words, lengthTensor, captionGlobal], outputNames);
-    }
-
-    static SessionOptions CreateSessionOptions(SgrafRuntimeOptions options, ILogger logger, out ExecutionDevice device)
-    {
-        var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = options.IntraOpThreads,
-        };
-        device = ExecutionDevice.Cpu;
-        if (options.Device == ExecutionDevice.Cuda)
-        {
-            var providers = OrtEnv.Instance().GetAvailableProviders();
-            if (providers.Contains(CudaProvider))
-            {
-                sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                device = ExecutionDevice.Cuda;
-            }
-            else
-            {
-                RuntimeLog.CudaUnavailable(logger, string.Join(", ", providers));
-            }
-        }
-        return sessionOptions;
     }
 
     public void Dispose()
