@@ -16,6 +16,7 @@
 #                        run beside this one
 #   SGRAF_GATEWAY_PORT   base of gateway ports for Orleans clients of your own (silo N's: base+N); default none, as the
 #                        service needs none. Clients must present a certificate from the cluster's CA.
+#   SGRAF_GATEWAY_SILOS  with SGRAF_GATEWAY_PORT: which silos get a gateway (default all), e.g. "1"
 #   SGRAF_CLUSTER_TLS    mutual TLS between silos (default true): a CA and per-silo certificates are made in
 #                        $SGRAF_CLUSTER_DIR/certs by scripts/make-cluster-certs.sh (kept across restarts)
 #   SGRAF_REDIS_PORT     redis-server (default 16380)             SGRAF_API_KEY key for adds and deletes (default cluster-api-key)
@@ -45,6 +46,15 @@ source "$repo/scripts/lib/processes.sh"
 
 silo_api_port() { echo $((balancer_port + $1)); }
 
+# Silo N's gateway port, or 0 (none).
+gateway_of() {
+  if [ -n "$gateway_port" ] && { [ -z "${SGRAF_GATEWAY_SILOS:-}" ] || [[ " $SGRAF_GATEWAY_SILOS " == *" $1 "* ]]; }; then
+    echo $((gateway_port + $1))
+  else
+    echo 0
+  fi
+}
+
 start_silo() {
   local n="$1" dll
   dll="$(api_dll)"
@@ -58,7 +68,7 @@ start_silo() {
       Sgraf__Cluster__Enabled=true \
       Sgraf__Cluster__Shards="$shards" \
       Sgraf__Cluster__SiloPort=$((silo_port + n)) \
-      Sgraf__Cluster__GatewayPort=$([ -n "$gateway_port" ] && echo $((gateway_port + n)) || echo 0) \
+      Sgraf__Cluster__GatewayPort="$(gateway_of "$n")" \
       Sgraf__Cluster__Tls__Enabled="$tls" \
       Sgraf__Cluster__Tls__CertificateFile="$dir/certs/silo-$n.crt" \
       Sgraf__Cluster__Tls__KeyFile="$dir/certs/silo-$n.key" \
