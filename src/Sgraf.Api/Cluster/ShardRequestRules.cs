@@ -60,17 +60,12 @@ public sealed class ShardRequestRules(RequestRules rules, SearchRules search, Em
         return Describe(errors);
     }
 
-    public void TextQuery(ShardTextQuery query, string path, ValidationErrors errors)
-    {
-        rules.CheckText(query.Text, $"{path}.text", errors);
-        Candidates(query.CandidateIds, $"{path}.candidateIds", errors);
-    }
+    // Candidate ids are not bounded here: the front sends a shortlist's (up to Sgraf:Search:MaxShortlist) as well as a
+    // request's, and they only narrow what the shard scores.
+    public void TextQuery(ShardTextQuery query, string path, ValidationErrors errors) => rules.CheckText(query.Text, $"{path}.text", errors);
 
-    public void ImageQuery(ShardImageQuery query, string path, ValidationErrors errors)
-    {
+    public void ImageQuery(ShardImageQuery query, string path, ValidationErrors errors) =>
         Decodes(() => codec.DecodeImage(query.Image ?? [], path).Encodings.Values, $"{path}.image", errors);
-        Candidates(query.CandidateIds, $"{path}.candidateIds", errors);
-    }
 
     void Record(ShardRecord record, string path, ValidationErrors errors)
     {
@@ -126,12 +121,6 @@ public sealed class ShardRequestRules(RequestRules rules, SearchRules search, Em
         rules.CheckId(id, path, errors);
         if (!string.IsNullOrEmpty(id) && shards.Map.ShardOf(id) is var owner && owner != shard)
             errors.Add(path, $"'{id}' belongs to shard {owner}, not {shard}");
-    }
-
-    void Candidates(string[]? ids, string path, ValidationErrors errors)
-    {
-        if (ids is not null && ids.Length > rules.Limits.MaxCandidateIds)
-            errors.Add(path, $"has {ids.Length} ids; at most {rules.Limits.MaxCandidateIds} are allowed (Sgraf:Limits:MaxCandidateIds)");
     }
 
     static void Kind(GalleryItemKind kind, ValidationErrors errors)
