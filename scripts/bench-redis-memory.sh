@@ -42,6 +42,7 @@ if [ ! -f "$dll" ]; then
 fi
 
 # redis-server as the topologies start it: append-only, fsync'ed, with a password (SGRAF_REDIS_PASSWORD or a random one).
+bash "$repo/scripts/install-deps.sh" redis-server openssl >&2
 start_redis
 pids+=("$(cat "$dir/redis.pid")")
 wait_ready_redis

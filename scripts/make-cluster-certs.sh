@@ -17,6 +17,7 @@ dir="${1:?usage: make-cluster-certs.sh DIR NAME...}"
 shift
 days="${SGRAF_CERT_DAYS:-825}"
 key_mode="${SGRAF_CERT_KEY_MODE:-600}"
+command -v openssl >/dev/null 2>&1 || bash "$(dirname "$0")/install-deps.sh" openssl >&2
 mkdir -p "$dir"
 
 if [ ! -f "$dir/ca.crt" ] || [ ! -f "$dir/ca.key" ]; then

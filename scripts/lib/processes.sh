@@ -64,7 +64,7 @@ start_redis() {
 # workers run as nobody when started by root), stop on any failure from here on (the caller clears the ERR trap once
 # up), then redis-server ready.
 start_redis_with_deps() {
-  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
+  bash "$repo/scripts/install-deps.sh" redis-server nginx openssl >&2
   mkdir -p "$dir"
   chmod 755 "$dir"
   trap 'log "start failed; stopping what was started"; stop' ERR
