@@ -18,6 +18,7 @@ public static class ServiceMetricsRegistration
         services.TryAddSingleton<GallerySizeMetrics>();
         services.TryAddSingleton<ScoringMetrics>();
         services.TryAddSingleton<SearchMetrics>();
+        services.TryAddSingleton<GalleryQuarantineMetrics>();
         services.TryAddSingleton<PrometheusExporter>();
         return services;
     }
