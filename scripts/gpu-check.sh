@@ -22,8 +22,13 @@ pack() {
   local root; root=$(cd "$here/.." && pwd)
   [ -f "$root/Sgraf.sln" ] || { echo "gpu-check: pack runs from the repository's scripts/ folder" >&2; exit 1; }
   local dir=${1:-$root/artifacts/gpu-check}
-  local fixture=${SGRAF_FIXTURE_DIR:-$root/../shared/fixtures/official-small}
-  [ -d "$fixture/runs" ] || { echo "gpu-check: the official fixture is not at $fixture; set SGRAF_FIXTURE_DIR" >&2; exit 1; }
+  # The official fixture: SGRAF_FIXTURE_DIR, or shared/fixtures/official-small in a folder above the repository (as the tests find it).
+  local fixture=${SGRAF_FIXTURE_DIR:-} up=$root
+  while [ -z "$fixture" ] && [ "$up" != / ]; do
+    if [ -d "$up/shared/fixtures/official-small" ]; then fixture=$up/shared/fixtures/official-small; fi
+    up=$(dirname "$up")
+  done
+  [ -d "$fixture/runs" ] || { echo "gpu-check: the official fixture (shared/fixtures/official-small) is not above $root; set SGRAF_FIXTURE_DIR" >&2; exit 1; }
   rm -rf "$dir" && mkdir -p "$dir/bundles" "$dir/data/fixture"
   dir=$(cd "$dir" && pwd)
   local project path name flavor
@@ -44,7 +49,8 @@ pack() {
   "$dir/sgraf/sgraf" bench-score --random-full-size --save-bundle "$dir/bundles/full-size" --onnx-only --images 2 --captions 2 --repeat 1 >&2
   rm -rf "$work"
   cp "$here/gpu-check.sh" "$root/deploy/http-probe.sh" "$dir/"
-  du -sh "$dir"/api "$dir"/sgraf "$dir"/load "$dir"/bundles "$dir"
+  du -sh "$dir"/api "$dir"/sgraf "$dir"/load "$dir"/bundles
+  du -sh "$dir"
   echo "Carry $dir to the GPU host and run: $dir/gpu-check.sh run --cuda-libs /path/to/cuda/libs" >&2
 }
 
@@ -89,7 +95,9 @@ run() {
   done
 
   pairs() { grep -o "^$1: ONNX Runtime *[0-9]*" "$2" | grep -o '[0-9]*$'; }
-  p50() { grep -io '"p50": *[0-9.]*' "$1" | head -1 | grep -o '[0-9.]*$'; }
+  # The search's latency, not the upload's (the JSON's fill section has a p50 too), and the mode the service ran.
+  p50() { grep -A2 '"latencyMs"' "$1" | grep -o '"p50": *[0-9.]*' | head -1 | grep -o '[0-9.]*$'; }
+  ran() { grep -A1 '"ran"' "$1" | tail -1 | grep -o '"[a-z]*"' | tr -d '"'; }
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f×", b / a; else print "-" }'; }
   local sgr_cpu sgr_cuda saf_cpu saf_cuda p50_cpu p50_cuda
   sgr_cpu=$(pairs SGR "$out/bench-cpu.txt"); sgr_cuda=$(pairs SGR "$out/bench-cuda.txt")
@@ -101,7 +109,7 @@ run() {
   echo "| --- | --- | --- | --- |"
   echo "| SGR scoring, pairs/s (full size, 100 images × 50 captions × 12 tokens per call) | $sgr_cpu | $sgr_cuda | $(ratio "$sgr_cpu" "$sgr_cuda") |"
   echo "| SAF scoring, pairs/s (same) | $saf_cpu | $saf_cuda | $(ratio "$saf_cpu" "$saf_cuda") |"
-  echo "| search p50 ms, $images full-size images, 1 client, the service's default mode | $p50_cpu | $p50_cuda | $(ratio "$p50_cuda" "$p50_cpu") faster |"
+  echo "| search p50 ms, $images full-size images, 1 client, mode auto (ran: $(ran "$out/search-cpu.json") / $(ran "$out/search-cuda.json")) | $p50_cpu | $p50_cuda | $(ratio "$p50_cuda" "$p50_cpu") faster |"
   echo "| picture encoder, photos/s | n/a | n/a | this build has no picture encoder (issue 18) |"
   echo
   echo "Parity on CUDA (sgraf check-cuda, official fixture):"
