@@ -134,6 +134,11 @@ search_p50() {
     fi
     sleep 1; waited=$((waited + 1))
   done
+  # The service runs on the CPU where CUDA cannot start; its figures must not stand in the CUDA column.
+  if [ "$device" = cuda ] && ! grep -q "ONNX Runtime runs on Cuda" "$out/service-$device.log"; then
+    echo "gpu-check: the service did not start on CUDA: $(grep -m1 -o 'ONNX Runtime runs on.*' "$out/service-$device.log")" >&2
+    kill "$service" 2>/dev/null || true; exit 1
+  fi
   "$here/load/sgraf-load" bench-api --url "$url" --api-key "$key" --images "$images" --img-dim 2048 --upload-batch 200 \
     --clients 1 --seconds "$seconds" --warmup 3 --json "$out/search-$device.json" >"$out/search-$device.txt"
   kill "$service"; wait "$service" 2>/dev/null || true
