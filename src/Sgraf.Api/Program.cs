@@ -36,6 +36,7 @@ app.UseSgrafSwagger();
 app.UseRouting();
 app.UseRequestMetrics();
 app.ObserveGallerySize();
+app.ObserveRuntimeDevice();
 app.ObserveCluster();
 
 app.MapHealth();

@@ -337,7 +337,12 @@ public sealed class QueryCacheOptions
 
 public sealed class RuntimeOptions
 {
-    public ExecutionDevice Device { get; set; } = ExecutionDevice.Cpu;
+    /// <summary>
+    /// Cpu, Cuda, or Auto (the default): CUDA when ONNX Runtime's CUDA provider loads and the device starts, else the CPU.
+    /// A CUDA request that cannot run here runs on the CPU with a warning naming why (e.g. the missing CUDA library).
+    /// </summary>
+    [EnumDataType(typeof(DeviceRequest))]
+    public DeviceRequest Device { get; set; } = DeviceRequest.Auto;
 
     [Range(0, 1024)]
     public int CudaDeviceId { get; set; }

@@ -16,6 +16,7 @@ public static class ServiceMetricsRegistration
         services.TryAddSingleton<BatcherMetrics>();
         services.TryAddSingleton<QueryCacheMetrics>();
         services.TryAddSingleton<GallerySizeMetrics>();
+        services.TryAddSingleton<RuntimeDeviceMetrics>();
         services.TryAddSingleton<ScoringMetrics>();
         services.TryAddSingleton<SearchMetrics>();
         services.TryAddSingleton<GalleryQuarantineMetrics>();

@@ -22,22 +22,35 @@ public sealed class PictureEncoder : IDisposable
         options.Validate();
         Description = description;
         batchSize = options.BatchSize;
-        using var sessionOptions = OrtSessions.CreateOptions(options.Device, options.CudaDeviceId, options.IntraOpThreads, logger, out var device);
-        Device = device;
+        var device = CudaAvailability.Choose(options.Device, options.CudaDeviceId).Device;
+        InferenceSession? loaded = null;
+        if (device == ExecutionDevice.Cuda)
+        {
+            // As SgrafRuntime does: a device that does not start leaves the CPU, whose load either works or names the graph's own error.
+            try { loaded = CreateSession(graph, device, options); }
+            catch (OnnxRuntimeException) { device = ExecutionDevice.Cpu; }
+        }
         try
         {
-            session = new InferenceSession(graph, sessionOptions);
+            session = loaded ?? CreateSession(graph, device, options);
         }
         catch (OnnxRuntimeException e)
         {
             throw new InvalidInputException($"{source}: ONNX Runtime cannot load the picture encoder: {e.Message}");
         }
+        Device = device;
         if (!session.ModelMetadata.CustomMetadataMap.ContainsKey(PictureEncoderGraph.MetadataKey))
         {
             session.Dispose();
             throw new InvalidInputException($"{source}: not a picture encoder written by sgraf (no {PictureEncoderGraph.MetadataKey} metadata)");
         }
         RuntimeLog.PictureEncoderLoaded(logger, source, device.ToString(), InputSize, Regions, ImgDim);
+    }
+
+    static InferenceSession CreateSession(byte[] graph, ExecutionDevice device, PictureEncoderOptions options)
+    {
+        using var sessionOptions = OrtSessions.CreateOptions(device, options.CudaDeviceId, options.IntraOpThreads);
+        return new InferenceSession(graph, sessionOptions);
     }
 
     /// <summary>What the encoder takes and gives, and what it was built from, as a bundle's manifest records it.</summary>

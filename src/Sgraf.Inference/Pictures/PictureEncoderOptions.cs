@@ -5,7 +5,7 @@ namespace Sgraf.Inference.Pictures;
 /// <summary>How <see cref="PictureEncoder"/> runs.</summary>
 public sealed record PictureEncoderOptions
 {
-    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+    public DeviceRequest Device { get; init; } = DeviceRequest.Cpu;
 
     /// <summary>CUDA device ordinal when <see cref="Device"/> is CUDA.</summary>
     public int CudaDeviceId { get; init; }
@@ -18,6 +18,7 @@ public sealed record PictureEncoderOptions
 
     public void Validate()
     {
+        if (!Enum.IsDefined(Device)) throw new ArgumentOutOfRangeException(nameof(Device), Device, "not a device request");
         ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads, nameof(IntraOpThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(CudaDeviceId, nameof(CudaDeviceId));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize, nameof(BatchSize));

@@ -1,34 +1,26 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Sgraf.Inference.Runtime;
 
-/// <summary>How every ONNX Runtime session of Sgraf is set up: full graph optimisation, the device asked for.</summary>
+/// <summary>How every ONNX Runtime session of Sgraf is set up: full graph optimisation, on the device already chosen
+/// (<see cref="CudaAvailability.Choose"/>).</summary>
 internal static class OrtSessions
 {
-    const string CudaProvider = "CUDAExecutionProvider";
-
-    /// <param name="actual">CUDA only when asked for and ONNX Runtime's CUDA build is loaded; else the CPU, with one warning.</param>
-    public static SessionOptions CreateOptions(ExecutionDevice device, int cudaDeviceId, int intraOpThreads, ILogger logger, out ExecutionDevice actual)
+    public static SessionOptions CreateOptions(ExecutionDevice device, int cudaDeviceId, int intraOpThreads)
     {
         var sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads,
         };
-        actual = ExecutionDevice.Cpu;
-        if (device == ExecutionDevice.Cuda)
+        try
         {
-            var providers = OrtEnv.Instance().GetAvailableProviders();
-            if (providers.Contains(CudaProvider))
-            {
-                sessionOptions.AppendExecutionProvider_CUDA(cudaDeviceId);
-                actual = ExecutionDevice.Cuda;
-            }
-            else
-            {
-                RuntimeLog.CudaUnavailable(logger, string.Join(", ", providers));
-            }
+            if (device == ExecutionDevice.Cuda) sessionOptions.AppendExecutionProvider_CUDA(cudaDeviceId);
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
         }
         return sessionOptions;
     }

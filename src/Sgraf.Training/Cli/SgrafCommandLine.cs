@@ -19,6 +19,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(BenchScoreCommand.Create());
         root.Subcommands.Add(ExtractFeaturesCommand.Create());
         root.Subcommands.Add(BenchPicturesCommand.Create());
+        root.Subcommands.Add(CheckCudaCommand.Create());
         return root;
     }
 }
