@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs outside .NET, from Debian's packages: redis-server (the shared gallery) and nginx
-# (the load balancer) for the multi-replica topology, chromium for the search page's browser tests, openssl for the
-# self-signed certificate the TLS test gives nginx.
-# Usage: install-deps.sh [redis-server] [nginx] [chromium] [openssl]   (no arguments: all four)
+# (the load balancer) for the multi-replica topology, openssl for its certificates (nginx's too) and Redis password
+# (scripts/make-cluster-certs.sh), chromium for the search page's browser tests, python3-skimage
+# for the picture tests (scikit-image's sample photos, free licences, and python3-pil, which makes CMYK JPEGs).
+# Usage: install-deps.sh [redis-server] [nginx] [openssl] [chromium] [python3-skimage]   (no arguments: all five)
 # Idempotent: installs only what is missing, and says what it did. Used by scripts/run-topology.sh and by the tests
 # that start a real redis-server or browser, so a fresh machine with only the .NET SDK (and root with apt access,
 # as CI has) can run them.
@@ -13,7 +14,7 @@ exec 9>"${TMPDIR:-/tmp}/sgraf-install-deps.lock"
 flock 9
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(redis-server nginx chromium openssl)
+[ ${#wanted[@]} -eq 0 ] && wanted=(redis-server nginx openssl chromium python3-skimage)
 
 installed() {
   case "$1" in
@@ -23,7 +24,9 @@ installed() {
     chromium) [ -x /usr/bin/chromium ] ;;
     redis-server) command -v redis-server >/dev/null 2>&1 ;;
     openssl) command -v openssl >/dev/null 2>&1 ;;
-    *) echo "install-deps: unknown package '$1' (known: redis-server, nginx, chromium, openssl)" >&2; exit 2 ;;
+    # The sample photos the picture tests read, and Debian's python3 with PIL (python3-skimage depends on it).
+    python3-skimage) [ -f /usr/lib/python3/dist-packages/skimage/data/chelsea.png ] && /usr/bin/python3 -c 'import PIL' 2>/dev/null ;;
+    *) echo "install-deps: unknown package '$1' (known: redis-server, nginx, openssl, chromium, python3-skimage)" >&2; exit 2 ;;
   esac
 }
 

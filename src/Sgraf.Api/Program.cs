@@ -44,6 +44,7 @@ app.UseRouting();
 // After routing (it says which endpoints need a key and sets their body limit), before any endpoint reads a body.
 app.UseApiKeys();
 app.ObserveGallerySize();
+app.ObserveRuntimeDevice();
 app.ObserveCluster();
 
 app.MapHealth();

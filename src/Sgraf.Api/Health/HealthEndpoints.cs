@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sgraf.Api.Cluster;
+using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Gallery.Redis;
 using Sgraf.Api.Security;
 using Sgraf.Inference.Runtime;
 
@@ -23,9 +25,11 @@ public static class HealthEndpoints
     /// <param name="ShortlistHead">Whether the bundle has a shortlist head, so searches can run in shortlist mode.</param>
     /// <param name="ShortlistDim">The size of the head's vectors; null without a head.</param>
     /// <param name="Cluster">Sharded service only: its silos and shards as this silo last saw them; left out on a single node.</param>
+    /// <param name="Quarantined">Entries of the gallery's Redis stream (every shard's, in a cluster) set aside because they could not
+    /// be read: the gallery serves without them; the log says which and why. 0 for a local store.</param>
     public sealed record ReadinessDetails(string Status, string Reason, string Detail, int Images, int Captions, string Bundle, string Device,
         bool ShortlistHead, int? ShortlistDim,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null) : Readiness(Status, Reason);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0) : Readiness(Status, Reason);
 
     /// <summary>A sharded service's shape: active silos, and each shard's state and silo.</summary>
     /// <param name="ShardsReady">Shards answering now; the others recover (searches answer 503, or partial answers when asked).</param>
@@ -61,7 +65,8 @@ public static class HealthEndpoints
         var details = new ReadinessDetails(status, reason, state.Detail,
             cluster?.Images ?? snapshot.Images.Count, cluster?.Captions ?? snapshot.Captions.Count,
             runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim,
-            cluster is null ? null : new ClusterReadiness(cluster.Silos, watch!.ShardCount, cluster.Ready, cluster.Shards));
+            cluster is null ? null : new ClusterReadiness(cluster.Silos, watch!.ShardCount, cluster.Ready, cluster.Shards),
+            cluster?.Quarantined ?? (services.GetService<GalleryStoreHolder>()?.Opened as RedisGalleryStore)?.Quarantined ?? 0);
         return TypedResults.Json(details, statusCode: code);
     }
 

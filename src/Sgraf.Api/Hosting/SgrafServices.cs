@@ -100,4 +100,11 @@ public static class GalleryMetrics
             .ReadFrom(() => (index.Current.Images.Count, index.Current.Captions.Count));
         return app;
     }
+
+    public static WebApplication ObserveRuntimeDevice(this WebApplication app)
+    {
+        var runtime = app.Services.GetRequiredService<SgrafRuntime>();
+        app.Services.GetRequiredService<Sgraf.Api.Observability.RuntimeDeviceMetrics>().ReadFrom(() => runtime.Device);
+        return app;
+    }
 }
