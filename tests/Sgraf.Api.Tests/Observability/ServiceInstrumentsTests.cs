@@ -1,4 +1,5 @@
 using Sgraf.Api.Observability;
+using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Tests.Observability;
 
@@ -64,6 +65,18 @@ public sealed class ServiceInstrumentsTests : IAsyncLifetime
         Assert.Equal(2, first.Value("sgraf_query_cache_requests_total", ("result", "hit")));
         Assert.False(first.Has("sgraf_query_cache_requests_total", ("result", "miss")));
         Assert.Equal(1, second.Value("sgraf_query_cache_requests_total", ("result", "miss")));
+    }
+
+    [Fact]
+    public async Task The_runtime_device_is_one_series_for_the_device_in_use()
+    {
+        _app.Get<RuntimeDeviceMetrics>().ReadFrom(() => ExecutionDevice.Cuda);
+
+        var scrape = await _app.ScrapeAsync();
+
+        Assert.Equal("gauge", scrape.TypeOf("sgraf_runtime_device"));
+        Assert.Equal(1, scrape.Value("sgraf_runtime_device", ("device", "cuda")));
+        Assert.False(scrape.Has("sgraf_runtime_device", ("device", "cpu")));
     }
 
     [Fact]
