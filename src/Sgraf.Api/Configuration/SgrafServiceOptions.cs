@@ -43,6 +43,9 @@ public sealed class SgrafServiceOptions
     public SearchOptions Search { get; set; } = new();
 
     [ValidateObjectMembers]
+    public AdmissionOptions Admission { get; set; } = new();
+
+    [ValidateObjectMembers]
     public QueryCacheOptions QueryCache { get; set; } = new();
 
     [ValidateObjectMembers]

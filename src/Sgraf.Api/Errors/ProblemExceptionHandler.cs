@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -14,9 +15,9 @@ namespace Sgraf.Api.Errors;
 
 /// <summary>
 /// Turns what went wrong into application/problem+json: bad input (validation, malformed JSON, an unknown or repeated
-/// member, body too large) into 400/413 saying what and where; a full batch queue or a service still starting into 503
-/// with Retry-After; anything else into 500. Problem details never carry internals (paths, endpoints, exception types):
-/// the log has them, under the response's traceId.
+/// member, body too large) into 400/413 saying what and where; a full batch queue or admission lane, or a service still
+/// starting, into 503 with Retry-After (a lane's from how fast it drains); anything else into 500. Problem details never
+/// carry internals (paths, endpoints, exception types): the log has them, under the response's traceId.
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json, ServiceReadiness readiness,
     ILogger<ProblemExceptionHandler> logger)
@@ -52,6 +53,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 Title = "The search queue is full",
                 Detail = "Too many searches are waiting; retry after the time in Retry-After.",
             },
+            SearchBusyException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = $"The {e.Lane} searches' lane is full",
+                Detail = e.Message,
+            },
             ServiceNotReadyException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -76,7 +83,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         };
         if (problem.Status == StatusCodes.Status500InternalServerError) LogUnexpected(logger, exception, context.Request.Path);
         if (exception is ServiceNotReadyException) LogNotReady(logger, context.Request.Path, exception.Message);
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = exception is SearchBusyException busy ? ((int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "1";
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

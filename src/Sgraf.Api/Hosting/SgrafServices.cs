@@ -72,6 +72,8 @@ public static class SgrafServices
         services.AddSingleton<ExactScorer>();
         services.AddSingleton<ShortlistSearch>();
         services.AddSingleton<SearchEngine>();
+        services.AddSingleton<SearchedItems>();
+        services.AddSingleton<SearchAdmission>();
         services.AddSingleton<SearchDispatcher>();
         services.AddSingleton<ISearchService>(sp => sp.GetRequiredService<SearchDispatcher>());
         services.AddSingleton<PairExplainer>();
