@@ -52,13 +52,19 @@ public sealed partial record JsonReadError(string Path, string Problem, bool IsS
     static string Syntax(JsonException exception)
     {
         string text = exception.Message;
+        // Reading a stream (as ASP.NET Core does) leaves LineNumber unset; the message's appendix still has the place.
+        var place = Place().Match(text);
+        long? line = exception.LineNumber ?? (place.Success ? long.Parse(place.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null);
+        long? column = exception.BytePositionInLine ?? (place.Success ? long.Parse(place.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : null);
         int appendix = text.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (appendix < 0) appendix = text.IndexOf(" LineNumber: ", StringComparison.Ordinal);
         if (appendix >= 0) text = text[..appendix];
         text = text.Replace(" Change the reader options.", "", StringComparison.Ordinal).Trim();
-        return exception.LineNumber is { } line && exception.BytePositionInLine is { } column
-            ? $"{text} (line {line + 1}, byte {column + 1})"
-            : text;
+        return line is { } l && column is { } c ? $"{text} (line {l + 1}, byte {c + 1})" : text;
     }
+
+    [GeneratedRegex(@"LineNumber: (\d+) \| BytePositionInLine: (\d+)")]
+    private static partial Regex Place();
 
     [GeneratedRegex(@"missing required properties including: (.*)$", RegexOptions.Singleline)]
     private static partial Regex MissingRequired();

