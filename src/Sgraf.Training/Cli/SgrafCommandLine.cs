@@ -17,6 +17,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(TrainShortlistCommand.Create());
         root.Subcommands.Add(AddShortlistCommand.Create());
         root.Subcommands.Add(BenchScoreCommand.Create());
+        root.Subcommands.Add(BenchTrainCommand.Create());
         return root;
     }
 }

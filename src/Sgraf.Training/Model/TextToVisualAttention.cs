@@ -27,16 +27,32 @@ internal static class TextToVisualAttention
         long dim = regions.shape[2];
         var affinity = regions.reshape(images * regionCount, dim).matmul(words.reshape(captions * length, dim).t())
             .view(images, regionCount, captions, length);                               // (N, 36, G, L)
+        var attention = RegionWeights(affinity);                                         // (N, G, L, 36)
+        attentionTrace?.Invoke(attention);
+        var context = attention.reshape(images, captions * length, regionCount).bmm(regions)
+            .view(images, captions, length, dim).permute(1, 0, 2, 3);                    // (G, N, L, D)
+        return Normalization.L2Norm(context, -1);
+    }
+
+    /// <summary>Attends the words of caption p over the regions of image p only, for P chosen pairs.</summary>
+    /// <param name="words">(P, L, D).</param>
+    /// <param name="regions">(P, 36, D).</param>
+    /// <returns>(P, L, D) l2-normalised attended context.</returns>
+    public static Tensor AttendPairs(Tensor words, Tensor regions)
+    {
+        var attention = RegionWeights(regions.bmm(words.transpose(1, 2)));              // (P, 36, L) → (P, L, 36)
+        return Normalization.L2Norm(attention.bmm(regions), -1);
+    }
+
+    /// <summary>Word–region affinities (regions on axis 1, words last) → each word's softmax over the regions (regions last).</summary>
+    static Tensor RegionWeights(Tensor affinity)
+    {
         // Explicit Scalars (see Normalization): leaky ReLU as max(x, 0.1·x), which is the same for slope < 1.
         using var slope = NegativeSlope.ToScalar();
         using var smooth = Smooth.ToScalar();
         affinity = affinity.maximum(affinity.mul(slope));
         // SCAN's quirk: each region's affinities are normalised over the words, not over regions.
         affinity = Normalization.L2Norm(affinity, -1);
-        var attention = affinity.permute(0, 2, 3, 1).mul(smooth).softmax(-1);           // (N, G, L, 36)
-        attentionTrace?.Invoke(attention);
-        var context = attention.reshape(images, captions * length, regionCount).bmm(regions)
-            .view(images, captions, length, dim).permute(1, 0, 2, 3);                    // (G, N, L, D)
-        return Normalization.L2Norm(context, -1);
+        return affinity.movedim([1], [affinity.ndim - 1]).mul(smooth).softmax(-1);
     }
 }
