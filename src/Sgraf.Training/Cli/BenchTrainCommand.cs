@@ -87,31 +87,37 @@ internal static class BenchTrainCommand
         var seconds = CommandRunner.WithProgress($"{request.Module} training steps", task =>
         {
             task.MaxValue = 1 + request.Steps;
-            var times = new List<double>();
+            var times = new List<(double Wall, double Cpu)>();
+            using var process = Process.GetCurrentProcess();
             for (int step = 0; step <= request.Steps; step++)
             {
                 using var scope = NewDisposeScope();
                 var batch = RandomBatch(request, random);
+                process.Refresh();
+                var cpu = process.TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 var loss = runner.Step(batch);
                 if (!double.IsFinite(loss)) throw new InvalidOperationException($"step {step}: the loss is {loss}");
-                if (step > 0) times.Add(clock.Elapsed.TotalSeconds);
+                process.Refresh();
+                if (step > 0) times.Add((clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds));
                 task.Increment(1);
             }
             return times;
         });
 
-        double mean = seconds.Average(), captionsPerSecond = request.BatchSize / mean;
+        double mean = seconds.Average(t => t.Wall), cpuMean = seconds.Average(t => t.Cpu), captionsPerSecond = request.BatchSize / mean;
+        // CPU seconds say how much work a step is when other processes share the cores (wall time then counts waiting too).
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{request.Module} {path}, {request.Threads} thread(s): {mean:0.000} s per step (min {seconds.Min():0.000}, max {seconds.Max():0.000}), " +
-            $"{captionsPerSecond:0.00} captions/s"));
+            $"{request.Module} {path}, {request.Threads} thread(s): {mean:0.000} s per step (min {seconds.Min(t => t.Wall):0.000}, " +
+            $"max {seconds.Max(t => t.Wall):0.000}), CPU {cpuMean:0.000} s per step, {captionsPerSecond:0.00} captions/s"));
         if (request.JsonPath is { } json)
             File.WriteAllText(json, JsonSerializer.Serialize(new
             {
                 model = request.Module.ToString(), img_dim = request.ImgDim, word_dim = request.WordDim, embed_size = request.EmbedSize,
                 sim_dim = request.SimDim, vocab_size = VocabularySize, batch_size = request.BatchSize, words = request.Words,
-                threads = request.Threads, plain_step = request.Plain, steps = request.Steps, seconds_per_step = seconds,
-                mean_seconds_per_step = mean, captions_per_second = captionsPerSecond, logical_cpus = Environment.ProcessorCount,
+                threads = request.Threads, plain_step = request.Plain, steps = request.Steps,
+                seconds_per_step = seconds.Select(t => t.Wall).ToArray(), cpu_seconds_per_step = seconds.Select(t => t.Cpu).ToArray(),
+                mean_seconds_per_step = mean, mean_cpu_seconds_per_step = cpuMean, captions_per_second = captionsPerSecond, logical_cpus = Environment.ProcessorCount,
                 torchsharp = TorchVersion(),
             }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return CommandRunner.Success;

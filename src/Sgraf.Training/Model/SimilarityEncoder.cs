@@ -58,12 +58,13 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
         if (words.shape[0] != lengths.Length)
             throw new ArgumentException($"{words.shape[0]} captions but {lengths.Length} lengths", nameof(lengths));
         var imageGlobals = ImageGlobals(regions);
+        var gram = TextToVisualAttention.RegionGram(regions);
         var columns = new Tensor[lengths.Length];
         foreach (var group in CaptionGroups(lengths, regions.shape[0], words.shape[2], training))
         {
             var length = lengths[group[0]];
             var groupWords = words.index_select(0, tensor(group, device: words.device)).narrow(1, 0, length);
-            var scores = ScoreCaptions(regions, imageGlobals, groupWords);
+            var scores = ScoreCaptions(regions, imageGlobals, gram, groupWords, CaptionGlobals(groupWords));
             for (int g = 0; g < group.Length; g++) columns[group[g]] = scores.select(1, g);
         }
         return stack(columns, 1);
@@ -114,42 +115,48 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     /// <param name="regions">(N, 36, D).</param>
     /// <param name="imageGlobals">(N, D) from <see cref="ImageGlobals"/>.</param>
     /// <param name="words">(G, L, D) — no padding: every row has exactly L valid words.</param>
-    /// <param name="trace">Receives each intermediate by its fixture name, shaped (G, N, …), and what the fixture does not
-    /// hold: scan_attention (N, G, L, 36) and each SGR step's edges, sgr_step{k}_edges (G·N, L+1, L+1).</param>
+    /// <param name="trace">Receives each intermediate by its fixture name, image-major (N, G, …) (the fixture's, of one
+    /// caption, are (N, …)), and what the fixture does not hold: scan_attention (N, G, L, 36) and each SGR step's
+    /// edges, sgr_step{k}_edges (N·G, L+1, L+1).</param>
     /// <returns>(N, G) scores.</returns>
     public Tensor ScoreCaptions(Tensor regions, Tensor imageGlobals, Tensor words, Action<string, Tensor>? trace = null) =>
-        ScoreCaptions(regions, imageGlobals, words, CaptionGlobals(words, trace), trace);
+        ScoreCaptions(regions, imageGlobals, RegionGram(regions), words, CaptionGlobals(words, trace), trace);
 
-    /// <summary>As above, with the captions' globals already computed (<see cref="CaptionGlobals"/>).</summary>
-    /// <param name="captionGlobals">(G, D).</param>
+    /// <summary>(N, 36, 36): the per-image term <see cref="ScoreCaptions(Tensor, Tensor, Tensor, Tensor, Tensor, Action{string, Tensor}?, List{NormStatistics}?)"/>
+    /// and <see cref="ScorePairs"/> take the context's norm from (spec §5).</summary>
+    public static Tensor RegionGram(Tensor regions) => TextToVisualAttention.RegionGram(regions);
+
+    /// <summary>As above, with the per-image and per-caption terms already computed.</summary>
+    /// <param name="regionGram">(N, 36, 36) from <see cref="RegionGram"/>.</param>
+    /// <param name="captionGlobals">(G, D) from <see cref="CaptionGlobals"/>.</param>
     /// <param name="deferredNorm">Training mode, SAF: normalise with each caption's batch statistics but leave the
     /// running statistics alone; the statistics are added here, for <see cref="UpdateNormStatistics"/>.</param>
-    public Tensor ScoreCaptions(Tensor regions, Tensor imageGlobals, Tensor words, Tensor captionGlobals,
+    public Tensor ScoreCaptions(Tensor regions, Tensor imageGlobals, Tensor regionGram, Tensor words, Tensor captionGlobals,
         Action<string, Tensor>? trace = null, List<NormStatistics>? deferredNorm = null)
     {
         long captions = words.shape[0], images = regions.shape[0];
-        var context = TextToVisualAttention.Attend(words, regions,
-            trace is null ? null : attention => trace("scan_attention", attention));       // (G, N, L, D)
+        var context = TextToVisualAttention.Attend(words, regions, regionGram,
+            trace is null ? null : attention => trace("scan_attention", attention));       // (N, G, L, D)
         trace?.Invoke("scan_context", context);
-        var globalDifference = imageGlobals.unsqueeze(0).sub(captionGlobals.unsqueeze(1));     // (G, N, D)
-        var scores = ScoreNodes(context, words.unsqueeze(1), globalDifference, trace, deferredNorm);
-        return scores.view(captions, images).t();
+        var globalDifference = imageGlobals.unsqueeze(1).sub(captionGlobals.unsqueeze(0));     // (N, G, D)
+        return ScoreNodes(context, words, globalDifference, trace, deferredNorm).view(images, captions);
     }
 
     /// <summary>
     /// Scores P chosen image–caption pairs: pair p is image p's regions and global against caption p's words and global,
-    /// all P captions of one length. The same maths as <see cref="ScoreCaptions(Tensor, Tensor, Tensor, Tensor, Action{string, Tensor}?, List{NormStatistics}?)"/>
+    /// all P captions of one length. The same maths as <see cref="ScoreCaptions(Tensor, Tensor, Tensor, Tensor, Tensor, Action{string, Tensor}?, List{NormStatistics}?)"/>
     /// for those pairs only. SGR only: SAF's training-mode BatchNorm needs all the images of a caption.
     /// </summary>
     /// <param name="regions">(P, 36, D).</param>
     /// <param name="imageGlobals">(P, D).</param>
+    /// <param name="regionGram">(P, 36, 36).</param>
     /// <param name="words">(P, L, D).</param>
     /// <param name="captionGlobals">(P, D).</param>
     /// <returns>(P) scores.</returns>
-    public Tensor ScorePairs(Tensor regions, Tensor imageGlobals, Tensor words, Tensor captionGlobals)
+    public Tensor ScorePairs(Tensor regions, Tensor imageGlobals, Tensor regionGram, Tensor words, Tensor captionGlobals)
     {
         if (SGR_module is null) throw new InvalidOperationException("pairs alone can be scored by SGR only: SAF's BatchNorm spans every image of a caption");
-        var context = TextToVisualAttention.AttendPairs(words, regions);                       // (P, L, D)
+        var context = TextToVisualAttention.AttendPairs(words, regions, regionGram);           // (P, L, D)
         return ScoreNodes(context, words, imageGlobals.sub(captionGlobals), trace: null, deferredNorm: null);
     }
 
@@ -198,7 +205,7 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     }
 
     /// <summary>
-    /// SAF: applies the running-statistics updates that <see cref="ScoreCaptions(Tensor, Tensor, Tensor, Tensor, Action{string, Tensor}?, List{NormStatistics}?)"/>
+    /// SAF: applies the running-statistics updates that <see cref="ScoreCaptions(Tensor, Tensor, Tensor, Tensor, Tensor, Action{string, Tensor}?, List{NormStatistics}?)"/>
     /// deferred, in the order given (the official order is caption order).
     /// </summary>
     public void UpdateNormStatistics(IEnumerable<NormStatistics> statistics)

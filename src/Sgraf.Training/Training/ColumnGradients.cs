@@ -27,8 +27,9 @@ internal static class ColumnGradients
         // Per worker: its own leaves for the terms every column reads, and its sums of gradients.
         var regions = Enumerable.Range(0, workers).Select(_ => shared.Regions.detach().requires_grad_(true)).ToArray();
         var imageGlobals = Enumerable.Range(0, workers).Select(_ => shared.ImageGlobals.detach().requires_grad_(true)).ToArray();
+        var grams = Enumerable.Range(0, workers).Select(_ => shared.RegionGram.detach().requires_grad_(true)).ToArray();
         var sums = Enumerable.Range(0, workers)
-            .Select(w => parameters.Select(p => zeros_like(p)).Append(zeros_like(regions[w])).Append(zeros_like(imageGlobals[w])).ToArray())
+            .Select(w => parameters.Select(p => zeros_like(p)).Concat([zeros_like(regions[w]), zeros_like(imageGlobals[w]), zeros_like(grams[w])]).ToArray())
             .ToArray();
         var reached = new bool[parameters.Length];
         var wordGradient = zeros_like(shared.Words);
@@ -46,17 +47,18 @@ internal static class ColumnGradients
                 words[j] = shared.Words.narrow(0, j, 1).narrow(1, 0, lengths[j]).detach().requires_grad_(true).DetachFromDisposeScope();
                 captionGlobals[j] = shared.CaptionGlobals.narrow(0, j, 1).detach().requires_grad_(true).DetachFromDisposeScope();
                 statistics[j] = [];
-                var column = similarity.ScoreCaptions(regions[w], imageGlobals[w], words[j], captionGlobals[j], deferredNorm: statistics[j]);
+                var column = similarity.ScoreCaptions(regions[w], imageGlobals[w], grams[w], words[j], captionGlobals[j], deferredNorm: statistics[j]);
                 using (no_grad()) scores.narrow(1, j, 1).copy_(column);
                 // The column's graph outlives this scope through the column tensor, until its backward below.
                 columns[j] = column.DetachFromDisposeScope();
             });
+            PhaseClock.Mark("columns forward");
             var (loss, scoreGradient) = FastGradients.LossGradient(scores, margin, maxViolation);
             similarity.UpdateNormStatistics(statistics.SelectMany(s => s));
 
             TorchWorkers.Partitioned(workers, captions, (w, j) =>
             {
-                var inputs = parameters.Cast<Tensor>().Append(regions[w]).Append(imageGlobals[w]).Append(words[j]).Append(captionGlobals[j]).ToArray();
+                var inputs = parameters.Cast<Tensor>().Concat([regions[w], imageGlobals[w], grams[w], words[j], captionGlobals[j]]).ToArray();
                 var gradients = autograd.grad([columns[j]], inputs, [scoreGradient.narrow(1, j, 1)], allow_unused: true);
                 columns[j].Dispose();
                 // allow_unused: a parameter no pair reads (SGR's b_k, see GraphReasoning) comes back as an undefined tensor.
@@ -70,12 +72,13 @@ internal static class ColumnGradients
                 captionGlobalGradient.narrow(0, j, 1).copy_(gradients[^1]);
             });
 
+            PhaseClock.Mark("columns backward");
             for (int w = 1; w < workers; w++)
                 for (int k = 0; k < sums[0].Length; k++) sums[0][k].add_(sums[w][k]);
             // As backward() would: a parameter that no column reads keeps no gradient.
             for (int k = 0; k < parameters.Length; k++)
                 if (reached[k]) Accumulate(parameters[k], sums[0][k]);
-            return (loss, new PairInputs(sums[0][^2], wordGradient, sums[0][^1], captionGlobalGradient));
+            return (loss, new PairInputs(sums[0][^3], wordGradient, sums[0][^2], captionGlobalGradient, sums[0][^1]));
         }
         finally
         {

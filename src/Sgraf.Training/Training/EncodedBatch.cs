@@ -5,7 +5,8 @@ namespace Sgraf.Training.Training;
 
 /// <summary>
 /// The per-batch terms of a training step, each computed once with its autograd graph: region embeddings (B, 36, D),
-/// word embeddings (B, L_max, D), image globals (B, D) and caption globals (B, D). The per-pair part of the step reads
+/// word embeddings (B, L_max, D), image globals (B, D), caption globals (B, D) and the regions' Gram matrices
+/// (B, 36, 36). The per-pair part of the step reads
 /// them through detached copies (<see cref="Leaves"/>), so it can be scored, differentiated and recomputed apart from
 /// the encoders; <see cref="Backward"/> then takes the gradients the pairs left on those copies through the encoders,
 /// once. Dropout masks are drawn in the order the plain step draws them (text embedding, VisualSA, then TextSA caption
@@ -13,19 +14,18 @@ namespace Sgraf.Training.Training;
 /// </summary>
 internal sealed class EncodedBatch
 {
-    EncodedBatch(Tensor regions, Tensor words, Tensor imageGlobals, Tensor captionGlobals, long[] lengths)
+    EncodedBatch(PairInputs terms, long[] lengths)
     {
-        (Regions, Words, ImageGlobals, CaptionGlobals, Lengths) = (regions, words, imageGlobals, captionGlobals, lengths);
-        Leaves = new PairLeaves(Leaf(regions), Leaf(words), Leaf(imageGlobals), Leaf(captionGlobals));
+        (Terms, Lengths) = (terms, lengths);
+        Leaves = new PairLeaves(Leaf(terms.Regions!), Leaf(terms.Words!), Leaf(terms.ImageGlobals!), Leaf(terms.CaptionGlobals!), Leaf(terms.RegionGram!));
     }
 
-    public Tensor Regions { get; }
-    public Tensor Words { get; }
-    public Tensor ImageGlobals { get; }
-    public Tensor CaptionGlobals { get; }
+    /// <summary>The terms with their graphs.</summary>
+    public PairInputs Terms { get; }
+
     public long[] Lengths { get; }
 
-    /// <summary>The four terms detached from the encoders, each a leaf that collects its own gradient.</summary>
+    /// <summary>The terms detached from the encoders, each a leaf that collects its own gradient.</summary>
     public PairLeaves Leaves { get; }
 
     /// <summary>Tensors are created in the caller's dispose scope.</summary>
@@ -39,32 +39,35 @@ internal sealed class EncodedBatch
         var captionGlobals = cat(batch.LengthArray
             .Select((length, j) => similarity.CaptionGlobals(words.narrow(0, j, 1).narrow(1, 0, length)))
             .ToArray(), 0);
-        return new EncodedBatch(regions, words, imageGlobals, captionGlobals, batch.LengthArray);
+        var gram = SimilarityEncoder.RegionGram(regions);
+        return new EncodedBatch(new PairInputs(regions, words, imageGlobals, captionGlobals, gram), batch.LengthArray);
     }
 
-    /// <summary>Backpropagates through the encoders the gradients the per-pair part left on the four terms.</summary>
+    /// <summary>Backpropagates through the encoders the gradients the per-pair part left on the terms.</summary>
     public void Backward(PairInputs gradients)
     {
         var outputs = new List<Tensor>();
         var grads = new List<Tensor>();
-        foreach (var (output, gradient) in new[] { (Regions, gradients.Regions), (Words, gradients.Words),
-                     (ImageGlobals, gradients.ImageGlobals), (CaptionGlobals, gradients.CaptionGlobals) })
+        foreach (var (output, gradient) in Terms.All.Zip(gradients.All))
         {
             if (gradient is null) continue;
-            outputs.Add(output);
+            outputs.Add(output!);
             grads.Add(gradient);
         }
-        autograd.backward(outputs, grads);
+        if (outputs.Count > 0) autograd.backward(outputs, grads);
     }
 
     static Tensor Leaf(Tensor term) => term.detach().requires_grad_(true);
 }
 
 /// <summary>The encoded terms detached from the encoders, each a leaf that collects the gradient the pairs leave on it.</summary>
-internal sealed record PairLeaves(Tensor Regions, Tensor Words, Tensor ImageGlobals, Tensor CaptionGlobals)
+internal sealed record PairLeaves(Tensor Regions, Tensor Words, Tensor ImageGlobals, Tensor CaptionGlobals, Tensor RegionGram)
 {
-    public PairInputs Gradients => new(Regions.grad, Words.grad, ImageGlobals.grad, CaptionGlobals.grad);
+    public PairInputs Gradients => new(Regions.grad, Words.grad, ImageGlobals.grad, CaptionGlobals.grad, RegionGram.grad);
 }
 
 /// <summary>What the per-pair part of a step reads, or the gradients it leaves on them (null: none).</summary>
-internal sealed record PairInputs(Tensor? Regions, Tensor? Words, Tensor? ImageGlobals, Tensor? CaptionGlobals);
+internal sealed record PairInputs(Tensor? Regions, Tensor? Words, Tensor? ImageGlobals, Tensor? CaptionGlobals, Tensor? RegionGram)
+{
+    public Tensor?[] All => [Regions, Words, ImageGlobals, CaptionGlobals, RegionGram];
+}

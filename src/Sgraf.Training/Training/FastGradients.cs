@@ -26,12 +26,16 @@ public static class FastGradients
     public static double Backward(SgrafModel model, TrainingBatch batch, double margin, bool maxViolation, int workers)
     {
         using var scope = NewDisposeScope();
+        PhaseClock.Start();
         var encoded = EncodedBatch.Encode(model, batch);
+        PhaseClock.Mark("encode");
         var similarity = model.SimilarityEncoder;
         var (loss, gradients) = model.Config.Module == SimilarityModule.SGR && maxViolation
             ? HardestPairGradients.Backward(similarity, encoded, margin, workers)
             : ColumnGradients.Backward(similarity, encoded, margin, maxViolation, workers);
+        PhaseClock.Mark("pairs");
         encoded.Backward(gradients);
+        PhaseClock.Mark("encoder backward");
         return loss;
     }
 

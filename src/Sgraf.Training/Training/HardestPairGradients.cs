@@ -15,6 +15,7 @@ internal static class HardestPairGradients
     {
         var inputs = encoded.Leaves;
         var scores = ScoreAll(similarity, inputs, encoded.Lengths, workers);
+        PhaseClock.Mark("score all (no grad)");
         var (loss, scoreGradient) = FastGradients.LossGradient(scores, margin, maxViolation: true);
 
         // Rows of (image, caption) with a non-zero gradient, recomputed with their graph, grouped by caption length.
@@ -30,9 +31,11 @@ internal static class HardestPairGradients
             var image = tensor(group.Select(k => images[k]).ToArray(), device: scores.device);
             var caption = tensor(group.Select(k => captions[k]).ToArray(), device: scores.device);
             outputs.Add(similarity.ScorePairs(inputs.Regions.index_select(0, image), inputs.ImageGlobals.index_select(0, image),
-                inputs.Words.index_select(0, caption).narrow(1, 0, group.Key), inputs.CaptionGlobals.index_select(0, caption)));
+                inputs.RegionGram.index_select(0, image), inputs.Words.index_select(0, caption).narrow(1, 0, group.Key),
+                inputs.CaptionGlobals.index_select(0, caption)));
             grads.Add(flatGradient.index_select(0, tensor(group.Select(k => images[k] * batch + captions[k]).ToArray(), device: scores.device)));
         }
+        PhaseClock.Mark($"recompute {images.Length} pairs");
         if (outputs.Count > 0) autograd.backward(outputs, grads);
         return (loss, inputs.Gradients);
     }
@@ -48,7 +51,8 @@ internal static class HardestPairGradients
         {
             var caption = tensor(groups[g], device: scores.device);
             var words = inputs.Words.index_select(0, caption).narrow(1, 0, lengths[groups[g][0]]);
-            var groupScores = similarity.ScoreCaptions(inputs.Regions, inputs.ImageGlobals, words, inputs.CaptionGlobals.index_select(0, caption));
+            var groupScores = similarity.ScoreCaptions(inputs.Regions, inputs.ImageGlobals, inputs.RegionGram, words,
+                inputs.CaptionGlobals.index_select(0, caption));
             // Each group writes its own columns.
             scores.index_copy_(1, caption, groupScores);
         });

@@ -18,6 +18,7 @@ public sealed class StepRunner : IDisposable
 
     public StepRunner(SgrafModel model, TrainingOptions options)
     {
+        NativeAllocator.KeepFreedMemory();
         this.model = model;
         this.options = options;
         parameters = [.. model.TextEncoder.parameters(), .. model.ImageEncoder.parameters(), .. model.SimilarityEncoder.parameters()];
@@ -44,6 +45,7 @@ public sealed class StepRunner : IDisposable
     {
         if (options.GradClip > 0) nn.utils.clip_grad_norm_(parameters, options.GradClip);
         OptimizerStep.Run(Optimizer);
+        PhaseClock.Mark("clip + adam");
     }
 
     /// <summary>One Adam step on <paramref name="batch"/> (each caption with its image); returns the batch loss.</summary>
