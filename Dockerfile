@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
 # The Sgraf API: ASP.NET Core on the .NET 10 runtime, the demo bundle inside, serving on port 8080 as a non-root user.
-#   docker build -t sgraf-api .                                              ONNX Runtime on the CPU (default)
-#   docker build -t sgraf-api:gpu --build-arg ONNXRUNTIME_FLAVOR=gpu .       ONNX Runtime's CUDA build, on a CUDA base
+#   docker build -t sgraf-api .                                              the slim CPU-only ONNX Runtime (default)
+#   docker build -t sgraf-api:gpu --build-arg ONNXRUNTIME_FLAVOR=gpu .       ONNX Runtime's CUDA build, on a CUDA 13 base
 # Deploying, scaling and configuring it: docs/deployment.md.
 
 # cpu or gpu (lower case: it names the runtime stage below).
 ARG ONNXRUNTIME_FLAVOR=cpu
-# ONNX Runtime 1.2x's CUDA build needs CUDA 12 and cuDNN 9; Ubuntu 24.04 matches the .NET image the runtime comes from.
-ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+# ONNX Runtime 1.32's CUDA build links CUDA 13 (cuBLAS, cuBLASLt, cuRAND, cudart) and loads cuDNN 9; Ubuntu 24.04
+# matches the .NET image the runtime comes from.
+ARG CUDA_IMAGE=nvidia/cuda:13.0.0-cudnn-runtime-ubuntu24.04
 ARG DOTNET_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0-noble
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
@@ -20,7 +21,9 @@ COPY build/ build/
 COPY src/Sgraf.Api/Sgraf.Api.csproj src/Sgraf.Api/
 COPY src/Sgraf.Inference/Sgraf.Inference.csproj src/Sgraf.Inference/
 COPY src/Sgraf.Shapes/Sgraf.Shapes.csproj src/Sgraf.Shapes/
-# One runtime identifier: only its native ONNX Runtime libraries are published (the GPU package also carries Windows ones).
+# One runtime identifier: only its native ONNX Runtime libraries are published (the CPU package carries every platform's).
+# ONNX Runtime's CUDA package holds linux-x64 libraries only.
+RUN if [ "$ONNXRUNTIME_FLAVOR" = gpu ] && [ "$TARGETARCH" = arm64 ]; then echo "the gpu flavour is linux-x64 only" >&2; exit 1; fi
 RUN rid="linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" \
  && dotnet restore src/Sgraf.Api/Sgraf.Api.csproj -r "$rid" -p:OnnxRuntimeFlavor=${ONNXRUNTIME_FLAVOR}
 COPY src/Sgraf.Api/ src/Sgraf.Api/
@@ -41,9 +44,10 @@ RUN apt-get update \
  && useradd --uid 1654 --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin app
 COPY --from=runtime-cpu /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
+# Device Auto (the service's default): CUDA when the GPU is handed to the container, else the CPU, said in the log,
+# /health/ready and /metrics.
 ENV NVIDIA_VISIBLE_DEVICES=all \
-    NVIDIA_DRIVER_CAPABILITIES=compute,utility \
-    Sgraf__Runtime__Device=Cuda
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility
 
 FROM runtime-${ONNXRUNTIME_FLAVOR} AS final
 WORKDIR /app

@@ -33,7 +33,7 @@ if [ -n "${WORK:-}" ]; then work=$WORK; keep_work=1; else work=$(mktemp -d -t sg
 key="bench-cluster-key-0123456789"
 single="http://127.0.0.1:$port"
 export SGRAF_CLUSTER_DIR="$work/cluster" SGRAF_BALANCER_PORT="${BALANCER_PORT:-19180}" SGRAF_REDIS_PORT="${REDIS_PORT:-16480}" \
-  SGRAF_SILO_PORT=11210 SGRAF_GATEWAY_PORT=30100 SGRAF_API_KEY="$key" SGRAF_DEMO=false \
+  SGRAF_SILO_PORT=11210 SGRAF_API_KEY="$key" SGRAF_DEMO=false SGRAF_REDIS_PASSWORD="$(openssl rand -hex 24)" \
   SGRAF_API_DLL="$repo/src/Sgraf.Api/bin/$configuration/net10.0/Sgraf.Api.dll" SGRAF_READY_TIMEOUT=600
 cluster="http://127.0.0.1:$SGRAF_BALANCER_PORT"
 mkdir -p "$out" "$work"
@@ -76,10 +76,10 @@ import_gallery() {
   sgraf_load gallery import --data "$shapes" --split test --limit "$size" --captions --id-prefix shapes- --url "$1" --api-key "$key" \
     2>"$out/import-$2.err" | tee "$out/import-$2.txt"
 }
-# "silos placed shards placement": the cluster as /health/ready through nginx reports it (placed: shards ready on the
-# silo placement owns them to; placement: shard=silo,…).
+# "silos placed shards placement": the cluster as /health/ready through nginx reports it to a key holder (placed:
+# shards ready on the silo placement owns them to; placement: shard=silo,…).
 cluster_state() {
-  curl -s "$cluster/health/ready" | python3 -c "
+  curl -s -H "X-Api-Key: $key" "$cluster/health/ready" | python3 -c "
 import collections,json,sys
 c=json.load(sys.stdin).get('cluster') or {}
 states=sorted(c.get('shardStates',[]), key=lambda s: s['shard'])
@@ -124,7 +124,7 @@ wait_settled 3 >/dev/null
 import_gallery "$cluster" cluster
 log "(a) compare-answers, $queries queries per direction, mode auto"
 compare 3-silos 1
-redis_mb=$(redis-cli -p "$SGRAF_REDIS_PORT" info memory | awk -F: '/^used_memory:/ {printf "%.0f", $2 / 1048576}')
+redis_mb=$(REDISCLI_AUTH="$SGRAF_REDIS_PASSWORD" redis-cli -p "$SGRAF_REDIS_PORT" info memory | awk -F: '/^used_memory:/ {printf "%.0f", $2 / 1048576}')
 aof_mb=$(du -sm "$SGRAF_CLUSTER_DIR/redis" | cut -f1)
 silo_disk_mb=$(du -smc "$SGRAF_CLUSTER_DIR"/silo-*/ | tail -1 | cut -f1)
 bash scripts/run-cluster.sh stop >&2

@@ -26,8 +26,11 @@ replica_port="${REPLICA_PORT:-18091}"
 prefix=sgraf
 pids=()
 
+ready_timeout=180
 log() { echo "bench-redis-memory: $*" >&2; }
-cli() { redis-cli -p "$redis_port" "$@"; }
+# shellcheck source=lib/processes.sh
+source "$repo/scripts/lib/processes.sh"
+cli() { redis_cli "$@"; }
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
@@ -38,17 +41,18 @@ if [ ! -f "$dll" ]; then
   dll="$repo/src/Sgraf.Api/bin/Release/net10.0/Sgraf.Api.dll"
 fi
 
-mkdir -p "$dir/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes --appendfsync always --save "" \
-  --logfile "$dir/redis.log" &
-pids+=($!)
-until [ "$(cli ping 2>/dev/null)" = PONG ]; do sleep 0.1; done
+# redis-server as the topologies start it: append-only, fsync'ed, with a password (SGRAF_REDIS_PASSWORD or a random one).
+bash "$repo/scripts/install-deps.sh" redis-server openssl >&2
+start_redis
+pids+=("$(cat "$dir/redis.pid")")
+wait_ready_redis
 
 start_replica() { # name port demo
   mkdir -p "$dir/$1"
   (
     cd "$(dirname "$dll")"
-    export Sgraf__Store=Redis Sgraf__Redis__Configuration="127.0.0.1:$redis_port" Sgraf__Redis__ReplicaTtlSeconds=6 \
+    export Sgraf__Store=Redis Sgraf__Redis__Configuration="127.0.0.1:$redis_port" Sgraf__Redis__Password="$(redis_password)" \
+      Sgraf__Redis__ReplicaTtlSeconds=6 \
       Sgraf__BundleDirectory="$repo/models/shapes-bundle" Sgraf__DataDirectory="$dir/$1" \
       Sgraf__Storage__CheckpointBytes="$checkpoint_bytes" Sgraf__DemoGallery__Enabled="$3" Sgraf__DemoGallery__Images="$size"
     [ -n "${SHAPES_DIR:-}" ] && export Sgraf__DemoGallery__ShapesDirectory="$SHAPES_DIR"

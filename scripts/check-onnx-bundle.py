@@ -17,7 +17,12 @@ import onnx.shape_inference
 def main(bundle):
     manifest = json.load(open(os.path.join(bundle, "manifest.json")))
     failures = 0
-    for name in sorted(manifest["files"]):
+    names = sorted(manifest["files"])
+    # The picture encoder is listed apart from the other files, and may be absent (it is rebuilt from its package).
+    picture_encoder = manifest.get("picture_encoder")
+    if picture_encoder and os.path.exists(os.path.join(bundle, picture_encoder["file"])):
+        names.append(picture_encoder["file"])
+    for name in names:
         if not name.endswith(".onnx"):
             continue
         path = os.path.join(bundle, name)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs outside .NET, from Debian's packages: redis-server (the shared gallery) and nginx
-# (the load balancer) for the multi-replica topology, chromium for the search page's browser tests.
-# Usage: install-deps.sh [redis-server] [nginx] [chromium]   (no arguments: all three)
+# (the load balancer) for the multi-replica topology, openssl for its certificates (nginx's too) and Redis password
+# (scripts/make-cluster-certs.sh), chromium for the search page's browser tests, python3-skimage
+# for the picture tests (scikit-image's sample photos, free licences, and python3-pil, which makes CMYK JPEGs).
+# Usage: install-deps.sh [redis-server] [nginx] [openssl] [chromium] [python3-skimage]   (no arguments: all five)
 # Idempotent: installs only what is missing, and says what it did. Used by scripts/run-topology.sh and by the tests
 # that start a real redis-server or browser, so a fresh machine with only the .NET SDK (and root with apt access,
 # as CI has) can run them.
@@ -12,7 +14,7 @@ exec 9>"${TMPDIR:-/tmp}/sgraf-install-deps.lock"
 flock 9
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(redis-server nginx chromium)
+[ ${#wanted[@]} -eq 0 ] && wanted=(redis-server nginx openssl chromium python3-skimage)
 
 installed() {
   case "$1" in
@@ -21,7 +23,10 @@ installed() {
     # The browser tests drive Debian's build at this path (Playwright downloads no browser).
     chromium) [ -x /usr/bin/chromium ] ;;
     redis-server) command -v redis-server >/dev/null 2>&1 ;;
-    *) echo "install-deps: unknown package '$1' (known: redis-server, nginx, chromium)" >&2; exit 2 ;;
+    openssl) command -v openssl >/dev/null 2>&1 ;;
+    # The sample photos the picture tests read, and Debian's python3 with PIL (python3-skimage depends on it).
+    python3-skimage) [ -f /usr/lib/python3/dist-packages/skimage/data/chelsea.png ] && /usr/bin/python3 -c 'import PIL' 2>/dev/null ;;
+    *) echo "install-deps: unknown package '$1' (known: redis-server, nginx, openssl, chromium, python3-skimage)" >&2; exit 2 ;;
   esac
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What run-topology.sh and run-cluster.sh share: finding the built service, starting processes detached with their
-# logs and pids in $dir, waiting for readiness, redis-server with fsync'ed append-only files, nginx, killing.
-# The caller sets repo, dir, redis_port, ready_timeout and a log function before sourcing this file.
+# logs and pids in $dir, waiting for readiness, redis-server with fsync'ed append-only files and a password, nginx,
+# killing. The caller sets repo, dir, redis_port, ready_timeout and a log function before sourcing this file.
 
 probe="$repo/deploy/http-probe.sh"
 
@@ -38,9 +38,25 @@ spawn() {
   echo $! >"$dir/$name.pid"
 }
 
+# Redis's password: SGRAF_REDIS_PASSWORD, else one made at the first start and kept in $dir/redis-password (mode 600),
+# so that later commands (start-silo, start-replica) and redis-cli use the same one.
+redis_password() {
+  if [ -n "${SGRAF_REDIS_PASSWORD:-}" ]; then echo "$SGRAF_REDIS_PASSWORD"; return; fi
+  if [ ! -s "$dir/redis-password" ]; then
+    mkdir -p "$dir"
+    (umask 077; openssl rand -hex 24 >"$dir/redis-password")
+  fi
+  cat "$dir/redis-password"
+}
+
+# redis-cli against this topology's Redis, authenticated (REDISCLI_AUTH keeps the password off the command line).
+redis_cli() { REDISCLI_AUTH="$(redis_password)" redis-cli -p "$redis_port" "$@"; }
+
 start_redis() {
   mkdir -p "$dir/redis"
-  spawn redis redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
+  # The password goes in a config file (mode 600) rather than on the command line, where ps shows it.
+  (umask 077; printf 'requirepass "%s"\n' "$(redis_password)" >"$dir/redis-auth.conf")
+  spawn redis redis-server "$dir/redis-auth.conf" --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
     --appendonly yes --appendfsync always --save ""
 }
 
@@ -48,7 +64,7 @@ start_redis() {
 # workers run as nobody when started by root), stop on any failure from here on (the caller clears the ERR trap once
 # up), then redis-server ready.
 start_redis_with_deps() {
-  bash "$repo/scripts/install-deps.sh" redis-server nginx >&2
+  bash "$repo/scripts/install-deps.sh" redis-server nginx openssl >&2
   mkdir -p "$dir"
   chmod 755 "$dir"
   trap 'log "start failed; stopping what was started"; stop' ERR
@@ -73,21 +89,26 @@ kill_process() {
 
 wait_ready_redis() {
   local deadline=$((SECONDS + 30))
-  until [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ]; do
+  until [ "$(redis_cli ping 2>/dev/null)" = PONG ]; do
     if [ "$SECONDS" -ge "$deadline" ]; then log "redis-server did not start; see $dir/redis.log"; return 1; fi
     sleep 0.1
   done
 }
 
-# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1.
+# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1. With SGRAF_TLS_CERTIFICATE
+# and SGRAF_TLS_KEY (PEM files) it serves HTTPS on SGRAF_HTTPS_PORT, and $1 redirects to it (docs/deployment.md, "TLS").
 start_nginx_for() {
   local listen_port="$1"; shift
   mkdir -p "$dir/nginx"
-  local servers=()
+  local servers=() tls=()
   for port in "$@"; do servers+=("127.0.0.1:$port"); done
+  if [ -n "${SGRAF_TLS_CERTIFICATE:-}" ]; then
+    tls=(--tls-certificate "$SGRAF_TLS_CERTIFICATE" --tls-key "${SGRAF_TLS_KEY:?SGRAF_TLS_KEY must go with SGRAF_TLS_CERTIFICATE}"
+      --https-listen "127.0.0.1:${SGRAF_HTTPS_PORT:?SGRAF_HTTPS_PORT must go with SGRAF_TLS_CERTIFICATE}")
+  fi
   # nginx_render_options: more options of render-nginx-conf.sh the caller may set (run-cluster.sh: --pass-503).
   sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" \
-    ${nginx_render_options[@]+"${nginx_render_options[@]}"} "${servers[@]}" \
+    ${nginx_render_options[@]+"${nginx_render_options[@]}"} ${tls[@]+"${tls[@]}"} "${servers[@]}" \
     >"$dir/nginx/nginx.conf"
   "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
   spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"
@@ -114,6 +135,6 @@ run_command() {
       "start_$unit" "$n"
       wait_ready "$("${unit}_api_port" "$n")" /health/ready "$unit-$n" "$dir/$unit-$n.log"
       ;;
-    *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,/^set -/{/^set -/!p}' "$0" >&2; exit 2 ;;
   esac
 }

@@ -3,9 +3,10 @@ namespace Sgraf.Inference;
 /// <summary>
 /// An input file or value that cannot be used as given (truncated checkpoint, .npy of the wrong shape,
 /// captions that do not match the images, ...). The message names the file or value and what is wrong,
-/// and is meant for the user as is: tools print it without a stack trace.
+/// and is meant for the user as is: tools print it without a stack trace. Subclasses say more about what is wrong
+/// where a caller answers differently by kind (<see cref="Pictures.InvalidPictureException"/>).
 /// </summary>
-public sealed class InvalidInputException : Exception
+public class InvalidInputException : Exception
 {
     public InvalidInputException(string message) : base(message) { }
     public InvalidInputException(string message, Exception inner) : base(message, inner) { }

@@ -12,15 +12,20 @@ internal static class ToolProcess
     }
 
     /// <param name="tool">The tool's assembly name, e.g. sgraf.</param>
-    public static Result Run(string tool, params string[] arguments)
+    public static Result Run(string tool, params string[] arguments) =>
+        RunAssembly(Path.Combine(AppContext.BaseDirectory, tool + ".dll"), arguments);
+
+    /// <summary>Runs the program <paramref name="assembly"/> (a .dll built elsewhere, e.g. in another flavour) the same way.</summary>
+    public static Result RunAssembly(string assembly, params string[] arguments)
     {
+        var tool = Path.GetFileNameWithoutExtension(assembly);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, tool + ".dll"));
+        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -14,7 +14,8 @@ namespace Sgraf.Api.Cluster;
 /// </summary>
 [ShardPlacement]
 [Reentrant]
-public sealed partial class GalleryShard(ShardResources resources, IClusterMembershipService membership, ILocalSiloDetails localSilo, ILogger<GalleryShard> logger) : Grain, IGalleryShard
+public sealed partial class GalleryShard(ShardResources resources, ShardRequestRules accepts, IClusterMembershipService membership, ILocalSiloDetails localSilo,
+    ILogger<GalleryShard> logger) : Grain, IGalleryShard
 {
     readonly CancellationTokenSource stopping = new();
     Task<ShardGallery>? opening;
@@ -58,11 +59,13 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
     {
         var (gallery, notReady) = Current();
         var snapshot = gallery?.Index.Current;
-        return Task.FromResult(new ShardStatus(shard, Silo, gallery is not null, notReady ?? "ready", snapshot?.Images.Count ?? 0, snapshot?.Captions.Count ?? 0));
+        return Task.FromResult(new ShardStatus(shard, Silo, gallery is not null, notReady ?? "ready", snapshot?.Images.Count ?? 0, snapshot?.Captions.Count ?? 0,
+            gallery?.Quarantined ?? 0));
     }
 
     public async Task<ShardReply<ShardWrite>> AppendAsync(ShardRecord[] records)
     {
+        if (accepts.Append(shard, records) is { } refused) return ShardReply<ShardWrite>.Refuse(refused);
         var (gallery, notReady) = await CurrentForWriteAsync();
         if (gallery is null) return ShardReply<ShardWrite>.Unavailable(notReady!);
         var snapshot = gallery.Index.Current;
@@ -73,6 +76,7 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
 
     public async Task<ShardReply<bool>> DeleteAsync(GalleryItemKind kind, string id)
     {
+        if (accepts.Delete(shard, kind, id) is { } refused) return ShardReply<bool>.Refuse(refused);
         var (gallery, notReady) = await CurrentForWriteAsync();
         if (gallery is null) return ShardReply<bool>.Unavailable(notReady!);
         var snapshot = gallery.Index.Current;
@@ -105,14 +109,16 @@ public sealed partial class GalleryShard(ShardResources resources, IClusterMembe
             : new ShardPage(snapshot.Captions.Count, [.. snapshot.Captions.Values.Take(count).Select(l => Item(l.Segment, l.Slot, null))]);
     });
 
-    public Task<ShardReply<ShardQueryResult[]>> TextToImageAsync(ShardTextQuery[] queries, int k, string model) => Read(gallery =>
+    public Task<ShardReply<ShardQueryResult[]>> TextToImageAsync(ShardTextQuery[] queries, int k, string model) =>
+        accepts.Search(queries, k, model, accepts.TextQuery) is { } refused ? Task.FromResult(ShardReply<ShardQueryResult[]>.Refuse(refused)) : Read(gallery =>
     {
         var searchModel = Enum.Parse<SearchModel>(model, ignoreCase: true);
         var results = gallery.Engine.TextToImage([.. queries.Select(q => new TextSearchJob([q.Text], k, searchModel, q.CandidateIds, null))]);
         return results.Select(r => Result(r[0])).ToArray();
     });
 
-    public Task<ShardReply<ShardQueryResult[]>> ImageToTextAsync(ShardImageQuery[] queries, int k, string model) => Read(gallery =>
+    public Task<ShardReply<ShardQueryResult[]>> ImageToTextAsync(ShardImageQuery[] queries, int k, string model) =>
+        accepts.Search(queries, k, model, accepts.ImageQuery) is { } refused ? Task.FromResult(ShardReply<ShardQueryResult[]>.Refuse(refused)) : Read(gallery =>
     {
         var searchModel = Enum.Parse<SearchModel>(model, ignoreCase: true);
         var results = gallery.Engine.ImageToText([.. queries.Select(q => new ImageSearchJob(

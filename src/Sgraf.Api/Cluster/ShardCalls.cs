@@ -8,6 +8,8 @@ namespace Sgraf.Api.Cluster;
 /// Asks shards side by side and gathers their answers. A shard that is recovering, failed, lives on a silo that died
 /// or does not answer within Sgraf:Cluster:ShardTimeoutSeconds is missing; with any missing, the call fails with
 /// <see cref="ServiceNotReadyException"/> (503 with Retry-After) naming them, unless a partial answer was allowed.
+/// A shard that refuses the call (<see cref="ShardReply{T}.Refused"/>) fails it with <see cref="ShardRefusedException"/>:
+/// the front checked the request by the same rules, so the silos' settings differ.
 /// </summary>
 public sealed class ShardCalls(IGrainFactory grains, IOptions<SgrafServiceOptions> options)
 {
@@ -25,13 +27,14 @@ public sealed class ShardCalls(IGrainFactory grains, IOptions<SgrafServiceOption
             try
             {
                 var reply = await ask(Shard(shard), shard).WaitAsync(timeout, cancellationToken);
+                if (reply.Refused is { } refused) throw new ShardRefusedException(shard, what, refused);
                 return (shard, reply.Value, reply.NotReady);
             }
             catch (TimeoutException)
             {
                 return (shard, default(T), $"shard {shard} did not answer within {timeout.TotalSeconds:0} s");
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not ShardRefusedException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // Orleans' own failures: its silo died (SiloUnavailableException), a message was rejected or timed out.
                 return (shard, default(T), $"shard {shard} could not be reached ({e.GetType().Name}: {e.Message})");

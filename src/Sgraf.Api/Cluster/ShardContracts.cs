@@ -3,13 +3,18 @@ namespace Sgraf.Api.Cluster;
 // What crosses between silos. Plain records of strings, numbers and arrays, so Orleans generates their serializers and
 // nothing of the in-process index (segments, JsonObject) has to be serializable.
 
-/// <summary>A shard's answer: its value, or why it has none (still recovering its data, or failed to).</summary>
+/// <summary>
+/// A shard's answer: its value, or why it has none: not ready (still recovering its data, or failed to), or refused
+/// (the call breaks the rules every request is checked by; nothing was changed).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record ShardReply<T>(T? Value, string? NotReady)
+public sealed record ShardReply<T>(T? Value, string? NotReady, string? Refused = null)
 {
     public static ShardReply<T> Ready(T value) => new(value, null);
 
     public static ShardReply<T> Unavailable(string why) => new(default, why);
+
+    public static ShardReply<T> Refuse(string why) => new(default, null, why);
 }
 
 /// <summary>One gallery change, as <see cref="Gallery.GalleryRecord"/> (Kind is its GalleryRecordKind).</summary>
@@ -50,5 +55,6 @@ public sealed record ShardPage(int Total, ShardItem[] Items);
 
 /// <summary>A shard as it reports itself: where it runs, whether it serves, and what it holds.</summary>
 /// <param name="Detail">What it is doing: "ready", "recovering from …", or why it failed.</param>
+/// <param name="Quarantined">Entries of its stream set aside as unreadable (kept in Redis with their stream ids).</param>
 [GenerateSerializer, Immutable]
-public sealed record ShardStatus(int Shard, string Silo, bool Ready, string Detail, int Images, int Captions);
+public sealed record ShardStatus(int Shard, string Silo, bool Ready, string Detail, int Images, int Captions, long Quarantined);

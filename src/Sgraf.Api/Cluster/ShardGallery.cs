@@ -28,19 +28,19 @@ public sealed class ShardGallery : IAsyncDisposable
 
     public string Description => store.Description;
 
+    /// <summary>Entries of the shard's stream set aside as unreadable (<see cref="RedisGalleryStore.Quarantined"/>).</summary>
+    public long Quarantined => store.Quarantined;
+
     public static async Task<ShardGallery> OpenAsync(int shard, ShardResources resources, CancellationToken cancellationToken)
     {
         var settings = resources.Options;
         var index = resources.Indexes.Create();
-        var redis = new RedisStoreOptions
-        {
-            Configuration = settings.Redis.Configuration,
-            KeyPrefix = KeyPrefix(settings.Redis.KeyPrefix, shard),
-            ReplicaTtlSeconds = settings.Redis.ReplicaTtlSeconds,
-        };
+        // The replica name is left to the store: the silo's host and the shard's data directory.
+        var redis = settings.Redis.WithKeyPrefix(KeyPrefix(settings.Redis.KeyPrefix, shard));
+        redis.ReplicaName = "";
         var disk = new ReplicaDisk(Path.Combine(settings.DataDirectory, "shards", $"{shard:D4}"), index, settings.Storage.CheckpointBytes);
         var store = await RedisGalleryStore.ConnectAsync(redis, resources.Runtime.Bundle.EmbeddingsHash,
-            resources.Loggers.CreateLogger<RedisGalleryStore>(), cancellationToken, disk);
+            resources.Loggers.CreateLogger<RedisGalleryStore>(), cancellationToken, disk, resources.Quarantine);
         try
         {
             await store.StartAsync(index.Apply, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Observability;
 using Sgraf.Api.Search;
 using Sgraf.Inference.Runtime;
 
@@ -17,6 +18,7 @@ public sealed class ShardResources(
     QueryEmbeddingCache queryCache,
     ExactScorer scorer,
     ShortlistSearch shortlist,
+    GalleryQuarantineMetrics quarantine,
     IOptions<SgrafServiceOptions> options,
     ILoggerFactory loggers)
 {
@@ -31,6 +33,8 @@ public sealed class ShardResources(
     public SgrafServiceOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
+
+    public GalleryQuarantineMetrics Quarantine => quarantine;
 
     public CoreBudget Cores { get; } = new(runtime.Options.ScoreParallelism);
 

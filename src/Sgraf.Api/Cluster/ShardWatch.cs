@@ -18,7 +18,8 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
     /// <param name="Owner">The silo placement gives it by the active silos now; differs from <paramref name="Silo"/>
     /// while a move is pending or in flight (the shard then answers 503 for a while), so "every shard ready on its
     /// owner" is what settled means.</param>
-    public sealed record ShardView(int Shard, bool Ready, string Silo, string Owner, string Detail, int Images, int Captions);
+    /// <param name="Quarantined">Entries of the shard's stream set aside as unreadable (0 while it does not answer).</param>
+    public sealed record ShardView(int Shard, bool Ready, string Silo, string Owner, string Detail, int Images, int Captions, long Quarantined);
 
     /// <summary>The shards and the active silos as last seen (empty until the first round).</summary>
     public sealed record ClusterView(IReadOnlyList<ShardView> Shards, IReadOnlyList<string> Silos)
@@ -28,6 +29,8 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
         public int Images => Shards.Sum(s => s.Images);
 
         public int Captions => Shards.Sum(s => s.Captions);
+
+        public long Quarantined => Shards.Sum(s => s.Quarantined);
     }
 
     public ClusterView Current => view;
@@ -49,11 +52,11 @@ public sealed partial class ShardWatch(ShardCalls shards, IClusterMembershipServ
                     try
                     {
                         var s = await shards.Shard(n).StatusAsync().WaitAsync(timeout, stoppingToken);
-                        return new ShardView(n, s.Ready, s.Silo, Owner(n), s.Detail, s.Images, s.Captions);
+                        return new ShardView(n, s.Ready, s.Silo, Owner(n), s.Detail, s.Images, s.Captions, s.Quarantined);
                     }
                     catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        return new ShardView(n, false, "", Owner(n), $"not reachable: {e.GetType().Name}", 0, 0);
+                        return new ShardView(n, false, "", Owner(n), $"not reachable: {e.GetType().Name}", 0, 0, 0);
                     }
                 }));
                 var silos = active.Select(s => s.Endpoint.ToString()).Order(StringComparer.Ordinal).ToList();

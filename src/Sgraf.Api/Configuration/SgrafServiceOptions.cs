@@ -43,6 +43,9 @@ public sealed class SgrafServiceOptions
     public SearchOptions Search { get; set; } = new();
 
     [ValidateObjectMembers]
+    public AdmissionOptions Admission { get; set; } = new();
+
+    [ValidateObjectMembers]
     public QueryCacheOptions QueryCache { get; set; } = new();
 
     [ValidateObjectMembers]
@@ -56,6 +59,11 @@ public sealed class SgrafServiceOptions
 
     /// <summary>Log as compact JSON (one object per line), as containers want; plain text otherwise.</summary>
     public bool JsonLogs { get; set; }
+
+    /// <summary>Serve the OpenAPI document and Swagger UI at /swagger. Unset: in Development only (so `dotnet run` has them).</summary>
+    public bool? Swagger { get; set; }
+
+    public bool SwaggerShown(Microsoft.Extensions.Hosting.IHostEnvironment environment) => Swagger ?? environment.IsDevelopment();
 }
 
 public enum GalleryStoreKind
@@ -66,8 +74,31 @@ public enum GalleryStoreKind
 
 public sealed class RedisStoreOptions
 {
-    /// <summary>StackExchange.Redis configuration string, e.g. <c>localhost:6379</c> or <c>redis:6379,password=…</c>.</summary>
+    /// <summary>
+    /// StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>, or <c>redis:6380,ssl=true</c> for TLS (with
+    /// <see cref="TlsCaFile"/> when a private CA signed the server's certificate). The password is best given apart, in
+    /// <see cref="Password"/>.
+    /// </summary>
     public string Configuration { get; set; } = "localhost:6379";
+
+    /// <summary>
+    /// Redis's password (its <c>requirepass</c>, or an ACL user's password with <c>user=NAME</c> in
+    /// <see cref="Configuration"/>). Apart from the configuration string so that it can come from a secret
+    /// (<c>Sgraf__Redis__Password</c>); it replaces a <c>password=</c> given there. Empty: the configuration string's.
+    /// </summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>TLS (<c>ssl=true</c>): a PEM file of the CA that signed the Redis server's certificate, trusted for it alone.</summary>
+    public string TlsCaFile { get; set; } = "";
+
+    /// <summary>
+    /// TLS: this client's certificate (PEM), for a Redis that checks clients' certificates (<c>tls-auth-clients yes</c>,
+    /// Redis's default); with <see cref="TlsKeyFile"/>.
+    /// </summary>
+    public string TlsCertificateFile { get; set; } = "";
+
+    /// <summary>TLS: the private key (PEM) of <see cref="TlsCertificateFile"/>.</summary>
+    public string TlsKeyFile { get; set; } = "";
 
     /// <summary>Prefix of every key the gallery uses, so several galleries can share one Redis.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "Sgraf:Redis:KeyPrefix must be 1-64 letters, digits or _ . : -")]
@@ -87,6 +118,14 @@ public sealed class RedisStoreOptions
     /// </summary>
     [Range(1, 86_400)]
     public int ReplicaTtlSeconds { get; set; } = 30;
+
+    /// <summary>The same settings for a gallery under another key prefix (a shard's).</summary>
+    public RedisStoreOptions WithKeyPrefix(string keyPrefix)
+    {
+        var copy = (RedisStoreOptions)MemberwiseClone();
+        copy.KeyPrefix = keyPrefix;
+        return copy;
+    }
 }
 
 public sealed class StorageOptions
@@ -124,17 +163,28 @@ public sealed class ClusterOptions
     [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Sgraf:Cluster:ClusterId must be 1-64 letters, digits or _ . -")]
     public string ClusterId { get; set; } = "sgraf";
 
-    /// <summary>The address other silos reach this one at (an IP address).</summary>
+    /// <summary>
+    /// The address other silos reach this one at (an IP address). The silo port (and a gateway, if any) listens on this
+    /// address alone, not on every interface of the machine.
+    /// </summary>
     [Required]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Port for silo-to-silo traffic.</summary>
+    /// <summary>Port for silo-to-silo traffic, on <see cref="AdvertisedAddress"/>.</summary>
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Port for Orleans clients (none of ours use it; Orleans needs one).</summary>
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// Port for Orleans clients (a gateway), on <see cref="AdvertisedAddress"/>; 0 (the default): none. The service's
+    /// processes are silos and need none; a gateway is for an Orleans client of your own, which must then present a
+    /// certificate the silos trust (<see cref="Tls"/>).
+    /// </summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; }
+
+    /// <summary>Mutual TLS between silos (and a gateway's clients): on unless turned off.</summary>
+    [ValidateObjectMembers]
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     /// <summary>How long a search or write waits for one shard before counting it unavailable (503, or a partial answer).</summary>
     [Range(1, 600)]
@@ -146,6 +196,33 @@ public sealed class ClusterOptions
     /// </summary>
     [Range(1, 60)]
     public int ProbeSeconds { get; set; } = 2;
+}
+
+/// <summary>
+/// Mutual TLS on the silo port (and a gateway's): each silo presents its certificate, and accepts a peer only if the
+/// peer's certificate chains to one of <see cref="CaFile"/>'s certificates (both directions), so a process without such
+/// a certificate can neither join the cluster nor call a shard. scripts/make-cluster-certs.sh makes a CA and per-silo
+/// certificates for trying it out; docs/deployment.md says how to rotate them.
+/// </summary>
+public sealed class ClusterTlsOptions
+{
+    /// <summary>Off only on a network where nothing but the silos can reach the silo ports (silo traffic then travels in clear and unauthenticated).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>This silo's certificate: a PEM file (with <see cref="KeyFile"/>) or a PKCS#12 file (.pfx/.p12, with <see cref="CertificatePassword"/> if any).</summary>
+    public string CertificateFile { get; set; } = "";
+
+    /// <summary>The PEM private key of <see cref="CertificateFile"/>; empty for a PKCS#12 file or a PEM file that holds the key too.</summary>
+    public string KeyFile { get; set; } = "";
+
+    /// <summary>The password of a PKCS#12 <see cref="CertificateFile"/> or of an encrypted PEM key.</summary>
+    public string CertificatePassword { get; set; } = "";
+
+    /// <summary>
+    /// PEM file of the certificates peers must chain to: the cluster's CA (or the peers' own self-signed certificates).
+    /// During a rotation it holds the old CA and the new one.
+    /// </summary>
+    public string CaFile { get; set; } = "";
 }
 
 public enum StoragePrecision
@@ -169,9 +246,20 @@ public sealed class DemoGalleryOptions
 
 public sealed class LimitOptions
 {
-    /// <summary>Largest request body; larger ones get 413. JSON region features are about 0.7 MB per 2048-d image.</summary>
+    /// <summary>
+    /// Largest body of an add (POST /images, POST /captions), which needs the API key; larger ones get 413. JSON region
+    /// features are about 0.7 MB per 2048-d image.
+    /// </summary>
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest body of a search or an explanation (open to anyone unless RequireApiKeyForSearch) and of every other
+    /// request without a limit of its own; larger ones get 413 before the body is read. Raised where the bundle needs it
+    /// to hold two raw-feature queries in base64 (RequestRules.SearchBodyBytes), which 1 MiB does up to img_dim 2560.
+    /// </summary>
+    [Range(16 * 1024, 2L * 1024 * 1024 * 1024)]
+    public long MaxSearchBodyBytes { get; set; } = 1L << 20;
 
     /// <summary>
     /// Largest body of POST /images/import, which streams binary frames and holds only a batch of them at a time
@@ -268,7 +356,12 @@ public sealed class QueryCacheOptions
 
 public sealed class RuntimeOptions
 {
-    public ExecutionDevice Device { get; set; } = ExecutionDevice.Cpu;
+    /// <summary>
+    /// Cpu, Cuda, or Auto (the default): CUDA when ONNX Runtime's CUDA provider loads and the device starts, else the CPU.
+    /// A CUDA request that cannot run here runs on the CPU with a warning naming why (e.g. the missing CUDA library).
+    /// </summary>
+    [EnumDataType(typeof(DeviceRequest))]
+    public DeviceRequest Device { get; set; } = DeviceRequest.Auto;
 
     [Range(0, 1024)]
     public int CudaDeviceId { get; set; }

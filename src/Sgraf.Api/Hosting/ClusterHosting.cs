@@ -1,12 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using Sgraf.Api.Cluster;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Gallery.Redis;
 using Sgraf.Api.Observability;
 using Sgraf.Api.Search;
-using StackExchange.Redis;
 
 namespace Sgraf.Api.Hosting;
 
@@ -25,12 +26,11 @@ public static class ClusterHosting
         builder.UseOrleans(silo =>
         {
             silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, "sgraf"));
-            silo.UseRedisClustering(o =>
-            {
-                o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis.Configuration);
-                o.ConfigurationOptions.AbortOnConnectFail = false;
-            });
-            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConnectionSettings.From(settings.Redis));
+            // Listening on the advertised address alone (not every interface), and a gateway only when one is configured:
+            // the service's processes are silos, so nothing of ours connects as an Orleans client.
+            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            if (cluster.Tls.Enabled) silo.UseTls(tls => SiloTls.Configure(tls, cluster.Tls));
             // Failover starts when the others declare a silo dead: after 3 missed probes, with one vote enough, so a
             // cluster of 2 survivors decides alone. Orleans' defaults (10 s probes) would leave shards down for a minute.
             silo.Configure<ClusterMembershipOptions>(o =>
@@ -47,6 +47,7 @@ public static class ClusterHosting
 
         var services = builder.Services;
         services.AddSingleton<ShardCalls>();
+        services.AddSingleton<ShardRequestRules>();
         services.AddSingleton<ShardResources>();
         services.AddSingleton<ShardWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<ShardWatch>());

@@ -26,6 +26,7 @@ public sealed partial class ClusterStartup(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Cluster.Tls.Enabled) LogTlsOff(logger);
         try
         {
             while (true)
@@ -75,6 +76,10 @@ public sealed partial class ClusterStartup(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sgraf:Cluster:Tls:Enabled is false: silo traffic is neither encrypted nor authenticated, so anything " +
+                                                       "that reaches the silo port can call the shards; keep it on unless only the silos can reach that port")]
+    static partial void LogTlsOff(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the demo gallery, attempt {Attempt}, met a shard that could not take its part; trying again: {Reason}")]
     static partial void LogSeedRetry(ILogger logger, int attempt, string reason);

@@ -16,8 +16,11 @@ public static class ServiceMetricsRegistration
         services.TryAddSingleton<BatcherMetrics>();
         services.TryAddSingleton<QueryCacheMetrics>();
         services.TryAddSingleton<GallerySizeMetrics>();
+        services.TryAddSingleton<RuntimeDeviceMetrics>();
         services.TryAddSingleton<ScoringMetrics>();
         services.TryAddSingleton<SearchMetrics>();
+        services.TryAddSingleton<AdmissionMetrics>();
+        services.TryAddSingleton<GalleryQuarantineMetrics>();
         services.TryAddSingleton<PrometheusExporter>();
         return services;
     }

@@ -44,11 +44,54 @@ public sealed record BundleShortlist
     [JsonPropertyName("source_checkpoint")] public required string SourceCheckpoint { get; init; }
 }
 
+/// <summary>Where a bundle's picture encoder was built from: a NuGet package, and the SHA-256 of each file it read.</summary>
+public sealed record PictureEncoderSource
+{
+    [JsonPropertyName("package")] public required string Package { get; init; }
+    [JsonPropertyName("version")] public required string Version { get; init; }
+
+    /// <summary>SHA-256 of each source file, by its path inside the package.</summary>
+    [JsonPropertyName("files")] public required IReadOnlyDictionary<string, string> Files { get; init; }
+}
+
+/// <summary>
+/// A bundle's picture encoder: pictures in, region features out, and what it was built from. Its file is not listed
+/// with the bundle's other files: it is large and built deterministically from a NuGet package, so a bundle may come
+/// without it, and then the picture encoder is rebuilt from the package and checked against <see cref="Sha256"/>.
+/// </summary>
+public sealed record BundlePictureEncoder
+{
+    [JsonPropertyName("file")] public required string File { get; init; }
+
+    /// <summary>The graph's input: pictures (N, size, size, 3), uint8, RGB 0–255, rows top to bottom.</summary>
+    [JsonPropertyName("input")] public required string Input { get; init; }
+    [JsonPropertyName("input_layout")] public required string InputLayout { get; init; }
+    [JsonPropertyName("input_size")] public required int InputSize { get; init; }
+
+    /// <summary>The output (N, grid², img_dim): region r is grid cell (r / grid, r % grid), row-major from the top left.</summary>
+    [JsonPropertyName("output")] public required string Output { get; init; }
+    [JsonPropertyName("grid")] public required int Grid { get; init; }
+    [JsonPropertyName("img_dim")] public required int ImgDim { get; init; }
+
+    /// <summary>The builder's version: the same package and builder give the same bytes.</summary>
+    [JsonPropertyName("builder")] public required string Builder { get; init; }
+    [JsonPropertyName("source")] public required PictureEncoderSource Source { get; init; }
+    [JsonPropertyName("size")] public required long Size { get; init; }
+    [JsonPropertyName("sha256")] public required string Sha256 { get; init; }
+}
+
 /// <summary>Size and SHA-256 of one file of a bundle.</summary>
 public sealed record BundleFile
 {
     [JsonPropertyName("size")] public required long Size { get; init; }
     [JsonPropertyName("sha256")] public required string Sha256 { get; init; }
+
+    /// <summary>The size and SHA-256 (lower-case hex) of the file at <paramref name="path"/>.</summary>
+    public static BundleFile Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return new BundleFile { Size = stream.Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) };
+    }
 }
 
 /// <summary>
@@ -79,6 +122,7 @@ public sealed record BundleManifest
     public const string VocabularyFile = "vocab.json";
     public const string ShortlistImageFile = "shortlist_image.onnx";
     public const string ShortlistTextFile = "shortlist_text.onnx";
+    public const string PictureEncoderFile = "picture_encoder.onnx";
 
     /// <summary>The similarity graphs' score output (N, C); scoring requests only this one.</summary>
     public const string ScoresOutput = "scores";
@@ -128,7 +172,15 @@ public sealed record BundleManifest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BundleShortlist? Shortlist { get; init; }
 
-    /// <summary>Every file of the bundle except the manifest, by file name.</summary>
+    /// <summary>
+    /// The picture encoder, if the bundle takes pictures. An optional member of any format version: a reader that does
+    /// not know it serves the bundle on features as before.
+    /// </summary>
+    [JsonPropertyName("picture_encoder")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BundlePictureEncoder? PictureEncoder { get; init; }
+
+    /// <summary>Every file of the bundle except the manifest (and the picture encoder), by file name.</summary>
     [JsonPropertyName("files")] public required IReadOnlyDictionary<string, BundleFile> Files { get; init; }
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions) + "\n");

@@ -72,6 +72,7 @@ public sealed class SgrafBundle
             throw InvalidInputException.InFile(manifestPath, "the modules take different img_dim");
 
         if (manifest.Shortlist is not null) CheckShortlist(manifest, modules, manifestPath);
+        if (manifest.PictureEncoder is not null) CheckPictureEncoder(manifest, directory, manifestPath);
 
         var required = new[] { BundleManifest.ImageEncoderFile, BundleManifest.TextEncoderFile, BundleManifest.VocabularyFile }
             .Concat(modules.Select(m => BundleManifest.SimilarityFile(BundleManifest.ModuleName(m))))
@@ -119,15 +120,33 @@ public sealed class SgrafBundle
                 $"the shortlist head takes {head.InputDim} features per region but the bundle's models give {inputDim}");
     }
 
+    /// <summary>
+    /// The encoder's regions must be the models' region features; its file may be absent (it is rebuilt from its
+    /// package when a picture encoder is opened), but a file that is there must be the one the manifest describes.
+    /// </summary>
+    static void CheckPictureEncoder(BundleManifest manifest, string directory, string manifestPath)
+    {
+        var encoder = manifest.PictureEncoder!;
+        int imgDim = manifest.Modules.Values.First().ImgDim;
+        if (encoder.ImgDim != imgDim)
+            throw InvalidInputException.InFile(manifestPath,
+                $"the picture encoder gives {encoder.ImgDim} features per region but the bundle's models take img_dim {imgDim}");
+        if (encoder.Grid * encoder.Grid != manifest.Regions)
+            throw InvalidInputException.InFile(manifestPath,
+                $"the picture encoder's {encoder.Grid} × {encoder.Grid} grid does not give the models' {manifest.Regions} regions");
+        var path = Path.Combine(directory, encoder.File);
+        if (File.Exists(path)) Verify(path, new BundleFile { Size = encoder.Size, Sha256 = encoder.Sha256 });
+    }
+
     static void Verify(string path, BundleFile expected)
     {
         if (Path.GetFileName(path) != Path.GetRelativePath(Path.GetDirectoryName(path)!, path))
             throw InvalidInputException.InFile(path, "bundle files must lie in the bundle folder itself");
         if (!File.Exists(path)) throw InvalidInputException.InFile(path, "missing from the bundle (listed in its manifest)");
-        using var stream = File.OpenRead(path);
-        if (stream.Length != expected.Size)
-            throw InvalidInputException.InFile(path, $"is {stream.Length} bytes but the manifest says {expected.Size}; the bundle is corrupt or incomplete");
-        var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        var length = new FileInfo(path).Length;
+        if (length != expected.Size)
+            throw InvalidInputException.InFile(path, $"is {length} bytes but the manifest says {expected.Size}; the bundle is corrupt or incomplete");
+        var actual = BundleFile.Of(path).Sha256;
         if (!string.Equals(actual, expected.Sha256, StringComparison.OrdinalIgnoreCase))
             throw InvalidInputException.InFile(path, $"SHA-256 {actual} does not match the manifest's {expected.Sha256}; the bundle is corrupt");
     }

@@ -16,26 +16,24 @@ namespace Sgraf.Inference.Runtime;
 /// </summary>
 public sealed partial class SgrafRuntime : IDisposable
 {
-    const string CudaProvider = "CUDAExecutionProvider";
-
     readonly SgrafRuntimeOptions options;
     readonly InferenceSession imageEncoder;
     readonly InferenceSession textEncoder;
     readonly Dictionary<SimilarityModule, InferenceSession> similarity = [];
 
-    SgrafRuntime(SgrafBundle bundle, SgrafRuntimeOptions options, ILogger logger)
+    SgrafRuntime(SgrafBundle bundle, SgrafRuntimeOptions options, DeviceChoice device)
     {
         Bundle = bundle;
         this.options = options;
-        using var sessionOptions = CreateSessionOptions(options, logger, out var device);
-        Device = device;
+        DeviceChoice = device;
         var sessions = new List<InferenceSession>();
         try
         {
-            imageEncoder = Load(BundleManifest.ImageEncoderFile, bundle.Modules);
-            textEncoder = Load(BundleManifest.TextEncoderFile, bundle.Modules);
+            using var sessionOptions = OrtSessions.CreateOptions(device.Device, options.CudaDeviceId, options.IntraOpThreads);
+            imageEncoder = Load(BundleManifest.ImageEncoderFile, bundle.Modules, sessionOptions);
+            textEncoder = Load(BundleManifest.TextEncoderFile, bundle.Modules, sessionOptions);
             foreach (var module in bundle.Modules)
-                similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module]);
+                similarity[module] = Load(BundleManifest.SimilarityFile(BundleManifest.ModuleName(module)), [module], sessionOptions);
             CanExplain = HasExplanationOutputs(bundle, similarity);
             // The head's hidden layer is wide (36 regions × 1024 per image): ONNX Runtime's arena grew to 128 MB for one
             // batch of a replay or an upload and kept it for good (78 MB of a 150 MB restarted service). Without the
@@ -49,10 +47,8 @@ public sealed partial class SgrafRuntime : IDisposable
             foreach (var session in sessions) session.Dispose();
             throw;
         }
-        RuntimeLog.BundleLoaded(logger, bundle.Directory, string.Join("+", bundle.Modules), Device.ToString(), options.IntraOpThreads);
-        if (Shortlist is null) RuntimeLog.NoShortlistHead(logger, bundle.Directory);
 
-        InferenceSession Load(string file, IEnumerable<SimilarityModule> modules)
+        InferenceSession Load(string file, IEnumerable<SimilarityModule> modules, SessionOptions sessionOptions)
         {
             var path = bundle.PathOf(file);
             InferenceSession session;
@@ -82,8 +78,11 @@ public sealed partial class SgrafRuntime : IDisposable
 
     public SgrafRuntimeOptions Options => options;
 
-    /// <summary>The device the sessions actually run on (CPU when CUDA was asked for but is not available).</summary>
-    public ExecutionDevice Device { get; }
+    /// <summary>The device the sessions run on (the CPU when CUDA was asked for but cannot run here).</summary>
+    public ExecutionDevice Device => DeviceChoice.Device;
+
+    /// <summary>The device the sessions run on, and why.</summary>
+    public DeviceChoice DeviceChoice { get; private set; }
 
     public IReadOnlyList<SimilarityModule> Modules => Bundle.Modules;
 
@@ -100,7 +99,28 @@ public sealed partial class SgrafRuntime : IDisposable
         ArgumentNullException.ThrowIfNull(bundle);
         options ??= new SgrafRuntimeOptions();
         options.Validate();
-        return new SgrafRuntime(bundle, options, logger ?? NullLogger.Instance);
+        logger ??= NullLogger.Instance;
+        var device = CudaAvailability.Choose(options.Device, options.CudaDeviceId);
+        SgrafRuntime? runtime = null;
+        if (device.Device == ExecutionDevice.Cuda)
+        {
+            try
+            {
+                runtime = new SgrafRuntime(bundle, options, device);
+            }
+            catch (Exception cuda) when (cuda is OnnxRuntimeException or InvalidInputException)
+            {
+                // On the CPU the same graphs either load, and the device was the problem, or fail again with the bundle's own error.
+                runtime = new SgrafRuntime(bundle, options, new DeviceChoice(ExecutionDevice.Cpu, cuda.Message));
+                runtime.DeviceChoice = device = CudaAvailability.DeviceFailed(options.Device, options.CudaDeviceId, cuda);
+            }
+        }
+        runtime ??= new SgrafRuntime(bundle, options, device);
+        RuntimeLog.DeviceChosen(logger, options.Device == DeviceRequest.Cuda && device.Device != ExecutionDevice.Cuda ? LogLevel.Warning : LogLevel.Information,
+            device.Device.ToString(), device.Reason);
+        RuntimeLog.BundleLoaded(logger, bundle.Directory, string.Join("+", bundle.Modules), device.Device.ToString(), options.IntraOpThreads);
+        if (runtime.Shortlist is null) RuntimeLog.NoShortlistHead(logger, bundle.Directory);
+        return runtime;
     }
 
     /// <summary>Encodes <paramref name="count"/> images given as region features, image by image: count × 36 × img_dim floats.</summary>
@@ -326,30 +346,6 @@ public sealed partial class SgrafRuntime : IDisposable
         using var runOptions = new RunOptions();
         return session.Run(runOptions, ["regions", "image_global", "words", "lengths", "caption_global"],
             [regions, imageGlobal, words, lengthTensor, captionGlobal], outputNames);
-    }
-
-    static SessionOptions CreateSessionOptions(SgrafRuntimeOptions options, ILogger logger, out ExecutionDevice device)
-    {
-        var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = options.IntraOpThreads,
-        };
-        device = ExecutionDevice.Cpu;
-        if (options.Device == ExecutionDevice.Cuda)
-        {
-            var providers = OrtEnv.Instance().GetAvailableProviders();
-            if (providers.Contains(CudaProvider))
-            {
-                sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                device = ExecutionDevice.Cuda;
-            }
-            else
-            {
-                RuntimeLog.CudaUnavailable(logger, string.Join(", ", providers));
-            }
-        }
-        return sessionOptions;
     }
 
     public void Dispose()

@@ -4,15 +4,26 @@ namespace Sgraf.Inference.Runtime;
 public enum ExecutionDevice
 {
     Cpu,
-
-    /// <summary>CUDA when the GPU build of ONNX Runtime is loaded (<c>-p:OnnxRuntimeFlavor=Gpu</c>); otherwise the CPU, with one warning.</summary>
     Cuda,
+}
+
+/// <summary>Where a runtime is asked to run; <see cref="SgrafRuntime.Device"/> says where it does (<see cref="DeviceChoice"/>).</summary>
+public enum DeviceRequest
+{
+    Cpu,
+
+    /// <summary>CUDA; on a host where it cannot start (no CUDA provider, a CUDA library missing, no device), the CPU with one warning.</summary>
+    Cuda,
+
+    /// <summary>CUDA when its provider loads and the device starts, else the CPU, said in one information line.</summary>
+    Auto,
 }
 
 /// <summary>How <see cref="SgrafRuntime"/> runs a bundle.</summary>
 public sealed record SgrafRuntimeOptions
 {
-    public ExecutionDevice Device { get; init; } = ExecutionDevice.Cpu;
+    /// <summary>The CPU unless asked otherwise: a library's callers (tests, the CLI) get the same kernels on every host.</summary>
+    public DeviceRequest Device { get; init; } = DeviceRequest.Cpu;
 
     /// <summary>CUDA device ordinal when <see cref="Device"/> is CUDA.</summary>
     public int CudaDeviceId { get; init; }
@@ -38,6 +49,7 @@ public sealed record SgrafRuntimeOptions
 
     public void Validate()
     {
+        if (!Enum.IsDefined(Device)) throw new ArgumentOutOfRangeException(nameof(Device), Device, "not a device request");
         ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads, nameof(IntraOpThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(CudaDeviceId, nameof(CudaDeviceId));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EncodeBatchSize, nameof(EncodeBatchSize));

@@ -31,7 +31,7 @@ internal static class BenchScoreCommand
     };
 
     sealed record Request(string? BundlePath, bool RandomFullSize, string[] ModelPaths, int Images, int Captions, int Words,
-        int Threads, int Repeat, long? ChunkElements, int? Parallel, bool SkipTorch, int Seed, string? SaveBundle);
+        int Threads, int Repeat, long? ChunkElements, int? Parallel, bool SkipTorch, int Seed, string? SaveBundle, DeviceRequest Device);
 
     public static Command Create()
     {
@@ -61,14 +61,15 @@ internal static class BenchScoreCommand
         var saveBundle = new Option<string?>("--save-bundle") { Description = "With --random-full-size: write its bundle here and keep it" };
         var onnxOnly = new Option<bool>("--onnx-only") { Description = "Skip the TorchSharp side" };
         var seed = Value("--seed", 1, "seed of the random inputs (and of the --random-full-size weights)");
+        var device = DeviceOption.Create();
         var command = new Command("bench-score", "Scoring throughput, pairs/s: ONNX Runtime vs TorchSharp vs the official code")
         {
-            bundle, randomFullSize, models, images, captions, words, threads, repeat, chunk, parallel, onnxOnly, seed, saveBundle,
+            bundle, randomFullSize, models, images, captions, words, threads, repeat, chunk, parallel, onnxOnly, seed, saveBundle, device,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(
             parse.GetValue(bundle), parse.GetValue(randomFullSize), parse.GetValue(models) ?? [], parse.GetValue(images),
             parse.GetValue(captions), parse.GetValue(words), parse.GetValue(threads), parse.GetValue(repeat), parse.GetValue(chunk),
-            parse.GetValue(parallel), parse.GetValue(onnxOnly), parse.GetValue(seed), parse.GetValue(saveBundle)))));
+            parse.GetValue(parallel), parse.GetValue(onnxOnly), parse.GetValue(seed), parse.GetValue(saveBundle), parse.GetValue(device)))));
         return command;
     }
 
@@ -105,9 +106,12 @@ internal static class BenchScoreCommand
             {
                 bundlePath = request.BundlePath!;
             }
-            var runtimeOptions = new SgrafRuntimeOptions { IntraOpThreads = request.Threads / parallelChunks, ScoreParallelism = parallelChunks };
+            var runtimeOptions = new SgrafRuntimeOptions
+            {
+                IntraOpThreads = request.Threads / parallelChunks, ScoreParallelism = parallelChunks, Device = request.Device,
+            };
             if (request.ChunkElements is { } elements) runtimeOptions = runtimeOptions with { MaxScoreChunkElements = elements };
-            using var runtime = SgrafRuntime.Open(bundlePath, runtimeOptions);
+            using var runtime = DeviceOption.Open(bundlePath, runtimeOptions);
             if (!request.SkipTorch && !request.RandomFullSize) LoadModels(runtime.Bundle, request.ModelPaths, models);
             Bench(runtime, request.SkipTorch ? [] : models, request);
             return CommandRunner.Success;

@@ -17,6 +17,9 @@ public static class SgrafCommandLine
         root.Subcommands.Add(TrainShortlistCommand.Create());
         root.Subcommands.Add(AddShortlistCommand.Create());
         root.Subcommands.Add(BenchScoreCommand.Create());
+        root.Subcommands.Add(ExtractFeaturesCommand.Create());
+        root.Subcommands.Add(BenchPicturesCommand.Create());
+        root.Subcommands.Add(CheckCudaCommand.Create());
         root.Subcommands.Add(BenchTrainCommand.Create());
         return root;
     }

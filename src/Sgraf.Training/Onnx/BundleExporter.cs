@@ -1,12 +1,12 @@
-using System.Security.Cryptography;
 using Google.Protobuf;
 using Sgraf.Inference;
 using Sgraf.Inference.Model;
+using Sgraf.Inference.Pictures;
 using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Shortlist;
-using DataType = Sgraf.Training.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = Sgraf.Inference.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sgraf.Training.Onnx;
 
@@ -61,7 +61,7 @@ internal static class BundleExporter
         var files = new[] { BundleManifest.ImageEncoderFile, BundleManifest.TextEncoderFile }
             .Concat(modules.Keys.Select(BundleManifest.SimilarityFile))
             .Append(BundleManifest.VocabularyFile)
-            .ToDictionary(f => f, f => Describe(System.IO.Path.Combine(outDir, f)));
+            .ToDictionary(f => f, f => BundleFile.Of(System.IO.Path.Combine(outDir, f)));
         var manifest = new BundleManifest
         {
             FormatVersion = BundleManifest.CurrentFormatVersion,
@@ -108,6 +108,23 @@ internal static class BundleExporter
         return manifest;
     }
 
+    /// <summary>
+    /// Writes <paramref name="encoder"/> into the bundle in <paramref name="bundleDir"/> as its picture encoder (replacing
+    /// one it had) and records it in the manifest. Nothing else changes, so a gallery stored with the bundle keeps working.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The bundle's models take another img_dim than the encoder gives.</exception>
+    public static BundleManifest AddPictureEncoder(string bundleDir, BuiltPictureEncoder encoder)
+    {
+        var bundle = SgrafBundle.Open(bundleDir);
+        if (bundle.ImgDim != encoder.Description.ImgDim)
+            throw InvalidInputException.InFile(bundle.PathOf(BundleManifest.FileName),
+                $"the bundle's models take img_dim {bundle.ImgDim}; the picture encoder gives {encoder.Description.ImgDim} features per region, so it cannot feed them");
+        File.WriteAllBytes(bundle.PathOf(encoder.Description.File), encoder.Graph);
+        var manifest = bundle.Manifest with { PictureEncoder = encoder.Description };
+        manifest.Save(bundle.PathOf(BundleManifest.FileName));
+        return manifest;
+    }
+
     /// <summary>Writes the head's graphs into <paramref name="outDir"/> and returns the manifest listing them.</summary>
     static BundleManifest WithShortlist(BundleManifest manifest, ShortlistSource shortlist, string outDir)
     {
@@ -125,8 +142,8 @@ internal static class BundleExporter
             "Shortlist head, text tower: per model word embeddings (B, L, D), lengths (B) and caption global (B, D) → l2-normalised caption vectors (B, dim).");
         var files = new Dictionary<string, BundleFile>(manifest.Files)
         {
-            [BundleManifest.ShortlistImageFile] = Describe(System.IO.Path.Combine(outDir, BundleManifest.ShortlistImageFile)),
-            [BundleManifest.ShortlistTextFile] = Describe(System.IO.Path.Combine(outDir, BundleManifest.ShortlistTextFile)),
+            [BundleManifest.ShortlistImageFile] = BundleFile.Of(System.IO.Path.Combine(outDir, BundleManifest.ShortlistImageFile)),
+            [BundleManifest.ShortlistTextFile] = BundleFile.Of(System.IO.Path.Combine(outDir, BundleManifest.ShortlistTextFile)),
         };
         return manifest with
         {
@@ -196,11 +213,5 @@ internal static class BundleExporter
     {
         using var stream = File.Create(System.IO.Path.Combine(outDir, fileName));
         graph.Build(metadata, doc).WriteTo(stream);
-    }
-
-    static BundleFile Describe(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return new BundleFile { Size = stream.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(stream)) };
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using Sgraf.Training.Onnx.Proto;
+using Sgraf.Inference.Onnx.Proto;
 
 namespace Sgraf.Training.Onnx;
 

@@ -1,7 +1,7 @@
 using Sgraf.Inference.Model;
 using Sgraf.Inference.Runtime;
 using Sgraf.Training.Shortlist;
-using DataType = Sgraf.Training.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = Sgraf.Inference.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sgraf.Training.Onnx;
 

@@ -129,7 +129,7 @@ internal static class SimilarityExporter
     {
         var (weight, bias) = w.LinearWithBatchNorm("sim_enc.SAF_module.attn_sim_w", "sim_enc.SAF_module.bn");
         var scores = g.Linear(nodes, "sim_enc.SAF_module.attn_sim_w+bn", weight, 1, config.SimDim, bias);   // (N, C, L+1, 1)
-        var gates = g.Mul(g.Sigmoid(scores), g.Cast(realNodes, Proto.TensorProto.Types.DataType.Float));
+        var gates = g.Mul(g.Sigmoid(scores), g.Cast(realNodes, Sgraf.Inference.Onnx.Proto.TensorProto.Types.DataType.Float));
         var attention = g.L1Norm(gates, 2);
         var pooled = g.Squeeze(g.MatMul(g.Transpose(attention, 0, 1, 3, 2), nodes), 2);          // (N, C, S)
         return (g.L2Norm(pooled, -1), attention);

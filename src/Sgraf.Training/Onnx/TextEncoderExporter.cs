@@ -1,5 +1,5 @@
 using Sgraf.Inference.Model;
-using DataType = Sgraf.Training.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = Sgraf.Inference.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sgraf.Training.Onnx;
 

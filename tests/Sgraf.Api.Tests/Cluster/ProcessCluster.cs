@@ -16,35 +16,61 @@ public sealed class ProcessCluster : IAsyncDisposable
     readonly TempDirectory directory = new();
     readonly LoopbackScript script;
     readonly int siloPortBase;
+    readonly int? gatewayPortBase;
+    readonly int[] gatewaySilos;
 
-    ProcessCluster(int silos, int shards)
+    ProcessCluster(int silos, int shards, int[] gatewaySilos)
     {
         int[] ports = LoopbackPorts.Free(4);
         BalancerPort = ports[0];
+        RedisPort = ports[1];
         siloPortBase = ports[2];
+        gatewayPortBase = gatewaySilos.Length > 0 ? ports[3] : null;
+        this.gatewaySilos = gatewaySilos;
         Shards = shards;
-        script = new LoopbackScript("run-cluster.sh", new()
+        var environment = new Dictionary<string, string>
         {
             ["SGRAF_CLUSTER_DIR"] = directory.Path,
             ["SGRAF_SILOS"] = silos.ToString(),
             ["SGRAF_SHARDS"] = shards.ToString(),
             ["SGRAF_BALANCER_PORT"] = BalancerPort.ToString(),
-            ["SGRAF_REDIS_PORT"] = ports[1].ToString(),
+            ["SGRAF_REDIS_PORT"] = RedisPort.ToString(),
             ["SGRAF_SILO_PORT"] = ports[2].ToString(),
-            ["SGRAF_GATEWAY_PORT"] = ports[3].ToString(),
             ["SGRAF_API_KEY"] = ApiKey,
             ["SGRAF_API_DLL"] = ServiceProcess.BuiltDll(),
             ["SGRAF_READY_TIMEOUT"] = "240",
-        });
+        };
+        if (gatewaySilos.Length > 0)
+        {
+            environment["SGRAF_GATEWAY_PORT"] = ports[3].ToString();
+            environment["SGRAF_GATEWAY_SILOS"] = string.Join(' ', gatewaySilos);
+        }
+        script = new LoopbackScript("run-cluster.sh", environment);
     }
 
     public int BalancerPort { get; }
 
+    public int RedisPort { get; }
+
     public int Shards { get; }
 
-    public static async Task<ProcessCluster> StartAsync(int silos, int shards)
+    /// <summary>The password run-cluster.sh made for Redis.</summary>
+    public string RedisPassword => File.ReadAllText(directory.File("redis-password")).Trim();
+
+    /// <summary>The CA and silo certificates run-cluster.sh made (ca.crt, silo-N.crt/.key); more can be made beside them.</summary>
+    public string CertificateDirectory => directory.File("certs");
+
+    public int SiloPort(int silo) => siloPortBase + silo;
+
+    /// <summary>Silo <paramref name="silo"/>'s gateway port, or null when it has none (the default).</summary>
+    public int? GatewayPort(int silo) => gatewaySilos.Contains(silo) ? gatewayPortBase + silo : null;
+
+    public int SiloPid(int silo) => int.Parse(File.ReadAllText(directory.File($"silo-{silo}.pid")).Trim());
+
+    /// <param name="gatewaySilos">Silos that get an Orleans gateway (none by default, as in production).</param>
+    public static async Task<ProcessCluster> StartAsync(int silos, int shards, params int[] gatewaySilos)
     {
-        var cluster = new ProcessCluster(silos, shards);
+        var cluster = new ProcessCluster(silos, shards, gatewaySilos);
         try
         {
             await cluster.script.RunAsync("start");

@@ -153,5 +153,8 @@ public sealed class GalleryEndpointTests : IAsyncLifetime
         Assert.Equal(1, scrape.Value("sgraf_query_cache_requests_total", ("result", "hit")));
         Assert.Equal(2, scrape.Value("sgraf_batch_queries_count", ("direction", "text-to-image")));
         Assert.Equal(2, scrape.Value("sgraf_scoring_seconds_bucket", ("direction", "text-to-image"), ("model", "sgraf"), ("le", "+Inf")));
+        // The device readiness names (the CPU here; CUDA on a GPU host, Sgraf:Runtime:Device being Auto) is the one series.
+        var device = (await Json(await client.GetAsync("/health/ready"), HttpStatusCode.OK))["device"]!.GetValue<string>();
+        Assert.Equal(1, scrape.Value("sgraf_runtime_device", ("device", device)));
     }
 }

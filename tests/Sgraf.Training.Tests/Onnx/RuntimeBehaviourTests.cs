@@ -1,9 +1,8 @@
-using Microsoft.Extensions.Logging;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Training.Tests.Onnx;
 
-/// <summary>How the runtime behaves around the scores: concurrent callers, and asking for CUDA on a CPU-only build.</summary>
+/// <summary>How the runtime behaves around the scores: concurrent callers, copies of a caption, chunking and float16 regions.</summary>
 public sealed class RuntimeBehaviourTests(OfficialBundle bundle) : IClassFixture<OfficialBundle>
 {
     [Fact]
@@ -85,29 +84,5 @@ public sealed class RuntimeBehaviourTests(OfficialBundle bundle) : IClassFixture
             bundle.Runtime.Score(picked, bundle.Captions).Values);
         Assert.Equal(ImageEmbeddings.Gather([(widened, 5)]).Encodings.Values.Select(e => e.Regions.ToArray()),
             ImageEmbeddings.Gather([(half, 5)]).Encodings.Values.Select(e => e.Regions.ToArray()));
-    }
-
-    [Fact]
-    public void Asking_for_CUDA_without_the_GPU_build_runs_on_the_CPU_with_one_warning()
-    {
-        var logger = new RecordingLogger();
-        using var runtime = SgrafRuntime.Open(bundle.Directory, new SgrafRuntimeOptions { Device = ExecutionDevice.Cuda }, logger);
-        Assert.Equal(ExecutionDevice.Cpu, runtime.Device);
-        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("CUDAExecutionProvider", warning.Message);
-        var images = runtime.EncodeImages(bundle.Data.ImageFeatures, bundle.Data.ImageCount);
-        Assert.Equal(bundle.Runtime.Score(bundle.Images, bundle.Captions).Values,
-            runtime.Score(images, runtime.EncodeCaptions(bundle.Data.Captions)).Values);
-    }
-
-    sealed class RecordingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries) Entries.Add((logLevel, formatter(state, exception)));
-        }
     }
 }

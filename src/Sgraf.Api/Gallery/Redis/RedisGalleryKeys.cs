@@ -32,6 +32,15 @@ internal sealed class RedisGalleryKeys(string prefix)
     /// <summary>String with a time to live: held by the replica writing a snapshot, so only one writes at a time.</summary>
     public RedisKey SnapshotLock { get; } = $"{prefix}:gallery:snapshot-lock";
 
+    /// <summary>
+    /// Hash: stream entries that could not be read (damaged, or records that do not fit the bundle), by stream id, each
+    /// entry's value as it was; kept aside while the stream goes on without them, and kept after it is trimmed.
+    /// </summary>
+    public RedisKey Quarantine { get; } = $"{prefix}:gallery:quarantine";
+
+    /// <summary>Hash: why each entry of <see cref="Quarantine"/> was set aside, by stream id.</summary>
+    public RedisKey QuarantineReasons { get; } = $"{prefix}:gallery:quarantine-reasons";
+
     /// <summary>The prefix of <see cref="Replica"/> keys, for the scripts.</summary>
     public string ReplicaPrefix { get; } = $"{prefix}:gallery:replica:";
 }

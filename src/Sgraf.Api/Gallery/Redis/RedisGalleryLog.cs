@@ -37,6 +37,11 @@ internal static partial class RedisGalleryLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gallery store {Store}: could not {Step} ({Reason}); trying again later. Nothing is lost.")]
     public static partial void MaintenanceFailed(ILogger logger, string store, string step, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Gallery store {Store}: stream entry {Entry} could not be read and was set aside (Redis hash {Quarantine}, field {Entry}); " +
+                  "the gallery goes on without what could not be applied: {Reason}")]
+    public static partial void Quarantined(ILogger logger, string store, string entry, string reason, string quarantine);
+
     [LoggerMessage(Level = LogLevel.Critical,
         Message = "Gallery store {Store}: stopped following the gallery at entry {LastEntry}; this replica no longer sees " +
                   "changes and refuses appends. Restart it once the cause is fixed.")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sgraf.Api.Configuration;
+using Sgraf.Api.Observability;
 using StackExchange.Redis;
 
 namespace Sgraf.Api.Gallery.Redis;
@@ -35,11 +36,17 @@ public sealed class RedisGalleryStore : IGalleryStore
     private Task _heartbeat = Task.CompletedTask;
     private volatile bool _started;
     private readonly RedisSnapshotSchedule? _snapshots;
+    private readonly GalleryQuarantineMetrics? _quarantineMetrics;
+    private readonly string _gallery;
     private StreamEntryId _published;
+    private long _quarantined;
 
-    private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger)
+    private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger,
+        GalleryQuarantineMetrics? quarantineMetrics)
     {
         _connection = connection;
+        _gallery = options.KeyPrefix;
+        _quarantineMetrics = quarantineMetrics;
         _keys = new RedisGalleryKeys(options.KeyPrefix);
         _server = string.Join(",", connection.GetEndPoints().Select(e => e.ToString()));
         _bundleHash = bundleHash;
@@ -56,21 +63,22 @@ public sealed class RedisGalleryStore : IGalleryStore
     /// <summary>
     /// Connects to Redis for the bundle <paramref name="bundleHash"/>. Returns even when Redis is not reachable yet:
     /// <see cref="StartAsync"/> waits for it, so replicas may start before Redis does. Without <paramref name="disk"/>,
-    /// the replica keeps the gallery in memory only and reads it all from Redis at each start.
+    /// the replica keeps the gallery in memory only and reads it all from Redis at each start. Entries set aside as
+    /// unreadable are counted in <paramref name="quarantineMetrics"/>.
     /// </summary>
     public static async Task<RedisGalleryStore> ConnectAsync(
-        RedisStoreOptions options, string bundleHash, ILogger logger, CancellationToken cancellationToken, ReplicaDisk? disk = null)
+        RedisStoreOptions options, string bundleHash, ILogger logger, CancellationToken cancellationToken, ReplicaDisk? disk = null,
+        GalleryQuarantineMetrics? quarantineMetrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(bundleHash);
         ArgumentNullException.ThrowIfNull(logger);
 
-        var configuration = ConfigurationOptions.Parse(options.Configuration);
-        configuration.AbortOnConnectFail = false;
+        var configuration = RedisConnectionSettings.From(options);
         // For CONFIG GET in the durability check only; the store issues no other admin command.
         configuration.AllowAdmin = true;
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new RedisGalleryStore(connection, options, bundleHash, disk, logger);
+        return new RedisGalleryStore(connection, options, bundleHash, disk, logger, quarantineMetrics);
     }
 
     public string Description => _copy is { } copy
@@ -82,6 +90,12 @@ public sealed class RedisGalleryStore : IGalleryStore
 
     /// <summary>Stream entries read by the last start after where it began: the tail a restart had to catch up on.</summary>
     public int EntriesReadAtStart { get; private set; }
+
+    /// <summary>
+    /// Entries of the gallery's stream set aside as unreadable (by any replica; kept in Redis under
+    /// <c>PREFIX:gallery:quarantine</c> with their stream ids), as last counted: at start and at each one this replica meets.
+    /// </summary>
+    public long Quarantined => Interlocked.Read(ref _quarantined);
 
     /// <summary>The stream id after which this replica needs the stream (what it publishes for trimming).</summary>
     internal StreamEntryId Needs => !_started ? StreamEntryId.Zero
@@ -95,7 +109,7 @@ public sealed class RedisGalleryStore : IGalleryStore
         IDatabase database = _connection.GetDatabase();
         if (_disk is { } disk)
             _copy = ReplicaLocalCopy.Open(disk.DataDirectory, _bundleHash, disk.Index, disk.CheckpointBytes, _keys.Log.ToString());
-        var follower = new RedisLogFollower(database, _keys, apply, AfterEntry, MaintainAsync, Description, _logger);
+        var follower = new RedisLogFollower(database, _keys, apply, AfterEntry, QuarantineAsync, MaintainAsync, Description, _logger);
         _follower = follower;
 
         await RetryWhileUnavailableAsync("claim the gallery for this bundle", ClaimGalleryAsync, cancellationToken).ConfigureAwait(false);
@@ -117,6 +131,7 @@ public sealed class RedisGalleryStore : IGalleryStore
             records += r;
         }, cancellationToken).ConfigureAwait(false);
         EntriesReadAtStart = batches;
+        await RetryWhileUnavailableAsync("count the entries set aside as unreadable", CountQuarantinedAsync, cancellationToken).ConfigureAwait(false);
         // What was read at start is sealed at once, as the local store does, so the replica holds no more than it needs.
         if (_copy is { } copy) await copy.CheckpointNowAsync(follower.LastApplied).ConfigureAwait(false);
         _started = true;
@@ -172,6 +187,25 @@ public sealed class RedisGalleryStore : IGalleryStore
         _snapshots?.StartedFrom(snapshot.At);
         return $"the snapshot at stream entry {snapshot.At} ({items} items)";
     }
+
+    /// <summary>
+    /// An entry that cannot be read (on the follower's loop, before it counts as applied): its value kept aside under
+    /// its stream id with the reason (idempotent, so replicas meeting the same entry keep one copy), logged, counted.
+    /// </summary>
+    private async Task QuarantineAsync(StreamEntryId id, byte[] value, string reason)
+    {
+        IDatabase database = _connection.GetDatabase();
+        var transaction = database.CreateTransaction();
+        _ = transaction.HashSetAsync(_keys.Quarantine, id.ToString(), value);
+        _ = transaction.HashSetAsync(_keys.QuarantineReasons, id.ToString(), reason);
+        await transaction.ExecuteAsync().ConfigureAwait(false);
+        RedisGalleryLog.Quarantined(_logger, Description, id.ToString(), reason, _keys.Quarantine.ToString());
+        _quarantineMetrics?.Quarantined(_gallery);
+        await CountQuarantinedAsync().ConfigureAwait(false);
+    }
+
+    private async Task CountQuarantinedAsync() =>
+        Interlocked.Exchange(ref _quarantined, await _connection.GetDatabase().HashLengthAsync(_keys.Quarantine).ConfigureAwait(false));
 
     /// <summary>After each entry (on the follower's loop): counts it toward the next snapshot and lets the copy checkpoint.</summary>
     private void AfterEntry(StreamEntryId id, long bytes)

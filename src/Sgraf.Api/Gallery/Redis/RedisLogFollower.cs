@@ -9,12 +9,17 @@ namespace Sgraf.Api.Gallery.Redis;
 /// notification and also polls, because pub/sub messages are lost while a connection is down. After each entry it tells
 /// <paramref name="applied"/> (the local copy checkpoints there), and after each catch-up it runs
 /// <paramref name="maintain"/> (snapshot and trim), from the same loop, so neither overlaps an apply.
+/// An entry that cannot be read (damaged framing, or records the index refuses: a payload that is not this bundle's
+/// layout, metadata that is not JSON) is handed to <paramref name="quarantine"/> with its stream id and the reason, and
+/// following goes on: its readable records are applied, the rest skipped. Every replica reads the same entry the same
+/// way, so they still agree; one bad entry never stops a replica or a shard.
 /// </summary>
 internal sealed class RedisLogFollower(
     IDatabaseAsync database,
     RedisGalleryKeys keys,
     Action<IReadOnlyList<GalleryRecord>> apply,
     Action<StreamEntryId, long> applied,
+    Func<StreamEntryId, byte[], string, Task> quarantine,
     Func<CancellationToken, Task> maintain,
     string storeDescription,
     ILogger logger) : IAsyncDisposable
@@ -52,7 +57,7 @@ internal sealed class RedisLogFollower(
             StreamEntry[] page = await database.StreamRangeAsync(keys.Log, after, "+", PageSize).ConfigureAwait(false);
             foreach (StreamEntry entry in page)
             {
-                records += Apply(entry);
+                records += await ApplyAsync(entry).ConfigureAwait(false);
                 batches++;
             }
             if (page.Length < PageSize) return (batches, records);
@@ -92,18 +97,28 @@ internal sealed class RedisLogFollower(
         }
     }
 
-    private int Apply(StreamEntry entry)
+    /// <returns>How many of the entry's records were applied.</returns>
+    private async Task<int> ApplyAsync(StreamEntry entry)
     {
-        string id = entry.Id.ToString();
+        var entryId = StreamEntryId.Parse(entry.Id.ToString());
         byte[]? value = entry[GalleryBatchValue.Field];
-        if (value is null)
+        var (records, unreadable) = Read(entryId, value);
+        int count = records.Count;
+        if (unreadable is null)
         {
-            throw new InvalidDataException($"Entry {id} of {keys.Log} has no '{GalleryBatchValue.Field}' field.");
+            try
+            {
+                apply(records);
+            }
+            catch (Exception e) when (IsUnreadable(e))
+            {
+                (count, unreadable) = ApplyEachReadable(records);
+            }
         }
-        var records = GalleryBatchValue.Decode(value, $"Entry {id} of {keys.Log}");
-        var entryId = StreamEntryId.Parse(id);
-        apply(records);
-        applied(entryId, value.Length);
+        // Set aside before it counts as applied: a failure to write it (Redis away) reads the entry again, and applying
+        // it twice leaves the gallery as once (adds replace by id, deletes of a missing id do nothing).
+        if (unreadable is not null) await quarantine(entryId, value ?? [], unreadable).ConfigureAwait(false);
+        applied(entryId, value?.Length ?? 0);
         lock (_gate)
         {
             _applied = entryId;
@@ -116,8 +131,43 @@ internal sealed class RedisLogFollower(
                 }
             }
         }
-        return records.Count;
+        return count;
     }
+
+    /// <summary>The entry's records, or why none can be read (no value, damaged framing).</summary>
+    private (List<GalleryRecord> Records, string? Unreadable) Read(StreamEntryId id, byte[]? value)
+    {
+        if (value is null) return ([], $"entry {id} of {keys.Log} has no '{GalleryBatchValue.Field}' field");
+        try
+        {
+            return (GalleryBatchValue.Decode(value, $"Entry {id} of {keys.Log}"), null);
+        }
+        catch (InvalidDataException e)
+        {
+            return ([], e.Message);
+        }
+    }
+
+    /// <summary>After the batch was refused as a whole (and nothing of it applied): its records one by one, skipping those refused.</summary>
+    private (int Applied, string Unreadable) ApplyEachReadable(List<GalleryRecord> records)
+    {
+        var refused = new List<string>();
+        for (int i = 0; i < records.Count; i++)
+        {
+            try
+            {
+                apply([records[i]]);
+            }
+            catch (Exception e) when (IsUnreadable(e))
+            {
+                refused.Add($"record {i} ({records[i].Kind} '{records[i].Id}'): {e.Message}");
+            }
+        }
+        return (records.Count - refused.Count, $"{refused.Count} of its {records.Count} records could not be applied and were skipped: {string.Join("; ", refused)}");
+    }
+
+    /// <summary>What a record's content causes (the same on every replica), unlike a failing apply (out of memory, a failing head), which stops following.</summary>
+    private static bool IsUnreadable(Exception e) => e is InvalidDataException or System.Text.Json.JsonException;
 
     private async Task FollowAsync()
     {
@@ -154,8 +204,8 @@ internal sealed class RedisLogFollower(
             }
             catch (Exception e)
             {
-                // A damaged entry or a failing apply: skipping it would leave this replica answering differently from
-                // the others, so it stops following and says so.
+                // A failing apply (not an unreadable entry, which is set aside): skipping the entry would leave this
+                // replica answering differently from the others, so it stops following and says so.
                 StopWaiters(e);
                 RedisGalleryLog.Faulted(logger, e, storeDescription, LastApplied.ToString());
                 return;
@@ -163,8 +213,12 @@ internal sealed class RedisLogFollower(
         }
     }
 
-    /// <summary>Redis being down, loading or slow: worth retrying, unlike damaged data or a failing apply.</summary>
-    public static bool IsTransient(Exception e) => e is RedisConnectionException or RedisTimeoutException or RedisServerException;
+    /// <summary>
+    /// Redis being down, loading or slow: worth retrying, unlike damaged data, a failing apply, or a password Redis
+    /// refuses (retrying would only repeat it; start-up fails and says so).
+    /// </summary>
+    public static bool IsTransient(Exception e) =>
+        e is RedisConnectionException or RedisTimeoutException or RedisServerException && !RedisConnectionSettings.IsAuthenticationFailure(e);
 
     /// <summary>Doubling from 100 ms up to 5 s.</summary>
     public static TimeSpan RetryDelay(int failures) => TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures - 1, 6))));
