@@ -40,6 +40,19 @@ public sealed record TrainingOptions
     /// <summary>Torch intra-op threads; null leaves libtorch's default.</summary>
     [JsonPropertyName("threads")] public int? Threads { get; init; }
 
+    /// <summary>
+    /// Gradients from one autograd graph over the whole batch, as the official code builds it, instead of the fast
+    /// path (<see cref="FastGradients"/>); the same maths, slower. For comparison and benchmarks.
+    /// </summary>
+    [JsonPropertyName("plain_step")] public bool PlainStep { get; init; }
+
+    /// <summary>
+    /// Training steps take their large matrix products in bfloat16 with float32 sums (<see cref="Model.ProductPrecision"/>);
+    /// validation and everything else stay float32. Needs a CPU with AVX-512 BF16 or AMX. Off by default: it is not the
+    /// official numerics.
+    /// </summary>
+    [JsonPropertyName("bfloat16")] public bool BFloat16 { get; init; }
+
     /// <summary>Seeds dropout and the per-epoch shuffle, so a run (and a resumed run) is reproducible.</summary>
     [JsonPropertyName("seed")] public long Seed { get; init; }
 
