@@ -41,6 +41,7 @@ app.ObserveCluster();
 
 app.MapHealth();
 app.MapImages();
+app.MapPictures();
 app.MapCaptions();
 app.MapSearch();
 app.MapExplain();

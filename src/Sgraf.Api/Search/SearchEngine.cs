@@ -10,7 +10,7 @@ namespace Sgraf.Api.Search;
 /// reads one gallery snapshot per batch. Each call (a batch, or one request when batching is off) is a search in flight
 /// of the engine's <see cref="CoreBudget"/>, and every scoring call runs on its current share of the cores.
 /// </summary>
-/// <param name="sharedCores">The cores' budget when several engines share them (a silo's shards); else the engine has its own.</param>
+/// <param name="sharedCores">The cores' budget when others share it (the service's, with the picture encoder; a silo's shards); else the engine has its own.</param>
 public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ExactScorer scorer, ShortlistSearch shortlist,
     CoreBudget? sharedCores = null)
 {
