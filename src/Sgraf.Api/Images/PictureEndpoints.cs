@@ -2,7 +2,9 @@ using System.IO.Hashing;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Pictures;
 using Sgraf.Api.Routing;
@@ -34,7 +36,8 @@ public static class PictureEndpoints
 
         // The JSON endpoint of the same route takes application/json; routing picks this one for multipart bodies. Its
         // higher order leaves the JSON endpoint the one that answers a body without a Content-Type (with 415), as before.
-        images.MapPost("/", AddPictures).RequireApiKey()
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits;
+        images.MapPost("/", AddPictures).RequireApiKey().WithBodyLimit(limits.MaxRequestBodyBytes, "Sgraf:Limits:MaxRequestBodyBytes")
             .Accepts<IFormFile>(MultipartType)
             .WithOrder(1)
             .WithName("AddPictures")

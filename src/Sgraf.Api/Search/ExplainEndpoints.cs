@@ -14,7 +14,7 @@ public static class ExplainEndpoints
 {
     public static IEndpointRouteBuilder MapExplain(this IEndpointRouteBuilder app)
     {
-        app.MapGalleryGroup("/search", "Search").MapPost("/explain", Explain)
+        app.MapGalleryGroup("/search", "Search").MapPost("/explain", Explain).WithPictureSearchBodyLimit(app.ServiceProvider)
             .WithName("ExplainPair")
             .WithSummary("Explain one image–caption pair's score")
             .WithDescription("Scores the pair (a gallery image id, region features or a picture; a gallery caption id or a sentence) with SGR, SAF or SGRAF — the score a search gives it — "
