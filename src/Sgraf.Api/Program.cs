@@ -48,6 +48,7 @@ app.ObserveCluster();
 
 app.MapHealth();
 app.MapImages();
+app.MapPictures();
 app.MapCaptions();
 app.MapSearch();
 app.MapExplain();

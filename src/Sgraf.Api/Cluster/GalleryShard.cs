@@ -101,6 +101,9 @@ public sealed partial class GalleryShard(ShardResources resources, ShardRequestR
             ? gallery.Index.Codec.EncodeCaption(caption.Segment.Read(caption.Slot)) : null) : null;
     });
 
+    public Task<ShardReply<byte[]?>> PictureAsync(string id) => Read(gallery =>
+        gallery.Index.Current.Images.TryGetValue(id, out var image) ? image.Segment.Picture(image.Slot).ToArray() : null);
+
     public Task<ShardReply<ShardPage>> FirstAsync(GalleryItemKind kind, int count) => Read(gallery =>
     {
         var snapshot = gallery.Index.Current;

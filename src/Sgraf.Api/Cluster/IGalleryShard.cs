@@ -21,6 +21,9 @@ public interface IGalleryShard : IGrainWithIntegerKey
 
     Task<ShardReply<ShardItem?>> GetAsync(GalleryItemKind kind, string id, bool withEmbeddings);
 
+    /// <summary>An image's picture: null when the shard has no such image, empty when it was added as region features.</summary>
+    Task<ShardReply<byte[]?>> PictureAsync(string id);
+
     /// <summary>The first <paramref name="count"/> items in id order.</summary>
     Task<ShardReply<ShardPage>> FirstAsync(GalleryItemKind kind, int count);
 

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Search;
+using Sgraf.Api.Configuration;
 using Sgraf.Api.Validation;
 using Sgraf.Inference.Data;
+using Sgraf.Inference.Pictures;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Sgraf.Api.Cluster;
@@ -87,6 +89,37 @@ public sealed class ShardRequestRules(RequestRules rules, SearchRules search, Em
         Decodes(() => kind == GalleryRecordKind.AddImage
             ? codec.DecodeImage(record.Payload ?? [], record.Id ?? "").Encodings.Values
             : codec.DecodeCaption(record.Payload ?? [], record.Id ?? "").Encodings.Values, $"{path}.payload", errors);
+        if (kind == GalleryRecordKind.AddImage) StoredPicture(record, $"{path}.payload.picture", errors);
+    }
+
+    /// <summary>
+    /// An image's picture, when it has one, is what the front stores (PictureCopy): a JPEG whose header reads, within
+    /// Sgraf:Limits:MaxPictureBytes and no side over the largest Sgraf:Pictures:StoredSide allowed. Its pixels are not
+    /// decoded here: what a shard keeps is served to browsers as it is, and never decoded by the service again.
+    /// </summary>
+    void StoredPicture(ShardRecord record, string path, ValidationErrors errors)
+    {
+        ReadOnlyMemory<byte> picture;
+        try
+        {
+            picture = codec.DecodeImage(record.Payload ?? [], record.Id ?? "").Picture;
+        }
+        catch (InvalidDataException)
+        {
+            return;   // said already, of the payload
+        }
+        if (picture.IsEmpty) return;
+        try
+        {
+            long side = PictureOptions.MaxStoredSide;
+            var (format, width, height) = PictureDecoder.ReadHeader(picture.Span, new PictureLimits { MaxBytes = rules.Limits.MaxPictureBytes, MaxPixels = side * side });
+            if (format != PictureFormat.Jpeg || width > side || height > side)
+                errors.Add(path, $"is a {width} × {height} {format}; a stored picture is a JPEG of at most {side} pixels a side");
+        }
+        catch (InvalidPictureException e)
+        {
+            errors.Add(path, e.Message);
+        }
     }
 
     /// <summary>The item's description as the front writes it (<see cref="ItemDescription.ToJson"/>), read as strictly as a request body.</summary>

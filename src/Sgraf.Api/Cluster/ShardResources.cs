@@ -8,8 +8,9 @@ using Sgraf.Inference.Runtime;
 namespace Sgraf.Api.Cluster;
 
 /// <summary>
-/// What the shards a silo holds share: the runtime and its sessions, the query cache, the scorer, and one budget of
-/// the machine's cores, so that a search fanned out to all of them splits the cores rather than multiplying threads.
+/// What the shards a silo holds share: the runtime and its sessions, the query cache, the scorer, and the service's one
+/// budget of the machine's cores (also the picture encoder's), so that a search fanned out to all of them splits the
+/// cores rather than multiplying threads.
 /// </summary>
 public sealed class ShardResources(
     SgrafRuntime runtime,
@@ -19,6 +20,7 @@ public sealed class ShardResources(
     ExactScorer scorer,
     ShortlistSearch shortlist,
     GalleryQuarantineMetrics quarantine,
+    CoreBudget cores,
     IOptions<SgrafServiceOptions> options,
     ILoggerFactory loggers)
 {
@@ -36,7 +38,7 @@ public sealed class ShardResources(
 
     public GalleryQuarantineMetrics Quarantine => quarantine;
 
-    public CoreBudget Cores { get; } = new(runtime.Options.ScoreParallelism);
+    public CoreBudget Cores => cores;
 
     public SearchEngine Engine(GalleryIndex index) => new(runtime, index, queryCache, scorer, shortlist, Cores);
 }

@@ -43,6 +43,13 @@ public sealed class ShardedGalleryCatalog(ShardCalls shards, EmbeddingCodec code
             ? (codec.DecodeImage(item.Payload, id) with { ShortlistVector = item.ShortlistVector }, Describe(item))
             : null;
 
+    public async Task<ReadOnlyMemory<byte>?> ReadPictureAsync(string id, CancellationToken cancellationToken)
+    {
+        int shard = shards.Map.ShardOf(id);
+        var (pictures, _) = await shards.AskAsync([shard], (s, _) => s.PictureAsync(id), false, $"read the picture of '{id}'", cancellationToken);
+        return pictures[shard] is { } picture ? picture : null;
+    }
+
     public async Task<(EncodedCaption Caption, CatalogItem Info)?> ReadCaptionAsync(string id, CancellationToken cancellationToken) =>
         await ItemAsync(GalleryItemKind.Caption, id, withEmbeddings: true, cancellationToken) is { } item
             ? (codec.DecodeCaption(item.Payload, id) with { ShortlistVector = item.ShortlistVector }, Describe(item))

@@ -15,7 +15,7 @@ namespace Sgraf.Api.Cluster;
 /// </remarks>
 public sealed class ShardedGalleryWriter(ShardCalls shards, SgrafRuntime runtime, EmbeddingCodec codec) : IGalleryWriter
 {
-    public Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken)
+    public Task<AddOutcome> AddImagesAsync(IReadOnlyList<ImageToAdd> images, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return AppendAsync(NewItemRecords.Images(runtime, codec, images), "images");

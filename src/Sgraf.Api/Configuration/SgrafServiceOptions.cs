@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Sgraf.Inference.Pictures;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Configuration;
@@ -53,6 +54,9 @@ public sealed class SgrafServiceOptions
 
     [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public PictureOptions Pictures { get; set; } = new();
 
     [ValidateObjectMembers]
     public ClusterOptions Cluster { get; set; } = new();
@@ -293,6 +297,66 @@ public sealed class LimitOptions
     /// <summary>Largest page of a list.</summary>
     [Range(1, 100_000)]
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Most pixels (width × height) a picture's header may declare; larger ones are refused before any pixel memory is
+    /// taken (a small file can declare a huge canvas). 40 MP: a 7,300 × 5,500 photo.
+    /// </summary>
+    [Range(1, 1_000_000_000)]
+    public long MaxPicturePixels { get; set; } = 40_000_000;
+
+    /// <summary>Largest picture file added to the gallery, in bytes (20 MiB).</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxPictureBytes { get; set; } = 20L << 20;
+
+    /// <summary>
+    /// Largest picture a search or an explanation may send (base64 in its JSON), in bytes: searches need no key, and the
+    /// encoder sees 224 × 224 pixels of it anyway (8 MiB; at most MaxPictureBytes).
+    /// </summary>
+    [Range(1024, 1L << 30)]
+    public long MaxSearchPictureBytes { get; set; } = 8L << 20;
+
+    /// <summary>The limits a picture added to the gallery is held to.</summary>
+    public PictureLimits PictureLimits => new() { MaxPixels = MaxPicturePixels, MaxBytes = MaxPictureBytes };
+
+    /// <summary>The limits a picture sent with a search or an explanation is held to.</summary>
+    public PictureLimits SearchPictureLimits => new() { MaxPixels = MaxPicturePixels, MaxBytes = Math.Min(MaxSearchPictureBytes, MaxPictureBytes) };
+}
+
+/// <summary>
+/// Pictures: how the bundle's picture encoder runs (when the bundle has one), and the copy of each picture added that
+/// the gallery keeps to show it (GET /images/{id}/picture).
+/// </summary>
+public sealed class PictureOptions
+{
+    /// <summary>The largest <see cref="StoredSide"/> allowed: what a shard accepts of a stored picture whatever its own setting.</summary>
+    public const int MaxStoredSide = 4096;
+
+    /// <summary>
+    /// ONNX Runtime threads per picture encoder call; 0 lets ONNX Runtime choose. One (the default) with the core
+    /// budget's share of calls side by side, as scoring does: a batch is split into that many chunks.
+    /// </summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Pictures per encoder call, and pictures of a multipart upload encoded and added together.</summary>
+    [Range(1, 256)]
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Uploads and searches that may wait for a turn to decode or encode pictures; beyond, 503 with Retry-After.</summary>
+    [Range(1, 100_000)]
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>
+    /// The longest side of the copy kept of each picture added, in pixels (never scaled up). 1024 shows well in the
+    /// page and costs about 100–200 KB per photo at the default quality (docs/benchmarks.md, "Stored pictures").
+    /// </summary>
+    [Range(64, MaxStoredSide)]
+    public int StoredSide { get; set; } = 1024;
+
+    /// <summary>JPEG quality (1–100) of the copy kept of each picture added.</summary>
+    [Range(1, 100)]
+    public int StoredQuality { get; set; } = 80;
 }
 
 public sealed class BatchingOptions

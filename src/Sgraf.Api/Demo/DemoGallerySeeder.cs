@@ -41,7 +41,7 @@ public sealed class DemoGallerySeeder(IGalleryWriter writer, IOptions<SgrafServi
         {
             cancellationToken.ThrowIfCancellationRequested();
             int n = Math.Min(Chunk, images - start);
-            var batch = Enumerable.Range(start, n).Select(i => (ImageId(i), data.Image(i).ToArray(), (JsonObject?)new JsonObject
+            var batch = Enumerable.Range(start, n).Select(i => new ImageToAdd(ImageId(i), data.Image(i).ToArray(), new JsonObject
             {
                 ["title"] = data.Captions[i * perImage],
                 ["url"] = $"{PicturePath}/{i:D6}.svg",

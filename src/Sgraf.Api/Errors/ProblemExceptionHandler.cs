@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sgraf.Api.Batching;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Health;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Search;
 using Sgraf.Api.Validation;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -33,6 +34,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             },
             // Thrown for a body that cannot be read and for a query or route value that cannot be bound.
             BadHttpRequestException e => RequestReadProblems.Describe(e, context, json.Value.SerializerOptions),
+            PictureRefusedException e => new HttpValidationProblemDetails(e.Errors)
+            {
+                Status = e.Status,
+                Title = e.Title,
+                Detail = e.Detail,
+            },
             BatcherQueueFullException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

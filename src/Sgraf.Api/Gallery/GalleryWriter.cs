@@ -13,7 +13,7 @@ public sealed record AddOutcome(int Added, int Replaced, IReadOnlyList<string> I
 /// </summary>
 public sealed class GalleryWriter(SgrafRuntime runtime, GalleryIndex index, GalleryStoreHolder store, MemoryRelease memory) : IGalleryWriter
 {
-    public async Task<AddOutcome> AddImagesAsync(IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images, CancellationToken cancellationToken)
+    public async Task<AddOutcome> AddImagesAsync(IReadOnlyList<ImageToAdd> images, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return await AppendAdds(NewItemRecords.Images(runtime, index.Codec, images), index.Current.Images.ContainsKey);

@@ -32,6 +32,12 @@ public interface IGalleryCatalog
     /// <summary>A gallery image's embeddings (with its shortlist vector when the bundle has a head) and description.</summary>
     Task<(EncodedImage Image, CatalogItem Info)?> ReadImageAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A gallery image's picture (the JPEG copy kept of an image added as a picture): null when there is no such
+    /// image, empty when it was added as region features.
+    /// </summary>
+    Task<ReadOnlyMemory<byte>?> ReadPictureAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>A gallery caption's embeddings and description.</summary>
     Task<(EncodedCaption Caption, CatalogItem Info)?> ReadCaptionAsync(string id, CancellationToken cancellationToken);
 }

@@ -36,6 +36,9 @@ public sealed class LocalGalleryCatalog(GalleryIndex index) : IGalleryCatalog
             ? (at.Segment.Read(at.Slot), Describe(at.Segment, at.Slot))
             : ((EncodedImage, CatalogItem)?)null);
 
+    public Task<ReadOnlyMemory<byte>?> ReadPictureAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(index.Current.Images.TryGetValue(id, out var at) ? at.Segment.Picture(at.Slot) : (ReadOnlyMemory<byte>?)null);
+
     public Task<(EncodedCaption Caption, CatalogItem Info)?> ReadCaptionAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(index.Current.Captions.TryGetValue(id, out var at)
             ? (at.Segment.Read(at.Slot), Describe(at.Segment, at.Slot))

@@ -7,12 +7,13 @@ namespace Sgraf.Api.Gallery;
 /// <summary>New items encoded once with the bundle into the records a store keeps (raw features are not kept).</summary>
 public static class NewItemRecords
 {
-    public static GalleryRecord[] Images(SgrafRuntime runtime, EmbeddingCodec codec, IReadOnlyList<(string Id, float[] Features, JsonObject? Metadata)> images)
+    public static GalleryRecord[] Images(SgrafRuntime runtime, EmbeddingCodec codec, IReadOnlyList<ImageToAdd> images)
     {
         var features = new float[images.Sum(i => (long)i.Features.Length)];
         for (int i = 0; i < images.Count; i++) images[i].Features.CopyTo(features, (long)i * images[i].Features.Length);
         var encoded = EmbeddingPacking.Split(runtime.EncodeImages(features, images.Count));
-        return [.. images.Select((image, i) => GalleryRecord.AddImage(image.Id, codec.EncodeImage(encoded[i]), new ItemDescription(null, image.Metadata).ToJson()))];
+        return [.. images.Select((image, i) => GalleryRecord.AddImage(image.Id, codec.EncodeImage(encoded[i] with { Picture = image.Picture }),
+            new ItemDescription(null, image.Metadata).ToJson()))];
     }
 
     public static GalleryRecord[] Captions(SgrafRuntime runtime, EmbeddingCodec codec, IReadOnlyList<(string Id, string Text, JsonObject? Metadata)> captions)

@@ -5,6 +5,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Local;
 using Sgraf.Api.Health;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Search;
 using Sgraf.Inference.Runtime;
 
@@ -23,6 +24,7 @@ public sealed partial class GalleryStartup(
     GalleryStoreFactory stores,
     ServiceReadiness readiness,
     DemoGallerySeeder demo,
+    PicturePipeline pictures,
     IOptions<SgrafServiceOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<GalleryStartup> logger) : BackgroundService
@@ -49,6 +51,11 @@ public sealed partial class GalleryStartup(
 
             readiness.Report(StartupStage.WarmingUp, "running a first search");
             SessionWarmUp.Run(runtime);
+            if (pictures.HasEncoder)
+            {
+                readiness.Report(StartupStage.WarmingUp, "opening the picture encoder");
+                pictures.Open();
+            }
             // Replay, sealing and the demo's adds are start-up's bursts: what they used goes back before serving.
             MemoryRelease.Now();
             readiness.Report(StartupStage.Ready, $"{index.Current.Images.Count} images and {index.Current.Captions.Count} captions from {store.Description}");

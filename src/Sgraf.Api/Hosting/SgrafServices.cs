@@ -6,6 +6,7 @@ using Sgraf.Api.Errors;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Health;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Search;
 using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
@@ -68,6 +69,9 @@ public static class SgrafServices
 
     public static IServiceCollection AddSgrafSearch(this IServiceCollection services)
     {
+        // One budget of the cores for scoring and picture encoding alike (SearchEngine, the shards of a silo, PicturePipeline).
+        services.AddSingleton(sp => new CoreBudget(sp.GetRequiredService<SgrafRuntime>().Options.ScoreParallelism));
+        services.AddSingleton<PicturePipeline>();
         services.AddSingleton<QueryEmbeddingCache>();
         services.AddSingleton<ExactScorer>();
         services.AddSingleton<ShortlistSearch>();

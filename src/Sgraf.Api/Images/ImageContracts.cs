@@ -8,13 +8,15 @@ public sealed record AddImagesRequest(IReadOnlyList<NewImage>? Images);
 
 /// <summary>
 /// One image as region features: 36 regions × img_dim floats (the bundle's img_dim; 2048 for the demo), either as
-/// nested arrays in <c>regions</c> or as little-endian float32 bytes, region by region, in <c>regionsBase64</c>.
+/// nested arrays in <c>regions</c> or as little-endian float32 bytes, region by region, in <c>regionsBase64</c>; or, with
+/// a bundle that has a picture encoder, as a picture (<c>picture</c>), whose features the encoder computes.
 /// </summary>
 /// <param name="Id">Gallery id: 1–256 characters in Unicode NFC, without control or format characters, / or \, or whitespace at either end. <example>photo-0001</example></param>
 /// <param name="Regions">36 arrays of img_dim finite floats (bottom-up attention features).</param>
 /// <param name="RegionsBase64">The same features as base64 of 36 × img_dim little-endian float32 values.</param>
-/// <param name="Metadata">Any JSON object kept with the image and returned with search hits, e.g. a title and URL.</param>
-public sealed record NewImage(string? Id, float[][]? Regions, string? RegionsBase64, JsonObject? Metadata);
+/// <param name="Metadata">Any JSON object kept with the image and returned with search hits, e.g. a title and URL. For a picture, the service adds the url of its stored copy (GET /images/{id}/picture) and its grid boxes (width, height, boxes) where not given.</param>
+/// <param name="Picture">The picture file (JPEG, PNG or WebP), base64: instead of region features, with a bundle that has a picture encoder. A copy (longest side at most Sgraf:Pictures:StoredSide) is kept with the image.</param>
+public sealed record NewImage(string? Id, float[][]? Regions, string? RegionsBase64, JsonObject? Metadata, string? Picture = null);
 
 /// <summary>What an add did.</summary>
 /// <param name="Added">Ids that were new.</param>

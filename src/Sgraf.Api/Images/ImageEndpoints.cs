@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
 using Sgraf.Api.Routing;
@@ -20,7 +21,12 @@ public static class ImageEndpoints
         images.MapPost("/", AddImages).RequireApiKey().WithBodyLimit(limits.MaxRequestBodyBytes, "Sgraf:Limits:MaxRequestBodyBytes")
             .WithName("AddImages")
             .WithSummary("Add or replace images")
-            .WithDescription("Encodes each image's 36 region features once with the bundle's image encoder and keeps the region embeddings and global vector (not the raw features). An existing id is replaced. Durable when answered. Needs X-Api-Key.")
+            .WithDescription("Encodes each image's 36 region features once with the bundle's image encoder and keeps the region embeddings and global vector (not the raw features). "
+                + "With a bundle that has a picture encoder, an image may be a picture instead ('picture': the JPEG, PNG or WebP file in base64): its features come from the picture encoder, "
+                + "and a copy (longest side at most Sgraf:Pictures:StoredSide) is kept with it, served at GET /images/{id}/picture. Pictures also come as multipart/form-data (see POST /images with that content type). "
+                + "An existing id is replaced. Durable when answered. Needs X-Api-Key.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
@@ -51,16 +57,19 @@ public static class ImageEndpoints
         return app;
     }
 
-    static async Task<Ok<AddImagesResponse>> AddImages(AddImagesRequest request, RequestRules rules, IGalleryWriter writer, CancellationToken cancellationToken)
+    static async Task<Ok<AddImagesResponse>> AddImages(AddImagesRequest request, RequestRules rules, IGalleryWriter writer, PicturePipeline pipeline,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var valid = new List<(string, float[], JsonObject?)>();
+        var images = new List<ImageToAdd?>();
+        var pictures = new List<(int At, PictureToAdd Picture)>();
         if (rules.CheckList(request.Images, "images", rules.Limits.MaxItemsPerRequest, errors))
         {
             for (int i = 0; i < request.Images!.Count; i++)
             {
                 var image = request.Images[i];
                 var path = $"images[{i}]";
+                images.Add(null);
                 if (image is null)
                 {
                     errors.Add(path, "is null");
@@ -68,13 +77,25 @@ public static class ImageEndpoints
                 }
                 rules.CheckId(image.Id, $"{path}.id", errors);
                 rules.CheckMetadata(image.Metadata, $"{path}.metadata", errors);
-                var features = rules.Features(image.Regions, image.RegionsBase64, path, errors);
-                if (features is not null && image.Id is not null) valid.Add((image.Id, features, image.Metadata));
+                if (image.Picture is { } picture)
+                {
+                    if (image.Regions is not null || image.RegionsBase64 is not null) PictureMember.BothGiven(path, errors);
+                    else if (PictureMember.Bytes(picture, $"{path}.picture", errors) is { } file && image.Id is not null)
+                        pictures.Add((i, new PictureToAdd($"{path}.picture", $"{path}.metadata", image.Id, image.Metadata, file)));
+                    pipeline.ThrowIfNoEncoder($"{path}.picture");
+                }
+                else if (rules.Features(image.Regions, image.RegionsBase64, path, errors) is { } features && image.Id is not null)
+                    images[i] = new ImageToAdd(image.Id, features, image.Metadata);
             }
             rules.CheckDistinct(request.Images.Select(i => i?.Id), "images", errors);
         }
         errors.ThrowIfAny();
-        var outcome = await writer.AddImagesAsync(valid, cancellationToken);
+        if (pictures.Count > 0)
+        {
+            var encoded = await PictureImages.ToAddAsync([.. pictures.Select(p => p.Picture)], pipeline, rules, cancellationToken);
+            for (int p = 0; p < pictures.Count; p++) images[pictures[p].At] = encoded[p];
+        }
+        var outcome = await writer.AddImagesAsync([.. images.Select(i => i!)], cancellationToken);
         return TypedResults.Ok(new AddImagesResponse(outcome.Added, outcome.Replaced, outcome.Ids));
     }
 

@@ -39,7 +39,7 @@ public static class ImageImport
                         "JSON images go to POST /images.");
         var reader = new ImageFrameReader(context.Request.Body, rules);
         var features = new float[BatchSize][];
-        var batch = new List<(string, float[], JsonObject?)>(BatchSize);
+        var batch = new List<ImageToAdd>(BatchSize);
         int added = 0, replaced = 0;
         try
         {
@@ -47,7 +47,7 @@ public static class ImageImport
             {
                 var slot = features[batch.Count] ??= new float[SgrafConfig.Regions * rules.ImgDim];
                 if (await reader.ReadAsync(slot, cancellationToken) is not { } frame) break;
-                batch.Add((frame.Id, slot, frame.Metadata));
+                batch.Add(new ImageToAdd(frame.Id, slot, frame.Metadata));
                 if (batch.Count < BatchSize) continue;
                 (added, replaced) = await Add(writer, batch, added, replaced, cancellationToken);
             }
@@ -80,7 +80,7 @@ public static class ImageImport
         return TypedResults.Ok(new ImportImagesResponse(added, replaced));
     }
 
-    static async Task<(int Added, int Replaced)> Add(IGalleryWriter writer, List<(string, float[], JsonObject?)> batch, int added, int replaced,
+    static async Task<(int Added, int Replaced)> Add(IGalleryWriter writer, List<ImageToAdd> batch, int added, int replaced,
         CancellationToken cancellationToken)
     {
         var outcome = await writer.AddImagesAsync(batch, cancellationToken);

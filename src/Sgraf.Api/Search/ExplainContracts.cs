@@ -4,7 +4,7 @@ namespace Sgraf.Api.Search;
 
 /// <summary>One image–caption pair to explain.</summary>
 /// <param name="Caption">A gallery caption id or a sentence (exactly one).</param>
-/// <param name="Image">A gallery image id or region features (exactly one), as an image-to-text query.</param>
+/// <param name="Image">A gallery image id, region features or a picture (exactly one), as an image-to-text query.</param>
 /// <param name="Model">sgr, saf or sgraf (both models' explanations); sgraf when the bundle has both models. <example>sgraf</example></param>
 public sealed record ExplainRequest(CaptionQuery? Caption, ImageQuery? Image, string? Model);
 
@@ -16,7 +16,7 @@ public sealed record CaptionQuery(string? Id, string? Text);
 /// <summary>Why the model scored the pair as it did.</summary>
 /// <param name="Model">The model asked for: sgr, saf or sgraf.</param>
 /// <param name="Score">The pair's score with that model, as a search scores the pair.</param>
-/// <param name="Image">The image: its gallery id and metadata, both null for region features.</param>
+/// <param name="Image">The image: its gallery id and metadata, both null for region features or a picture.</param>
 /// <param name="Caption">The caption and the words the model read.</param>
 /// <param name="Explanations">One per model scored: sgr, then saf (both for sgraf).</param>
 public sealed record ExplainResponse(string Model, double Score, ExplainedImage Image, ExplainedCaption Caption,

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Validation;
 using Sgraf.Inference.Runtime;
 using Sgraf.Api.Routing;
@@ -13,10 +14,10 @@ public static class ExplainEndpoints
 {
     public static IEndpointRouteBuilder MapExplain(this IEndpointRouteBuilder app)
     {
-        app.MapGalleryGroup("/search", "Search").MapPost("/explain", Explain)
+        app.MapGalleryGroup("/search", "Search").MapPost("/explain", Explain).WithPictureSearchBodyLimit(app.ServiceProvider)
             .WithName("ExplainPair")
             .WithSummary("Explain one image–caption pair's score")
-            .WithDescription("Scores the pair (a gallery image id or region features; a gallery caption id or a sentence) with SGR, SAF or SGRAF — the score a search gives it — "
+            .WithDescription("Scores the pair (a gallery image id, region features or a picture; a gallery caption id or a sentence) with SGR, SAF or SGRAF — the score a search gives it — "
                 + "and returns the weights the model computed it with: for every word, its attention over the 36 regions (highest first); "
                 + "for SGR, the last reasoning step's edge weights from the global node to itself and to every word; for SAF, the filtration weight of the global similarity and of every word's. "
                 + "sgraf returns both models' explanations. A bundle exported before format version 3 cannot explain (409).")
@@ -29,7 +30,7 @@ public static class ExplainEndpoints
 
     static async Task<Results<Ok<ExplainResponse>, ValidationProblem, ProblemHttpResult>> Explain(ExplainRequest request, RequestRules rules,
         IGalleryCatalog catalog, EmbeddingCodec codec, QueryEmbeddingCache queryCache, SgrafRuntime runtime, PairExplainer explainer, SearchRules search,
-        CancellationToken cancellationToken)
+        PicturePipeline pictures, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var caption = request.Caption;
@@ -38,10 +39,18 @@ public static class ExplainEndpoints
         else if (caption.Text is not null) rules.CheckText(caption.Text, "caption.text", errors);
         var image = request.Image;
         float[]? features = null;
-        if (image is null) errors.Add("image", "is missing; give {\"id\": a gallery image id} or region features ('regions' or 'regionsBase64')");
+        byte[]? picture = null;
+        if (image is null) errors.Add("image", "is missing; give {\"id\": a gallery image id}, region features ('regions' or 'regionsBase64') or a 'picture'");
         else if (image.Id is not null)
         {
-            if (image.Regions is not null || image.RegionsBase64 is not null) errors.Add("image", "gives both an id and region features; give one");
+            if (image.Regions is not null || image.RegionsBase64 is not null || image.Picture is not null)
+                errors.Add("image", "gives both an id and region features or a picture; give one");
+        }
+        else if (image.Picture is { } given)
+        {
+            if (image.Regions is not null || image.RegionsBase64 is not null) PictureMember.BothGiven("image", errors);
+            else picture = PictureMember.Bytes(given, "image.picture", errors);
+            pictures.ThrowIfNoEncoder("image.picture");
         }
         else features = rules.Features(image.Regions, image.RegionsBase64, "image", errors);
         var model = search.Model(request.Model, "model", errors);
@@ -56,6 +65,7 @@ public static class ExplainEndpoints
         if (caption.Id is not null && storedCaption is null) missing.Add("caption.id", $"is '{caption.Id}', which is not a gallery caption");
         if (missing.Any) return NotFound(missing);
         if (!explainer.CanExplain) return CannotExplain(explainer.FormatVersion);
+        if (picture is not null) features = (await PictureQueries.FeaturesAsync([("image.picture", picture)], pictures, cancellationToken))[0];
 
         var (images, imageInfo) = storedImage is var (stored, info)
             ? (EmbeddingPacking.Images([stored], codec), new ExplainedImage(image.Id, info.Metadata))

@@ -29,11 +29,12 @@ public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, 
 public sealed record ImageToTextRequest(IReadOnlyList<ImageQuery>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
     string? Mode, int? Shortlist, bool? AllowPartial = null, bool? Metadata = null, IReadOnlyList<string>? MetadataFields = null);
 
-/// <summary>An image to search with: exactly one of a gallery id or region features.</summary>
+/// <summary>An image to search with: exactly one of a gallery id, region features, or a picture.</summary>
 /// <param name="Id">A gallery image id. <example>shapes-test-000000</example></param>
 /// <param name="Regions">36 arrays of img_dim finite floats.</param>
 /// <param name="RegionsBase64">36 × img_dim little-endian float32 values, base64.</param>
-public sealed record ImageQuery(string? Id, float[][]? Regions, string? RegionsBase64);
+/// <param name="Picture">A picture file (JPEG, PNG or WebP, at most Sgraf:Limits:MaxSearchPictureBytes), base64, encoded by the bundle's picture encoder for this search and not stored.</param>
+public sealed record ImageQuery(string? Id, float[][]? Regions, string? RegionsBase64, string? Picture = null);
 
 /// <summary>Hits for every query, in query order.</summary>
 /// <param name="Model">The model that scored: sgr, saf or sgraf.</param>

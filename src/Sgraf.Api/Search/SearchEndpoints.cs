@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Observability;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Validation;
 using Sgraf.Api.Routing;
 
@@ -27,10 +28,11 @@ public static class SearchEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        search.MapPost("/image-to-text", ImageToText)
+        search.MapPost("/image-to-text", ImageToText).WithPictureSearchBodyLimit(app.ServiceProvider)
             .WithName("SearchImageToText")
             .WithSummary("Find the captions that best match each image")
-            .WithDescription("Each query is a gallery image id or raw region features (encoded for this search, not stored). Returns the top k gallery captions per query, best first. "
+            .WithDescription("Each query is a gallery image id, raw region features, or (with a bundle that has a picture encoder) a picture: {\"picture\": the JPEG, PNG or WebP file in base64}, "
+                + "encoded for this search and not stored. Returns the top k gallery captions per query, best first. "
                 + "Modes exact, shortlist and auto, and admission by cost, as for text-to-image, counting the captions searched.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -67,10 +69,12 @@ public static class SearchEndpoints
     }
 
     static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
-        SearchedItems searchedItems, SearchAdmission admission, ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
+        SearchedItems searchedItems, SearchAdmission admission, ISearchService searches, SearchMetrics metrics, PicturePipeline pictures,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var queries = new List<ImageQueryInput>();
+        var pictureQueries = new List<(int At, string Path, byte[] File)>();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
         {
             var galleryIds = request.Queries!.Where(q => q?.Id is not null).Select(q => q!.Id!).ToArray();
@@ -83,9 +87,20 @@ public static class SearchEndpoints
                 if (query is null) errors.Add(path, "is null");
                 else if (query.Id is not null)
                 {
-                    if (query.Regions is not null || query.RegionsBase64 is not null) errors.Add(path, "gives both an id and region features; give one");
+                    if (query.Regions is not null || query.RegionsBase64 is not null || query.Picture is not null)
+                        errors.Add(path, "gives both an id and region features or a picture; give one");
                     else if (!existingImages.Contains(query.Id)) errors.Add($"{path}.id", $"is '{query.Id}', which is not a gallery image");
                     else queries.Add(new ImageQueryInput(query.Id, null));
+                }
+                else if (query.Picture is { } picture)
+                {
+                    if (query.Regions is not null || query.RegionsBase64 is not null) PictureMember.BothGiven(path, errors);
+                    else if (PictureMember.Bytes(picture, $"{path}.picture", errors) is { } file)
+                    {
+                        pictureQueries.Add((queries.Count, $"{path}.picture", file));
+                        queries.Add(new ImageQueryInput(null, null));
+                    }
+                    pictures.ThrowIfNoEncoder($"{path}.picture");
                 }
                 else if (rules.Features(query.Regions, query.RegionsBase64, path, errors) is { } features)
                     queries.Add(new ImageQueryInput(null, features));
@@ -103,6 +118,10 @@ public static class SearchEndpoints
         var cost = SearchCost.ImageToText(queries.Count, items, searchedItems.CaptionTokens(), shortlist, model, k);
         admission.Check(cost, "captions", shortlist is not null, search.HasShortlistHead, errors);
         errors.ThrowIfAny();
+        // Pictures are encoded once the search is known to be admissible, before it waits for its lane (the encoder
+        // takes its turn in the same core budget as scoring, through the picture pipeline).
+        var pictureFeatures = await PictureQueries.FeaturesAsync([.. pictureQueries.Select(p => (p.Path, p.File))], pictures, cancellationToken);
+        for (int p = 0; p < pictureQueries.Count; p++) queries[pictureQueries[p].At] = new ImageQueryInput(null, pictureFeatures[p]);
         using var admitted = await admission.AdmitAsync(cost, cancellationToken);
         var job = new ImageSearchJob(queries, k, model, candidates, shortlist) { Heavy = admitted.Lane == admission.Heavy };
         var outcome = await searches.ImageToTextAsync(job, request.AllowPartial ?? false, cancellationToken);

@@ -15,7 +15,7 @@ namespace Sgraf.Api.Search;
 /// them, they took 1.6–2.1× as long as alone (docs/benchmarks.md, "Admission by cost"). The operating system shares the
 /// cores between the two budgets' threads; the heavy lane bounds how many heavy searches run.
 /// </summary>
-/// <param name="sharedCores">The cores' budget when several engines share them (a silo's shards); else the engine has its own.</param>
+/// <param name="sharedCores">The cores' budget when others share it (the service's, with the picture encoder; a silo's shards); else the engine has its own.</param>
 public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ExactScorer scorer, ShortlistSearch shortlist,
     CoreBudget? sharedCores = null)
 {

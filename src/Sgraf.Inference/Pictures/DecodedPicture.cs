@@ -12,12 +12,13 @@ public sealed class DecodedPicture : IDisposable
     readonly SKBitmap stored;
     readonly SKEncodedOrigin origin;
 
-    internal DecodedPicture(SKBitmap stored, SKEncodedOrigin origin, PictureFormat format)
+    internal DecodedPicture(SKBitmap stored, SKEncodedOrigin origin, PictureFormat format, int fileWidth, int fileHeight)
     {
         this.stored = stored;
         this.origin = origin;
         Format = format;
         (Width, Height) = origin >= SKEncodedOrigin.LeftTop ? (stored.Height, stored.Width) : (stored.Width, stored.Height);
+        (FileWidth, FileHeight) = (fileWidth, fileHeight);
     }
 
     public PictureFormat Format { get; }
@@ -28,28 +29,24 @@ public sealed class DecodedPicture : IDisposable
     /// <summary>Height as displayed.</summary>
     public int Height { get; }
 
+    /// <summary>The picture's full width as displayed, as its file declares it (<see cref="Width"/> may be a reduced decode's).</summary>
+    public int FileWidth { get; }
+
+    /// <summary>The picture's full height as displayed.</summary>
+    public int FileHeight { get; }
+
     /// <summary>
     /// Writes the picture as displayed, scaled to <paramref name="width"/> × <paramref name="height"/> (the aspect
-    /// ratio is not kept), transparent parts flattened on white, as RGB bytes: rows top to bottom, 3 bytes per pixel.
-    /// At its own size and orientation the pixels are copied exactly. Scaling down samples a mipmap chain (trilinear):
-    /// every source pixel counts, where a cubic filter alone would skip pixels and alias at large reductions; scaling up
-    /// uses Mitchell's cubic, which neither rings like Catmull-Rom nor blurs like bilinear.
+    /// ratio is not kept), transparent parts flattened on white, as RGB bytes: rows top to bottom, 3 bytes per pixel
+    /// (see <see cref="Draw"/> for how it scales).
     /// </summary>
     public void WriteRgb(int width, int height, Span<byte> rgb)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        if (rgb.Length != width * height * 3)
-            throw new ArgumentException($"{width} × {height} RGB needs {width * height * 3} bytes, not {rgb.Length}", nameof(rgb));
-        using var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(target))
-        using (var image = SKImage.FromBitmap(stored))
-        {
-            canvas.Clear(SKColors.White);
-            canvas.Scale(width / (float)Width, height / (float)Height);
-            canvas.Concat(Orientation(origin, stored.Width, stored.Height));
-            canvas.DrawImage(image, 0, 0, Sampling(width, height));
-        }
+        if (rgb.Length != (long)width * height * 3)
+            throw new ArgumentException($"{width} × {height} RGB needs {(long)width * height * 3} bytes, not {rgb.Length}", nameof(rgb));
+        using var target = Draw(width, height);
         // Drawn over opaque white, every pixel is opaque, so premultiplied values are the colours themselves.
         var rgba = MemoryMarshal.Cast<byte, uint>(target.GetPixelSpan());
         for (int i = 0; i < rgba.Length; i++)
@@ -59,6 +56,43 @@ public sealed class DecodedPicture : IDisposable
             rgb[3 * i + 1] = (byte)(p >> 8);
             rgb[3 * i + 2] = (byte)(p >> 16);
         }
+    }
+
+    /// <summary>
+    /// The picture as displayed, scaled to <paramref name="width"/> × <paramref name="height"/> as <see cref="WriteRgb"/>
+    /// scales it, as a baseline JPEG of <paramref name="quality"/> (1–100) with chroma halved both ways (4:2:0, what
+    /// cameras write) and nothing else: no EXIF (the orientation is applied, and a location or camera serial number is
+    /// not passed on), no colour profile (the pixels are sRGB).
+    /// </summary>
+    public byte[] EncodeJpeg(int width, int height, int quality)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(quality, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
+        using var target = Draw(width, height);
+        using var pixels = target.PeekPixels();
+        using var jpeg = pixels.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore))
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {width} × {height} JPEG");
+        return jpeg.ToArray();
+    }
+
+    /// <summary>
+    /// Draws the picture as displayed at <paramref name="width"/> × <paramref name="height"/> (the aspect ratio is not
+    /// kept), flattened on white. At its own size and orientation the pixels are copied exactly. Scaling down samples a
+    /// mipmap chain (trilinear): every source pixel counts, where a cubic filter alone would skip pixels and alias at
+    /// large reductions; scaling up uses Mitchell's cubic, which neither rings like Catmull-Rom nor blurs like bilinear.
+    /// </summary>
+    SKBitmap Draw(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(target);
+        using var image = SKImage.FromBitmap(stored);
+        canvas.Clear(SKColors.White);
+        canvas.Scale(width / (float)Width, height / (float)Height);
+        canvas.Concat(Orientation(origin, stored.Width, stored.Height));
+        canvas.DrawImage(image, 0, 0, Sampling(width, height));
+        return target;
     }
 
     SKSamplingOptions Sampling(int width, int height)

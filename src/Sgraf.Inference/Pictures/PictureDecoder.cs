@@ -28,10 +28,21 @@ public static class PictureDecoder
     /// scaled down anyway; 0 decodes at full size.
     /// </summary>
     /// <exception cref="InvalidPictureException">Empty, too large, not a supported format, truncated or corrupt.</exception>
-    public static DecodedPicture Decode(ReadOnlySpan<byte> file, PictureLimits limits, int minWidth = 0, int minHeight = 0)
+    public static DecodedPicture Decode(ReadOnlySpan<byte> file, PictureLimits limits, int minWidth = 0, int minHeight = 0) =>
+        Decode(file, limits, (_, _) => (minWidth, minHeight));
+
+    /// <summary>
+    /// Decodes <paramref name="file"/> at the smallest size still at least what <paramref name="minimumSize"/> asks for,
+    /// given the picture's full size as displayed (width, height), as the overload with a fixed minimum does.
+    /// </summary>
+    /// <exception cref="InvalidPictureException">Empty, too large, not a supported format, truncated or corrupt.</exception>
+    public static DecodedPicture Decode(ReadOnlySpan<byte> file, PictureLimits limits, Func<int, int, (int Width, int Height)> minimumSize)
     {
+        ArgumentNullException.ThrowIfNull(minimumSize);
         using var codec = OpenCodec(file, limits, out var format);
         var origin = codec.EncodedOrigin;
+        var (fileWidth, fileHeight) = Displayed(codec.Info.Width, codec.Info.Height, origin);
+        var (minWidth, minHeight) = minimumSize(fileWidth, fileHeight);
         // The codec works in stored orientation; a rotated picture's displayed width is its stored height.
         var (minStoredWidth, minStoredHeight) = Displayed(minWidth, minHeight, origin);
         var size = DecodeSize(codec, minStoredWidth, minStoredHeight);
@@ -48,7 +59,7 @@ public static class PictureDecoder
                     ? $"the {Name(format)} file is truncated: its data ends before the picture does"
                     : $"the {Name(format)} file is corrupt: it cannot be decoded ({result})");
             bitmap.SetImmutable();
-            return new DecodedPicture(bitmap, origin, format);
+            return new DecodedPicture(bitmap, origin, format, fileWidth, fileHeight);
         }
         catch
         {

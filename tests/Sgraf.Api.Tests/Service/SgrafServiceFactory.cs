@@ -49,7 +49,8 @@ public class SgrafServiceFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> CreateReadyClientAsync()
     {
         var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: building the picture bundle's encoder from its package takes seconds alone, far longer on a busy machine.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             using var response = await client.GetAsync("/health/ready");

@@ -17,13 +17,13 @@ internal sealed class RunningService : IDisposable
 
     public string Url => process.Url;
 
-    public static async Task<RunningService> StartAsync()
+    public static async Task<RunningService> StartAsync(IDictionary<string, string>? settings = null)
     {
         var data = new TempDirectory();
-        var service = new RunningService(ServiceProcess.Start(data.Path), data);
+        var service = new RunningService(ServiceProcess.Start(data.Path, settings), data);
         try
         {
-            await service.process.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            await service.process.WaitReadyAsync(TimeSpan.FromSeconds(180));   // the picture bundle's encoder is built at start
             return service;
         }
         catch

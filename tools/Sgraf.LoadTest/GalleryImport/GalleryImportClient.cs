@@ -9,7 +9,10 @@ using Sgraf.LoadTest.Load;
 namespace Sgraf.LoadTest.GalleryImport;
 
 /// <summary>What one add did.</summary>
-internal sealed record AddCounts(int Added, int Replaced);
+internal sealed record AddCounts(int Added, int Replaced)
+{
+    public static AddCounts operator +(AddCounts a, AddCounts b) => new(a.Added + b.Added, a.Replaced + b.Replaced);
+}
 
 /// <summary>
 /// The service's write endpoints as <c>sgraf gallery import</c> uses them: POST /images/import and POST /captions, with
@@ -55,6 +58,10 @@ internal sealed class GalleryImportClient : IDisposable
     /// <summary>POST /images/import. On a refusal the message says how many of these frames the service kept ("imported").</summary>
     public Task<AddCounts> ImportImagesAsync(ImageFramesContent frames, CancellationToken cancel) =>
         PostAsync("images/import", frames, cancel);
+
+    /// <summary>POST /images with picture files (multipart/form-data). On a refusal the message says how many the service kept ("imported").</summary>
+    public Task<AddCounts> AddPicturesAsync(MultipartFormDataContent pictures, CancellationToken cancel) =>
+        PostAsync("images", pictures, cancel);
 
     /// <summary>POST /captions with <c>{"captions":[{"id","text","metadata"}]}</c>.</summary>
     public Task<AddCounts> AddCaptionsAsync(IEnumerable<(string Id, string Text, JsonObject Metadata)> captions, CancellationToken cancel)

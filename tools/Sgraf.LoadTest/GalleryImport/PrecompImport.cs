@@ -65,7 +65,7 @@ internal static class PrecompImport
                 using var frames = new ImageFramesContent(rows, start, count, i => (ImageId(request, i), ImageMetadata(request.Split, i)), () => task.Increment(1));
                 try
                 {
-                    total = Sum(total, client.ImportImagesAsync(frames, cancel).GetAwaiter().GetResult());
+                    total += client.ImportImagesAsync(frames, cancel).GetAwaiter().GetResult();
                 }
                 catch (InvalidInputException e)
                 {
@@ -77,19 +77,23 @@ internal static class PrecompImport
         double imageSeconds = imageClock.Elapsed.TotalSeconds;
 
         var captionClock = Stopwatch.StartNew();
-        var captionCounts = captions.Length == 0 ? new AddCounts(0, 0) : CommandRunner.WithProgress($"adding {captions.Length} captions", task =>
+        var captionCounts = AddCaptions(client, captions, request.CaptionBatch, cancel);
+        return new PrecompImportResult(images, imageCounts, imageSeconds, captions.Length, captionCounts, captionClock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The captions through POST /captions, <paramref name="batch"/> a request, with a progress bar.</summary>
+    public static AddCounts AddCaptions(GalleryImportClient client, (string Id, string Text, JsonObject Metadata)[] captions, int batch, CancellationToken cancel) =>
+        captions.Length == 0 ? new AddCounts(0, 0) : CommandRunner.WithProgress($"adding {captions.Length} captions", task =>
         {
             task.MaxValue = captions.Length;
             var total = new AddCounts(0, 0);
-            foreach (var batch in captions.Chunk(request.CaptionBatch))
+            foreach (var chunk in captions.Chunk(batch))
             {
-                total = Sum(total, client.AddCaptionsAsync(batch, cancel).GetAwaiter().GetResult());
-                task.Increment(batch.Length);
+                total += client.AddCaptionsAsync(chunk, cancel).GetAwaiter().GetResult();
+                task.Increment(chunk.Length);
             }
             return total;
         });
-        return new PrecompImportResult(images, imageCounts, imageSeconds, captions.Length, captionCounts, captionClock.Elapsed.TotalSeconds);
-    }
 
     public static string ImageId(PrecompImportRequest request, int index) => string.Create(CultureInfo.InvariantCulture, $"{request.IdPrefix}{index}");
 
@@ -114,6 +118,4 @@ internal static class PrecompImport
             return (string.Create(CultureInfo.InvariantCulture, $"{image}-{c % perImage}"), text, new JsonObject { ["image"] = image });
         })];
     }
-
-    static AddCounts Sum(AddCounts a, AddCounts b) => new(a.Added + b.Added, a.Replaced + b.Replaced);
 }

@@ -7,8 +7,10 @@ namespace Sgraf.Api.Gallery.Index;
 
 /// <summary>
 /// The bytes of an add record's payload: the item's embeddings for every model of the bundle, in the bundle's model
-/// order, as little-endian float32. Image: per model, regions (36 × D) then global (D). Caption: int32 token count L,
-/// then per model, words (L × D) then global (D). The log's bundle hash guarantees the dimensions on replay.
+/// order, as little-endian float32. Image: per model, regions (36 × D) then global (D), then, for an image added as a
+/// picture, the JPEG copy the service keeps of it (<see cref="EncodedImage.Picture"/>) to the end of the payload;
+/// payloads written before pictures end with the embeddings and still read. Caption: int32 token count L, then per
+/// model, words (L × D) then global (D). The log's bundle hash guarantees the dimensions on replay.
 /// </summary>
 public sealed class EmbeddingCodec(SgrafBundle bundle)
 {
@@ -19,9 +21,12 @@ public sealed class EmbeddingCodec(SgrafBundle bundle)
 
     public int EmbedSize(SimilarityModule module) => models.First(m => m.Module == module).Dim;
 
+    /// <summary>Bytes of an image's embeddings: what its payload holds before a picture.</summary>
+    public int ImageEmbeddingBytes => models.Sum(m => (SgrafConfig.Regions + 1) * m.Dim) * sizeof(float);
+
     public byte[] EncodeImage(EncodedImage image)
     {
-        var bytes = new byte[models.Sum(m => (SgrafConfig.Regions + 1) * m.Dim) * sizeof(float)];
+        var bytes = new byte[ImageEmbeddingBytes + image.Picture.Length];
         int at = 0;
         foreach (var (module, _) in models)
         {
@@ -29,15 +34,19 @@ public sealed class EmbeddingCodec(SgrafBundle bundle)
             at = Write(bytes, at, regions);
             at = Write(bytes, at, global);
         }
+        image.Picture.Span.CopyTo(bytes.AsSpan(at));
         return bytes;
     }
 
     /// <exception cref="InvalidDataException">The payload does not have this bundle's image layout.</exception>
     public EncodedImage DecodeImage(ReadOnlySpan<byte> payload, string id)
     {
-        int expected = models.Sum(m => (SgrafConfig.Regions + 1) * m.Dim) * sizeof(float);
-        if (payload.Length != expected)
-            throw new InvalidDataException($"image '{id}' has a {payload.Length}-byte payload; this bundle's images take {expected}");
+        int expected = ImageEmbeddingBytes;
+        if (payload.Length < expected)
+            throw new InvalidDataException($"image '{id}' has a {payload.Length}-byte payload; this bundle's images take {expected} (and a picture's JPEG after them)");
+        var picture = payload[expected..];
+        if (!picture.IsEmpty && !picture.StartsWith(JpegStart))
+            throw new InvalidDataException($"image '{id}' has {picture.Length} bytes after its {expected} bytes of embeddings that are not a JPEG (they start with {Convert.ToHexString(picture[..Math.Min(4, picture.Length)])}, not FFD8FF)");
         var encodings = new Dictionary<SimilarityModule, (float[], float[])>();
         int at = 0;
         foreach (var (module, dim) in models)
@@ -46,8 +55,11 @@ public sealed class EmbeddingCodec(SgrafBundle bundle)
             var global = Read(payload, ref at, dim);
             encodings[module] = (regions, global);
         }
-        return new EncodedImage(encodings);
+        return new EncodedImage(encodings) { Picture = picture.ToArray() };
     }
+
+    /// <summary>The first bytes of every JPEG file: start of image, then the next marker's 0xFF.</summary>
+    static ReadOnlySpan<byte> JpegStart => [0xFF, 0xD8, 0xFF];
 
     public byte[] EncodeCaption(EncodedCaption caption)
     {

@@ -10,6 +10,12 @@ public sealed record EncodedImage(IReadOnlyDictionary<SimilarityModule, (float[]
     /// head can change while the encoders (and so the stored gallery) stay, so it is computed again when applied.
     /// </summary>
     public float[]? ShortlistVector { get; init; }
+
+    /// <summary>
+    /// The JPEG copy of the picture the image was added as (longest side at most Sgraf:Pictures:StoredSide), stored
+    /// with it and served at GET /images/{id}/picture; empty for an image added as region features.
+    /// </summary>
+    public ReadOnlyMemory<byte> Picture { get; init; }
 }
 
 /// <summary>One caption as the bundle's text encoder left it: per model, word embeddings and the global vector.</summary>

@@ -13,9 +13,11 @@ namespace Sgraf.Api.Gallery.Index;
 /// and <paramref name="headHash"/> (what the shortlist vectors depend on; vectors of another head are computed again).
 /// With <paramref name="halfPrecision"/>, image embeddings are sealed as float16 (half the disk and page cache; the
 /// scorer widens them to float32 as it reads), so an image's scores move by float16 rounding once it is sealed.
+/// Pictures of images in segments not yet sealed wait in scratch files in <paramref name="scratchDirectory"/> (the
+/// system's temporary folder when null), unlinked at once (<see cref="ScratchPictures"/>).
 /// </summary>
 public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortlist, string embeddingsHash = "", string headHash = "",
-    bool halfPrecision = false) : ISealableGallery
+    bool halfPrecision = false, string? scratchDirectory = null) : ISealableGallery
 {
     readonly object writer = new();
     readonly List<ImageSegment> imageSegments = [];
@@ -68,7 +70,7 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
     void AddImage(ImmutableSortedDictionary<string, ItemLocation<ImageSegment>>.Builder images, string id, ItemDescription description, EncodedImage image)
     {
         if (images.TryGetValue(id, out var old)) old.Segment.Kill(old.Slot);
-        var segment = OpenSegment(imageSegments, () => new ImageSegment(codec, shortlist?.Dim ?? 0));
+        var segment = OpenSegment(imageSegments, () => new ImageSegment(codec, shortlist?.Dim ?? 0, ScratchDirectory));
         images[id] = new(segment, segment.Add(id, description, image));
     }
 
@@ -133,6 +135,9 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
 
     internal bool HalfPrecision => halfPrecision;
 
+    /// <summary>Where segments in memory keep their pictures until sealed.</summary>
+    internal string ScratchDirectory => scratchDirectory ?? Path.GetTempPath();
+
     public void Restore(string directory, IReadOnlyList<SealedSegment> segments)
     {
         lock (writer)
@@ -166,7 +171,7 @@ public sealed class GalleryIndex(EmbeddingCodec codec, ShortlistEncoder? shortli
     {
         var snapshot = Current;
         foreach (var (id, at) in snapshot.Images)
-            yield return GalleryRecord.AddImage(id, codec.EncodeImage(at.Segment.Read(at.Slot)), at.Segment.Description(at.Slot).ToJson());
+            yield return GalleryRecord.AddImage(id, codec.EncodeImage(at.Segment.ReadWithPicture(at.Slot)), at.Segment.Description(at.Slot).ToJson());
         foreach (var (id, at) in snapshot.Captions)
             yield return GalleryRecord.AddCaption(id, codec.EncodeCaption(at.Segment.Read(at.Slot)), at.Segment.Description(at.Slot).ToJson());
     }

@@ -8,7 +8,7 @@ namespace Sgraf.Api.Gallery.Index;
 public sealed class GalleryIndexFactory(SgrafRuntime runtime, EmbeddingCodec codec, IOptions<SgrafServiceOptions> options)
 {
     public GalleryIndex Create() => new(codec, runtime.Shortlist, runtime.Bundle.EmbeddingsHash, ShortlistHeadHash(runtime.Bundle),
-        options.Value.Storage.Precision == StoragePrecision.Float16);
+        options.Value.Storage.Precision == StoragePrecision.Float16, options.Value.DataDirectory);
 
     // What stored shortlist vectors depend on: the head's two graphs (their SHA-256 from the manifest); empty without one.
     static string ShortlistHeadHash(SgrafBundle bundle) => bundle.Shortlist is null ? "" :

@@ -13,7 +13,7 @@ internal sealed class GallerySeal(GalleryIndex index, SegmentCopy<ImageSegment> 
         if (written) throw new InvalidOperationException("the seal was already written");
         int dim = index.Shortlist?.Dim ?? 0;
         images.Write(ImageSegment.DefaultCapacity,
-            n => new ImageSegment(index.Codec, dim, n),
+            n => new ImageSegment(index.Codec, dim, index.ScratchDirectory, n),
             (copy, from, slot) => copy.AddCopy(from, slot),
             copy => copy.Seal(Path.Combine(directory, newFileName(ImageSegment.Kind)), index.EmbeddingsHash, index.HeadHash, index.HalfPrecision));
         captions.Write(CaptionSegment.DefaultCapacity,

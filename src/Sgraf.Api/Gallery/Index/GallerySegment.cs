@@ -63,10 +63,13 @@ public abstract class GallerySegment(int capacity, int shortlistDim)
     /// <summary>Writer: the written slots that are alive, as of the last publish.</summary>
     internal List<int> LiveSlots() => [.. Enumerable.Range(0, Count).Where(slot => published[slot])];
 
-    /// <summary>Writer: the header of the segment's file (its written slots); the file's blocks fill in where they lie.</summary>
-    internal SegmentHeader Header(string kind, string embeddingsHash, string headHash, IReadOnlyList<int>? lengths = null) =>
+    /// <summary>
+    /// Writer: the header of the segment's file (its written slots), with each slot's picture length from
+    /// <paramref name="pictureBytes"/> (images); the file's blocks fill in where they lie.
+    /// </summary>
+    internal SegmentHeader Header(string kind, string embeddingsHash, string headHash, IReadOnlyList<int>? lengths = null, Func<int, int?>? pictureBytes = null) =>
         new(kind, Count, embeddingsHash, headHash, shortlistDim,
-            [.. Enumerable.Range(0, Count).Select(slot => new SegmentItem(ids[slot], texts[slot], metadata[slot]))], lengths);
+            [.. Enumerable.Range(0, Count).Select(slot => new SegmentItem(ids[slot], texts[slot], metadata[slot], pictureBytes?.Invoke(slot)))], lengths);
 
     /// <summary>The written slots' shortlist vectors, for the file; empty without a head.</summary>
     internal ReadOnlyMemory<float> ShortlistBlock() => shortlistVectors.AsMemory(0, Count * shortlistDim);

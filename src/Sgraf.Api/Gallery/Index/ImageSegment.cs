@@ -8,24 +8,38 @@ namespace Sgraf.Api.Gallery.Index;
 /// Images stored as the runtime scores them: per model, one (capacity × 36 × D) region array and one (capacity × D)
 /// global array, so a view scores in place with no copy; and, with a shortlist head, the images' shortlist vectors.
 /// Once sealed, the embeddings are read from the memory-mapped file instead of the arrays, which the GC then frees.
+/// Pictures (of images added as pictures) are kept off the heap: in a scratch file in <c>scratchDirectory</c> until
+/// sealed, then in the segment file (<see cref="SegmentPictures"/>).
 /// </summary>
 public sealed class ImageSegment : GallerySegment
 {
     public const int DefaultCapacity = 1024;
     public const string Kind = "images";
 
+    /// <summary>The segment file's block of pictures.</summary>
+    const string PicturesBlock = "pictures";
+
     // Swapped once, from the arrays to the mapped file, when sealed; readers see one or the other, both whole.
     volatile Dictionary<SimilarityModule, ImageEncoding> encodings;
+    // Swapped with the encodings, from the scratch file to the mapped file.
+    volatile SegmentPictures pictures;
 
-    public ImageSegment(EmbeddingCodec codec, int shortlistDim, int capacity = DefaultCapacity) : base(capacity, shortlistDim) =>
+    public ImageSegment(EmbeddingCodec codec, int shortlistDim, string scratchDirectory, int capacity = DefaultCapacity) : base(capacity, shortlistDim)
+    {
         encodings = codec.Modules.ToDictionary(m => m, m =>
         {
             int d = codec.EmbedSize(m);
             return new ImageEncoding(new float[(long)capacity * SgrafConfig.Regions * d], new float[(long)capacity * d], d);
         });
+        pictures = new ScratchPictures(scratchDirectory, capacity);
+    }
 
     ImageSegment(SegmentHeader header, string fileName, ReadOnlySpan<float> shortlistVectors, IReadOnlyCollection<int> dead,
-        Dictionary<SimilarityModule, ImageEncoding> mapped) : base(header, fileName, shortlistVectors, dead) => encodings = mapped;
+        Dictionary<SimilarityModule, ImageEncoding> mapped, SegmentPictures mappedPictures) : base(header, fileName, shortlistVectors, dead)
+    {
+        encodings = mapped;
+        pictures = mappedPictures;
+    }
 
     /// <summary>The first <paramref name="count"/> slots as runtime input (dead slots included; the caller skips them).</summary>
     public ImageEmbeddings Embeddings(int count) => new(count, encodings);
@@ -39,6 +53,7 @@ public sealed class ImageSegment : GallerySegment
             regions.CopyTo(Writable(encoding.Regions).AsSpan(Count * SgrafConfig.Regions * d));
             global.CopyTo(Writable(encoding.Globals).AsSpan(Count * d));
         }
+        Scratch.Write(Count, image.Picture.Span);
         return Append(id, description, image.ShortlistVector);
     }
 
@@ -56,8 +71,18 @@ public sealed class ImageSegment : GallerySegment
             source.CopyRegions(slot, 1, Writable(encoding.Regions).AsSpan(Count * regions, regions));
             source.CopyGlobals(slot, 1, Writable(encoding.Globals).AsSpan(Count * d, d));
         }
+        Scratch.Write(Count, from.Picture(slot).Span);
         return Append(from.Id(slot), from.Description(slot), from.CopyShortlistVector(slot));
     }
+
+    /// <summary>The item's picture (the JPEG copy kept of an image added as a picture), from the page cache; empty when it has none.</summary>
+    public ReadOnlyMemory<byte> Picture(int slot) => pictures.Read(slot);
+
+    /// <summary>The item as its add record holds it: embeddings and picture.</summary>
+    public EncodedImage ReadWithPicture(int slot) => Read(slot) with { Picture = Picture(slot) };
+
+    // Only the writer writes, and only into a segment still in memory: its pictures are in the scratch file.
+    ScratchPictures Scratch => pictures as ScratchPictures ?? throw new InvalidOperationException("a sealed segment takes no more items");
 
     /// <summary>Copies one image's encodings out, e.g. to query with it.</summary>
     public EncodedImage Read(int slot) => new(encodings.ToDictionary(e => e.Key, e =>
@@ -87,9 +112,13 @@ public sealed class ImageSegment : GallerySegment
             blocks.Add(($"{module}.globals", encoding.Globals[..(Count * d)], false));
         }
         blocks.Add(("shortlist", ShortlistBlock(), false));
-        SegmentFile.Write(path, Header(Kind, embeddingsHash, headHash), blocks);
+        // Read one at a time from the scratch file as they are written.
+        var slots = Enumerable.Range(0, Count);
+        SegmentFile.Write(path, Header(Kind, embeddingsHash, headHash, pictureBytes: slot => pictures.Length(slot) is > 0 and var n ? n : null), blocks,
+            [(PicturesBlock, slots.Select(slot => pictures.Read(slot)))]);
         var opened = SegmentFile.Open(path);
         encodings = Mapped(opened, path, [.. encodings.Select(e => (e.Key, e.Value.EmbedSize))]);
+        pictures = MappedPicturesOf(opened, path);
         Sealed(Path.GetFileName(path));
     }
 
@@ -104,8 +133,12 @@ public sealed class ImageSegment : GallerySegment
         var header = CheckedHeader(opened, Kind, embeddingsHash, path);
         var encodings = Mapped(opened, path, [.. codec.Modules.Select(m => (m, codec.EmbedSize(m)))]);
         var vectors = ShortlistVectorsOf(opened, path, head, headHash, h => h.EncodeImages(new ImageEmbeddings(header.Count, encodings)));
-        return new ImageSegment(header with { ShortlistDim = head?.Dim ?? 0 }, Path.GetFileName(path), vectors, dead, encodings);
+        return new ImageSegment(header with { ShortlistDim = head?.Dim ?? 0 }, Path.GetFileName(path), vectors, dead, encodings, MappedPicturesOf(opened, path));
     }
+
+    /// <summary>The file's pictures; a file written before pictures has no block and no item with one.</summary>
+    static MappedPictures MappedPicturesOf((SegmentHeader Header, MappedFile File) opened, string path) =>
+        new(opened.ByteBlock(PicturesBlock, path) ?? ReadOnlyMemory<byte>.Empty, [.. opened.Header.Items.Select(i => i.PictureBytes)], path);
 
     static Dictionary<SimilarityModule, ImageEncoding> Mapped((SegmentHeader Header, MappedFile File) opened, string path,
         IReadOnlyList<(SimilarityModule Module, int Dim)> modules) =>

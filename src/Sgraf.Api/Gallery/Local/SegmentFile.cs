@@ -9,8 +9,9 @@ namespace Sgraf.Api.Gallery.Local;
 /// <summary>
 /// A sealed gallery segment on disk: immutable once written and fsync'ed, memory-mapped when opened. Layout: a 24-byte
 /// prefix (magic "SGRFSEG1", the header's offset and length, CRC-32 of the header), then named float32 (or float16)
-/// blocks, each 64-byte aligned and little-endian (per model: regions or words, then globals; the shortlist vectors), then the JSON
-/// header (<see cref="SegmentHeader"/>: items, lengths, where each block lies).
+/// blocks, each 64-byte aligned and little-endian (per model: regions or words, then globals; the shortlist vectors),
+/// then named byte blocks (images: their pictures' JPEG files one after another), then the JSON header
+/// (<see cref="SegmentHeader"/>: items, lengths, where each block lies).
 /// </summary>
 /// <remarks>
 /// The float blocks carry no checksum on purpose: checking 300 KB per full-size image at every start would make
@@ -27,13 +28,15 @@ public static class SegmentFile
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public const string Float32 = "float32", Float16 = "float16";
+    public const string Float32 = "float32", Float16 = "float16", Bytes = "uint8";
 
     /// <summary>
     /// Writes the segment to <paramref name="path"/> and fsyncs it (the caller fsyncs the directory). A block given
-    /// with <c>AsHalf</c> is stored as float16 (rounded to nearest).
+    /// with <c>AsHalf</c> is stored as float16 (rounded to nearest). Each of <paramref name="byteBlocks"/> is its parts
+    /// written one after another, read one at a time.
     /// </summary>
-    public static void Write(string path, SegmentHeader header, IReadOnlyList<(string Name, ReadOnlyMemory<float> Values, bool AsHalf)> blocks)
+    public static void Write(string path, SegmentHeader header, IReadOnlyList<(string Name, ReadOnlyMemory<float> Values, bool AsHalf)> blocks,
+        IReadOnlyList<(string Name, IEnumerable<ReadOnlyMemory<byte>> Parts)>? byteBlocks = null)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("segment files are little-endian; this machine is not");
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
@@ -55,6 +58,13 @@ public static class SegmentFile
                 System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(values.Span.Slice(at, n), halves);
                 file.Write(MemoryMarshal.AsBytes(halves.AsSpan(0, n)));
             }
+        }
+        foreach (var (name, parts) in byteBlocks ?? [])
+        {
+            Pad(file);
+            long start = file.Position;
+            foreach (var part in parts) file.Write(part.Span);
+            placed.Add(new SegmentBlock(name, start, file.Position - start, Bytes));
         }
         long headerOffset = file.Position;
         var json = JsonSerializer.SerializeToUtf8Bytes(header with { Blocks = placed }, Json);
@@ -89,7 +99,11 @@ public static class SegmentFile
             var header = JsonSerializer.Deserialize<SegmentHeader>(json, Json) ?? throw Bad(path, "its header is null");
             foreach (var block in header.Blocks ?? [])
             {
-                int size = block.Type switch { Float32 => 4, Float16 => 2, _ => throw Bad(path, $"block {block.Name} has type '{block.Type}', neither {Float32} nor {Float16}") };
+                int size = block.Type switch
+                {
+                    Float32 => 4, Float16 => 2, Bytes => 1,
+                    _ => throw Bad(path, $"block {block.Name} has type '{block.Type}', not {Float32}, {Float16} or {Bytes}"),
+                };
                 if (block.Offset < PrefixSize || block.Offset + block.Count * (long)size > headerOffset)
                     throw Bad(path, $"block {block.Name} lies outside the data area");
             }
@@ -109,6 +123,10 @@ public static class SegmentFile
     /// <summary>The float16 block called <paramref name="name"/> of an opened segment, read in place.</summary>
     public static ReadOnlyMemory<Half> HalfBlock(this (SegmentHeader Header, MappedFile File) segment, string name, string path) =>
         segment.Values<Half>(name, Float16, path);
+
+    /// <summary>The byte block called <paramref name="name"/> of an opened segment, read in place; null when the file has none.</summary>
+    public static ReadOnlyMemory<byte>? ByteBlock(this (SegmentHeader Header, MappedFile File) segment, string name, string path) =>
+        segment.Header.Blocks?.Any(b => b.Name == name) == true ? segment.Values<byte>(name, Bytes, path) : null;
 
     /// <summary>The type a block is stored in (<see cref="Float32"/> or <see cref="Float16"/>).</summary>
     public static string BlockType(this (SegmentHeader Header, MappedFile File) segment, string name, string path) =>
@@ -140,7 +158,9 @@ public sealed record SegmentHeader(
     string Kind, int Count, string EmbeddingsHash, string HeadHash, int ShortlistDim,
     IReadOnlyList<SegmentItem> Items, IReadOnlyList<int>? Lengths = null, IReadOnlyList<SegmentBlock>? Blocks = null);
 
-public sealed record SegmentItem(string Id, string? Text, string? Metadata);
+/// <summary>One slot of a segment file.</summary>
+/// <param name="PictureBytes">Images: the length of the item's picture in the pictures block, where the pictures lie in slot order; null: none.</param>
+public sealed record SegmentItem(string Id, string? Text, string? Metadata, int? PictureBytes = null);
 
-/// <summary>Where a block lies: byte offset, number of values, and their type (float32 or float16).</summary>
+/// <summary>Where a block lies: byte offset, number of values, and their type (float32, float16 or uint8).</summary>
 public sealed record SegmentBlock(string Name, long Offset, long Count, string Type);

@@ -3,12 +3,11 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.IO.Hashing;
 using SkiaSharp;
-using Sgraf.TestSupport;
 
-namespace Sgraf.Inference.Tests.Pictures;
+namespace Sgraf.TestSupport;
 
 /// <summary>Pictures made for the tests (no licence question): with SkiaSharp, by hand where a file's bytes matter, and with Debian's PIL where neither can.</summary>
-internal static class TestPictures
+public static class TestPictures
 {
     /// <summary>A picture of solid 8 × 8 blocks, each its own colour: JPEG keeps such blocks exact (DC only).</summary>
     public static SKBitmap Blocks(int width, int height, int seed = 7)
