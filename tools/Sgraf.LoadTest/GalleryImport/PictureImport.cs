@@ -36,7 +36,7 @@ internal static class PictureImport
             throw InvalidInputException.InFile(request.PicturesDir, $"has {string.Join(" and ", repeated.Select(Path.GetFileName))}, which would both be image '{repeated.Key}'");
         // The captions are read and checked before any request, so a bad file fails before the gallery changes.
         var captions = request.CaptionsFile is null ? [] : Captions(request.CaptionsFile, photos);
-        if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
+        if (!client.ReadinessAsync(cancel).GetAwaiter().GetResult().Ready)
             throw new InvalidInputException($"{client.Address}: GET health/ready does not answer 200; is the service up?");
 
         var imageClock = Stopwatch.StartNew();
