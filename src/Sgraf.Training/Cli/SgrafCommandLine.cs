@@ -20,6 +20,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(ExtractFeaturesCommand.Create());
         root.Subcommands.Add(BenchPicturesCommand.Create());
         root.Subcommands.Add(CheckCudaCommand.Create());
+        root.Subcommands.Add(BenchTrainCommand.Create());
         return root;
     }
 }

@@ -5,6 +5,13 @@ using static TorchSharp.torch.nn;
 namespace Sgraf.Training.Model;
 
 /// <summary>Spec §6: one step of similarity graph reasoning over the (L+1) similarity nodes.</summary>
+/// <remarks>
+/// The edge logits Q Kᵀ are taken with one S × S matrix: with Q = N W_qᵀ + b_q and K = N W_kᵀ + b_k, row i of Q Kᵀ is
+/// (A N_i + u) · N_j + (terms that do not depend on j), A = W_kᵀ W_q and u = W_kᵀ b_q. The row softmax does not
+/// change when a row is shifted by a constant, so the edges are softmax((N Aᵀ + u) Nᵀ): one S × S product per node
+/// instead of two. Gradients reach W_q, W_k and b_q through A and u; b_k, which cannot change any edge, gets none
+/// (the official graph hands it rounding noise).
+/// </remarks>
 public sealed class GraphReasoning : Module<Tensor, Tensor>
 {
     readonly Linear graph_query_w;
@@ -26,10 +33,23 @@ public sealed class GraphReasoning : Module<Tensor, Tensor>
     /// <param name="edges">(P, L+1, L+1) the edge weights, each row a softmax over the nodes.</param>
     public Tensor forward(Tensor nodes, out Tensor edges)
     {
-        var query = graph_query_w.call(nodes);
-        var key = graph_key_w.call(nodes);
         // No 1/sqrt(S) scaling, no residual: exactly as the official GraphReasoning.
-        edges = query.bmm(key.transpose(1, 2)).softmax(-1);
+        edges = QueryKey(nodes).bmm(nodes.transpose(1, 2)).softmax(-1);
         return functional.relu(sim_graph_w.call(edges.bmm(nodes)));
+    }
+
+    /// <summary>Node 0 of <see cref="forward(Tensor, out Tensor)"/>'s output alone: what the last step needs.</summary>
+    /// <returns>(P, S).</returns>
+    public Tensor GlobalNode(Tensor nodes)
+    {
+        var edges = QueryKey(nodes.narrow(1, 0, 1)).bmm(nodes.transpose(1, 2)).softmax(-1);      // (P, 1, L+1)
+        return functional.relu(sim_graph_w.call(edges.bmm(nodes).squeeze(1)));
+    }
+
+    /// <summary>A N_i + u for the given nodes: their queries, folded with the keys' weights.</summary>
+    Tensor QueryKey(Tensor nodes)
+    {
+        var keyT = graph_key_w.weight!.t();
+        return functional.linear(nodes, keyT.matmul(graph_query_w.weight!), keyT.matmul(graph_query_w.bias!));
     }
 }

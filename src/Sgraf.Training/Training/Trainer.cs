@@ -25,8 +25,7 @@ public sealed class Trainer : IDisposable
     readonly string outputDir;
     readonly Device device;
     readonly SgrafModel model;
-    readonly Parameter[] parameters;
-    readonly optim.Optimizer optimizer;
+    readonly StepRunner stepRunner;
     int epochsDone;
     long iteration;
     double bestRsum;
@@ -78,13 +77,11 @@ public sealed class Trainer : IDisposable
             model = ModelSource.Instantiate(checkpoint);
         }
         model.to(device);
-        // Official order: txt_enc, img_enc, sim_enc.
-        parameters = [.. model.TextEncoder.parameters(), .. model.ImageEncoder.parameters(), .. model.SimilarityEncoder.parameters()];
-        optimizer = optim.Adam(parameters, options.LearningRate);
+        stepRunner = new StepRunner(model, options);
         if (resumeFrom is not null)
         {
             var state = TrainingState.Load(resumeFrom);
-            TrainingState.LoadOptimizer(resumeFrom, optimizer);
+            TrainingState.LoadOptimizer(resumeFrom, stepRunner.Optimizer);
             (epochsDone, iteration, bestRsum) = (state.Epoch, state.Iteration, state.BestRsum);
         }
     }
@@ -115,7 +112,7 @@ public sealed class Trainer : IDisposable
         int epoch = epochsDone;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var learningRate = options.LearningRateAt(epoch);
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+        foreach (var group in stepRunner.Optimizer.ParamGroups) group.LearningRate = learningRate;
         // Reseeded per epoch from (seed, epoch) so a resumed run draws the same shuffle and dropout masks.
         var epochSeed = options.Seed * 1_000_003L + epoch;
         random.manual_seed(epochSeed);
@@ -146,16 +143,8 @@ public sealed class Trainer : IDisposable
     /// <summary>One Adam step on the given captions (each with its image); returns the batch loss.</summary>
     public double TrainStep(IReadOnlyList<int> captionIndices)
     {
-        model.train();
         using var scope = NewDisposeScope();
-        var batch = TrainingBatch.Assemble(data.Train, data.TrainIds, captionIndices, device);
-        var scores = model.Score(model.EncodeImages(batch.Images), model.EncodeCaptions(batch.TokenIds, batch.Lengths), batch.LengthArray);
-        var loss = ContrastiveLoss.Compute(scores, options.Margin, options.MaxViolation);
-        optimizer.zero_grad();
-        loss.backward();
-        if (options.GradClip > 0) nn.utils.clip_grad_norm_(parameters, options.GradClip);
-        OptimizerStep.Run(optimizer);
-        return loss.item<float>();
+        return stepRunner.Step(TrainingBatch.Assemble(data.Train, data.TrainIds, captionIndices, device));
     }
 
     /// <summary>Scores dev (eval mode) and returns its recalls and rsum.</summary>
@@ -174,7 +163,7 @@ public sealed class Trainer : IDisposable
             BestRsum = bestRsum,
             ImportedAt = DateTimeOffset.UtcNow,
         }).Save(folder);
-        new TrainingState { Epoch = epochsDone, Iteration = iteration, BestRsum = bestRsum, Options = options }.Save(folder, optimizer);
+        new TrainingState { Epoch = epochsDone, Iteration = iteration, BestRsum = bestRsum, Options = options }.Save(folder, stepRunner.Optimizer);
         if (!isBest) return;
         var best = Path.Combine(outputDir, BestFolder);
         Directory.CreateDirectory(best);
@@ -194,7 +183,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
-        optimizer.Dispose();
+        stepRunner.Dispose();
         model.Dispose();
     }
 }

@@ -40,6 +40,12 @@ public sealed record TrainingOptions
     /// <summary>Torch intra-op threads; null leaves libtorch's default.</summary>
     [JsonPropertyName("threads")] public int? Threads { get; init; }
 
+    /// <summary>
+    /// Gradients from one autograd graph over the whole batch, as the official code builds it, instead of the fast
+    /// path (<see cref="FastGradients"/>); the same maths, slower. For comparison and benchmarks.
+    /// </summary>
+    [JsonPropertyName("plain_step")] public bool PlainStep { get; init; }
+
     /// <summary>Seeds dropout and the per-epoch shuffle, so a run (and a resumed run) is reproducible.</summary>
     [JsonPropertyName("seed")] public long Seed { get; init; }
 
