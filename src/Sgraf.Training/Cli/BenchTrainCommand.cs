@@ -22,7 +22,7 @@ internal static class BenchTrainCommand
     const int VocabularySize = 8481;
 
     sealed record Request(SimilarityModule Module, int ImgDim, int WordDim, int EmbedSize, int SimDim, int BatchSize, int Words,
-        int Threads, int Steps, bool Plain, int Seed, string? JsonPath);
+        int Threads, int Steps, bool Plain, bool BFloat16, int Seed, string? JsonPath);
 
     public static Command Create()
     {
@@ -36,16 +36,17 @@ internal static class BenchTrainCommand
         var threads = Value("--threads", 1, "threads: torch intra-op threads, and the fast step's workers");
         var steps = Value("--steps", 3, "timed steps, after one warm-up step");
         var plain = new Option<bool>("--plain-step") { Description = "Take the gradients from one autograd graph over the batch, as the official code does" };
+        var bfloat16 = new Option<bool>("--bfloat16") { Description = "Large matrix products in bfloat16 (CPUs with AVX-512 BF16 or AMX)" };
         var seed = Value("--seed", 1, "seed of the weights and the random batches");
         var json = new Option<string?>("--json") { Description = "Also write the settings and timings to this JSON file" };
         var command = new Command("bench-train", "Training throughput, captions/s: full training steps on random data")
         {
-            module, imgDim, wordDim, embedSize, simDim, batchSize, words, threads, steps, plain, seed, json,
+            module, imgDim, wordDim, embedSize, simDim, batchSize, words, threads, steps, plain, bfloat16, seed, json,
         };
         command.SetAction(parse => CommandRunner.Run(() => Run(new Request(
             ParseModule(parse.GetValue(module)!), parse.GetValue(imgDim), parse.GetValue(wordDim), parse.GetValue(embedSize),
             parse.GetValue(simDim), parse.GetValue(batchSize), parse.GetValue(words), parse.GetValue(threads), parse.GetValue(steps),
-            parse.GetValue(plain), parse.GetValue(seed), parse.GetValue(json)))));
+            parse.GetValue(plain), parse.GetValue(bfloat16), parse.GetValue(seed), parse.GetValue(json)))));
         return command;
     }
 
@@ -70,7 +71,7 @@ internal static class BenchTrainCommand
         var options = new TrainingOptions
         {
             Module = request.Module, BatchSize = request.BatchSize, WordDim = request.WordDim, EmbedSize = request.EmbedSize,
-            SimDim = request.SimDim, Threads = request.Threads, PlainStep = request.Plain, Seed = request.Seed,
+            SimDim = request.SimDim, Threads = request.Threads, PlainStep = request.Plain, BFloat16 = request.BFloat16, Seed = request.Seed,
         };
         options.Validate();
         set_num_threads(request.Threads);
@@ -78,7 +79,7 @@ internal static class BenchTrainCommand
         using var model = new SgrafModel(options.ModelConfig(request.ImgDim, VocabularySize));
         using var runner = new StepRunner(model, options);
         var random = new Random(request.Seed);
-        string path = request.Plain ? "plain step (one autograd graph)" : "fast step";
+        string path = (request.Plain ? "plain step (one autograd graph)" : "fast step") + (request.BFloat16 ? ", bfloat16 products" : "");
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench-train: {request.Module}, img {request.ImgDim}, word {request.WordDim}, embed {request.EmbedSize}, sim {request.SimDim}, " +
@@ -115,7 +116,7 @@ internal static class BenchTrainCommand
             {
                 model = request.Module.ToString(), img_dim = request.ImgDim, word_dim = request.WordDim, embed_size = request.EmbedSize,
                 sim_dim = request.SimDim, vocab_size = VocabularySize, batch_size = request.BatchSize, words = request.Words,
-                threads = request.Threads, plain_step = request.Plain, steps = request.Steps,
+                threads = request.Threads, plain_step = request.Plain, bfloat16 = request.BFloat16, steps = request.Steps,
                 seconds_per_step = seconds.Select(t => t.Wall).ToArray(), cpu_seconds_per_step = seconds.Select(t => t.Cpu).ToArray(),
                 mean_seconds_per_step = mean, mean_cpu_seconds_per_step = cpuMean, captions_per_second = captionsPerSecond, logical_cpus = Environment.ProcessorCount,
                 torchsharp = TorchVersion(),

@@ -41,14 +41,16 @@ internal static class TrainCommand
         var valStep = Value<int>("--val-step", "iterations between mid-epoch validations (1000)");
         var workers = Value<int>("--workers", "official data-loader workers; accepted, not used (10)");
         var device = Text("--device", "cpu or cuda (cpu)");
-        var threads = Value<int>("--threads", "torch intra-op threads (libtorch's default)");
+        var threads = Value<int>("--threads", "torch intra-op threads, and the threads a step's image-caption pairs run on (libtorch's default)");
+        var plainStep = Value<bool>("--plain-step", "true: gradients from one autograd graph over the batch, as the official code builds it (same maths, slower; for comparison) (false)");
+        var bfloat16 = Value<bool>("--bfloat16", "true: training steps take their large matrix products in bfloat16, on CPUs with AVX-512 BF16 or AMX (false)");
         var seed = Value<long>("--seed", "seed of initialisation, shuffling and dropout (0)");
 
         var command = new Command("train", "Train an SGR or SAF model with the official recipe")
         {
             data, output, module, vocab, resume, dataName, batchSize, numEpochs, lrUpdate, learningRate, gradClip, margin,
             maxViolation, wordDim, embedSize, simDim, numLayers, biGru, noImgNorm, noTxtNorm, sgrStep, logStep, valStep,
-            workers, device, threads, seed,
+            workers, device, threads, plainStep, bfloat16, seed,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -80,6 +82,8 @@ internal static class TrainCommand
                 Workers = parse.GetValue(workers) ?? basis.Workers,
                 Device = parse.GetValue(device) ?? basis.Device,
                 Threads = parse.GetValue(threads) ?? basis.Threads,
+                PlainStep = parse.GetValue(plainStep) ?? basis.PlainStep,
+                BFloat16 = parse.GetValue(bfloat16) ?? basis.BFloat16,
                 Seed = parse.GetValue(seed) ?? basis.Seed,
             };
             return Train(options, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(vocab), resumeFrom);

@@ -17,9 +17,11 @@ public sealed class GraphReasoning : Module<Tensor, Tensor>
     readonly Linear graph_query_w;
     readonly Linear graph_key_w;
     readonly Linear sim_graph_w;
+    readonly ProductPrecision products;
 
-    public GraphReasoning(int simDim) : base("graph_reasoning")
+    public GraphReasoning(int simDim, ProductPrecision products) : base("graph_reasoning")
     {
+        this.products = products;
         graph_query_w = Linear(simDim, simDim);
         graph_key_w = Linear(simDim, simDim);
         sim_graph_w = Linear(simDim, simDim);
@@ -35,7 +37,7 @@ public sealed class GraphReasoning : Module<Tensor, Tensor>
     {
         // No 1/sqrt(S) scaling, no residual: exactly as the official GraphReasoning.
         edges = QueryKey(nodes).bmm(nodes.transpose(1, 2)).softmax(-1);
-        return functional.relu(sim_graph_w.call(edges.bmm(nodes)));
+        return functional.relu(products.Linear(sim_graph_w, edges.bmm(nodes)));
     }
 
     /// <summary>Node 0 of <see cref="forward(Tensor, out Tensor)"/>'s output alone: what the last step needs.</summary>
@@ -43,13 +45,13 @@ public sealed class GraphReasoning : Module<Tensor, Tensor>
     public Tensor GlobalNode(Tensor nodes)
     {
         var edges = QueryKey(nodes.narrow(1, 0, 1)).bmm(nodes.transpose(1, 2)).softmax(-1);      // (P, 1, L+1)
-        return functional.relu(sim_graph_w.call(edges.bmm(nodes).squeeze(1)));
+        return functional.relu(products.Linear(sim_graph_w, edges.bmm(nodes).squeeze(1)));
     }
 
     /// <summary>A N_i + u for the given nodes: their queries, folded with the keys' weights.</summary>
     Tensor QueryKey(Tensor nodes)
     {
         var keyT = graph_key_w.weight!.t();
-        return functional.linear(nodes, keyT.matmul(graph_query_w.weight!), keyT.matmul(graph_query_w.bias!));
+        return products.Linear(nodes, keyT.matmul(graph_query_w.weight!), keyT.matmul(graph_query_w.bias!));
     }
 }

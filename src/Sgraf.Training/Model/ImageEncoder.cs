@@ -11,9 +11,11 @@ public sealed class ImageEncoder : Module<Tensor, Tensor>
     // Field names are the official state-dict names (img_enc.fc.*), so checkpoints load by name.
     readonly Linear fc;
     readonly bool normalize;
+    readonly ProductPrecision products;
 
-    public ImageEncoder(SgrafConfig config) : base("img_enc")
+    public ImageEncoder(SgrafConfig config, ProductPrecision products) : base("img_enc")
     {
+        this.products = products;
         fc = Linear(config.ImgDim, config.EmbedSize);
         normalize = !config.NoImgNorm;
         RegisterComponents();
@@ -27,7 +29,7 @@ public sealed class ImageEncoder : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor regionFeatures)
     {
-        var embeddings = fc.call(regionFeatures);
+        var embeddings = products.Linear(fc, regionFeatures);
         return normalize ? Normalization.L2Norm(embeddings, -1) : embeddings;
     }
 }

@@ -16,13 +16,16 @@ public sealed class SgrafModel : Module
 
     public SgrafConfig Config { get; }
 
+    /// <summary>The precision of the large matrix products, float32 unless training switches it (<see cref="ProductPrecision"/>).</summary>
+    public ProductPrecision Products { get; } = new();
+
     public SgrafModel(SgrafConfig config) : base(config.Module.ToString())
     {
         config.Validate();
         Config = config;
-        img_enc = new ImageEncoder(config);
+        img_enc = new ImageEncoder(config, Products);
         txt_enc = new TextEncoder(config);
-        sim_enc = new SimilarityEncoder(config);
+        sim_enc = new SimilarityEncoder(config, Products);
         RegisterComponents();
     }
 

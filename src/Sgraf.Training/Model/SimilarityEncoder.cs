@@ -26,16 +26,18 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     readonly Linear sim_eval_w;
     readonly ModuleList<GraphReasoning>? SGR_module;
     readonly AttentionFiltration? SAF_module;
+    readonly ProductPrecision products;
 
-    public SimilarityEncoder(SgrafConfig config) : base("sim_enc")
+    public SimilarityEncoder(SgrafConfig config, ProductPrecision products) : base("sim_enc")
     {
+        this.products = products;
         v_global_w = SelfAttentionGlobal.Visual(config.EmbedSize);
         t_global_w = SelfAttentionGlobal.Text(config.EmbedSize);
         sim_tranloc_w = Linear(config.EmbedSize, config.SimDim);
         sim_tranglo_w = Linear(config.EmbedSize, config.SimDim);
         sim_eval_w = Linear(config.SimDim, 1);
         if (config.Module == SimilarityModule.SGR)
-            SGR_module = ModuleList(Enumerable.Range(0, config.SgrStep).Select(_ => new GraphReasoning(config.SimDim)).ToArray());
+            SGR_module = ModuleList(Enumerable.Range(0, config.SgrStep).Select(_ => new GraphReasoning(config.SimDim, products)).ToArray());
         else
             SAF_module = new AttentionFiltration(config.SimDim);
         RegisterComponents();
@@ -135,7 +137,7 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
         Action<string, Tensor>? trace = null, List<NormStatistics>? deferredNorm = null)
     {
         long captions = words.shape[0], images = regions.shape[0];
-        var context = TextToVisualAttention.Attend(words, regions, regionGram,
+        var context = TextToVisualAttention.Attend(products, words, regions, regionGram,
             trace is null ? null : attention => trace("scan_attention", attention));       // (N, G, L, D)
         trace?.Invoke("scan_context", context);
         var globalDifference = imageGlobals.unsqueeze(1).sub(captionGlobals.unsqueeze(0));     // (N, G, D)
@@ -156,7 +158,7 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     public Tensor ScorePairs(Tensor regions, Tensor imageGlobals, Tensor regionGram, Tensor words, Tensor captionGlobals)
     {
         if (SGR_module is null) throw new InvalidOperationException("pairs alone can be scored by SGR only: SAF's BatchNorm spans every image of a caption");
-        var context = TextToVisualAttention.AttendPairs(words, regions, regionGram);           // (P, L, D)
+        var context = TextToVisualAttention.AttendPairs(products, words, regions, regionGram);           // (P, L, D)
         return ScoreNodes(context, words, imageGlobals.sub(captionGlobals), trace: null, deferredNorm: null);
     }
 
@@ -171,8 +173,8 @@ public sealed class SimilarityEncoder : Module<Tensor, Tensor, long[], Tensor>
     Tensor ScoreNodes(Tensor context, Tensor words, Tensor globalDifference, Action<string, Tensor>? trace, List<NormStatistics>? deferredNorm)
     {
         long length = context.shape[^2];
-        var localSimilarity = Normalization.L2Norm(sim_tranloc_w.call(context.sub(words).square()), -1);
-        var globalSimilarity = Normalization.L2Norm(sim_tranglo_w.call(globalDifference.square()), -1);
+        var localSimilarity = Normalization.L2Norm(products.Linear(sim_tranloc_w, context.sub(words).square()), -1);
+        var globalSimilarity = Normalization.L2Norm(products.Linear(sim_tranglo_w, globalDifference.square()), -1);
         // Node 0 is the global alignment, nodes 1..L the per-word local alignments.
         var nodes = cat([globalSimilarity.unsqueeze(-2), localSimilarity], -2).reshape(-1, length + 1, localSimilarity.shape[^1]);
         trace?.Invoke("sim_emb", nodes);

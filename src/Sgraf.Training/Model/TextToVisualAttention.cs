@@ -36,15 +36,15 @@ internal static class TextToVisualAttention
     /// <param name="attentionTrace">Receives the attention weights (N, G, L, 36): each word's softmax over the regions.</param>
     /// <returns>(N, G, L, D) l2-normalised attended context c_t for each word of each pair, image-major: every
     /// tensor of the pairs keeps this layout, so none is permuted and copied.</returns>
-    public static Tensor Attend(Tensor words, Tensor regions, Tensor gram, Action<Tensor>? attentionTrace = null)
+    public static Tensor Attend(ProductPrecision products, Tensor words, Tensor regions, Tensor gram, Action<Tensor>? attentionTrace = null)
     {
         long captions = words.shape[0], length = words.shape[1], images = regions.shape[0], regionCount = regions.shape[1];
         long dim = regions.shape[2];
-        var affinity = regions.reshape(images * regionCount, dim).matmul(words.reshape(captions * length, dim).t())
+        var affinity = products.Matmul(regions.reshape(images * regionCount, dim), words.reshape(captions * length, dim).t())
             .view(images, regionCount, captions, length);                               // (N, 36, G, L)
         var attention = RegionWeights(affinity);                                         // (N, G, L, 36)
         attentionTrace?.Invoke(attention);
-        return NormalisedContext(attention.reshape(images, captions * length, regionCount), regions, gram)
+        return NormalisedContext(products, attention.reshape(images, captions * length, regionCount), regions, gram)
             .view(images, captions, length, dim);                                        // (N, G, L, D)
     }
 
@@ -53,8 +53,8 @@ internal static class TextToVisualAttention
     /// <param name="regions">(P, 36, D).</param>
     /// <param name="gram">(P, 36, 36).</param>
     /// <returns>(P, L, D) l2-normalised attended context.</returns>
-    public static Tensor AttendPairs(Tensor words, Tensor regions, Tensor gram) =>
-        NormalisedContext(RegionWeights(regions.bmm(words.transpose(1, 2))), regions, gram);   // (P, 36, L) → (P, L, 36)
+    public static Tensor AttendPairs(ProductPrecision products, Tensor words, Tensor regions, Tensor gram) =>
+        NormalisedContext(products, RegionWeights(products.Bmm(regions, words.transpose(1, 2))), regions, gram);   // (P, 36, L) → (P, L, 36)
 
     /// <summary>Word–region affinities (regions on axis 1, words last) → each word's softmax over the regions (regions last).</summary>
     static Tensor RegionWeights(Tensor affinity)
@@ -73,12 +73,12 @@ internal static class TextToVisualAttention
     /// <param name="regions">(B, 36, D).</param>
     /// <param name="gram">(B, 36, 36).</param>
     /// <returns>(B, K, D).</returns>
-    static Tensor NormalisedContext(Tensor weights, Tensor regions, Tensor gram)
+    static Tensor NormalisedContext(ProductPrecision products, Tensor weights, Tensor regions, Tensor gram)
     {
         using var epsilon = Epsilon.ToScalar();
         using var zero = 0.0.ToScalar();
         // pᵀGp is ‖Σ p v‖² ≥ 0; rounding may take a vanishing norm just below zero.
         var squaredNorm = weights.bmm(gram).mul(weights).sum(-1, keepdim: true).clamp_min(zero);
-        return weights.div(squaredNorm.sqrt().add(epsilon)).bmm(regions);
+        return products.Bmm(weights.div(squaredNorm.sqrt().add(epsilon)), regions);
     }
 }

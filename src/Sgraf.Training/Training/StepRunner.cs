@@ -18,6 +18,7 @@ public sealed class StepRunner : IDisposable
 
     public StepRunner(SgrafModel model, TrainingOptions options)
     {
+        BFloat16Support.Require(options);
         NativeAllocator.KeepFreedMemory();
         this.model = model;
         this.options = options;
@@ -35,6 +36,7 @@ public sealed class StepRunner : IDisposable
     {
         model.train();
         Optimizer.zero_grad();
+        using var precision = model.Products.Use(options.BFloat16);
         return options.PlainStep
             ? PlainGradients.Backward(model, batch, options.Margin, options.MaxViolation)
             : FastGradients.Backward(model, batch, options.Margin, options.MaxViolation, options.Threads ?? get_num_threads());

@@ -46,6 +46,13 @@ public sealed record TrainingOptions
     /// </summary>
     [JsonPropertyName("plain_step")] public bool PlainStep { get; init; }
 
+    /// <summary>
+    /// Training steps take their large matrix products in bfloat16 with float32 sums (<see cref="Model.ProductPrecision"/>);
+    /// validation and everything else stay float32. Needs a CPU with AVX-512 BF16 or AMX. Off by default: it is not the
+    /// official numerics.
+    /// </summary>
+    [JsonPropertyName("bfloat16")] public bool BFloat16 { get; init; }
+
     /// <summary>Seeds dropout and the per-epoch shuffle, so a run (and a resumed run) is reproducible.</summary>
     [JsonPropertyName("seed")] public long Seed { get; init; }
 

@@ -13,14 +13,15 @@ public sealed class TrainCommandTests(FixtureTrainingData fixture) : IClassFixtu
         var output = Path.Combine(fixture.Root, "cli-run");
         var result = ToolProcess.Run("sgraf", "train", "--data", fixture.DataDir, "--vocab", OfficialFixture.VocabFile, "--model", "saf",
             "--out", output, "--num-epochs", "1", "--batch-size", "50", "--word-dim", "16", "--embed-size", "48", "--sim-dim", "24",
-            "--max-violation", "false", "--seed", "5", "--threads", "2");
+            "--max-violation", "false", "--seed", "5", "--threads", "2", "--plain-step", "true");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("epoch 1: loss", result.StandardOutput);
         Assert.True(Directory.Exists(Path.Combine(output, "checkpoint_1")));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(output, TrainingLog.FileName)).Length);
         Assert.True(File.Exists(Path.Combine(output, TrainingCurves.FileName)));
         var saved = TrainingState.Load(Path.Combine(output, "checkpoint_1")).Options;
-        Assert.Equal((Inference.Model.SimilarityModule.SAF, false, 50, 5L), (saved.Module, saved.MaxViolation, saved.BatchSize, saved.Seed));
+        Assert.Equal((Inference.Model.SimilarityModule.SAF, false, 50, 5L, true, false),
+            (saved.Module, saved.MaxViolation, saved.BatchSize, saved.Seed, saved.PlainStep, saved.BFloat16));
     }
 
     [Fact]
