@@ -23,17 +23,9 @@ key="bench-add-latency-key-0123456789"
 source scripts/lib/bundle.sh
 resolve_bundle
 
-dotnet build -c "$configuration" tools/Sgraf.LoadTest -v quiet -nologo >&2
-dotnet build -c "$configuration" src/Sgraf.Api -v quiet -nologo >&2
-this_dll="src/Sgraf.Api/bin/$configuration/net10.0/Sgraf.Api.dll"
-
-service=""
-data=""
-cleanup() {
-  if [ -n "$service" ]; then kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; service=""; fi
-  if [ -n "$data" ]; then rm -rf "$data"; data=""; fi
-}
-trap cleanup EXIT
+# shellcheck source=lib/bench_service.sh
+source scripts/lib/bench_service.sh
+prepare_bench_service "$configuration"
 
 # measure LABEL DLL: one upload on a fresh data folder; prints a table row.
 measure() {

@@ -76,10 +76,10 @@ import_gallery() {
   sgraf_load gallery import --data "$shapes" --split test --limit "$size" --captions --id-prefix shapes- --url "$1" --api-key "$key" \
     2>"$out/import-$2.err" | tee "$out/import-$2.txt"
 }
-# "silos placed shards placement": the cluster as /health/ready through nginx reports it (placed: shards ready on the
-# silo placement owns them to; placement: shard=silo,…).
+# "silos placed shards placement": the cluster as /health/ready through nginx reports it to a key holder (placed:
+# shards ready on the silo placement owns them to; placement: shard=silo,…).
 cluster_state() {
-  curl -s "$cluster/health/ready" | python3 -c "
+  curl -s -H "X-Api-Key: $key" "$cluster/health/ready" | python3 -c "
 import collections,json,sys
 c=json.load(sys.stdin).get('cluster') or {}
 states=sorted(c.get('shardStates',[]), key=lambda s: s['shard'])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs outside .NET, from Debian's packages: redis-server (the shared gallery) and nginx
-# (the load balancer) for the multi-replica topology, openssl for its certificates and Redis password
+# (the load balancer) for the multi-replica topology, openssl for its certificates (nginx's too) and Redis password
 # (scripts/make-cluster-certs.sh), chromium for the search page's browser tests, python3-skimage
 # for the picture tests (scikit-image's sample photos, free licences, and python3-pil, which makes CMYK JPEGs).
 # Usage: install-deps.sh [redis-server] [nginx] [openssl] [chromium] [python3-skimage]   (no arguments: all five)

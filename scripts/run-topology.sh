@@ -16,6 +16,8 @@
 #   SGRAF_REDIS_PASSWORD Redis's password (default: a random one, kept in $SGRAF_TOPOLOGY_DIR/redis-password)
 #   SGRAF_API_DLL        the built service (default: src/Sgraf.Api/bin/{Release,Debug}/net10.0/Sgraf.Api.dll, built if absent)
 #   SGRAF_READY_TIMEOUT  seconds to wait for readiness (default 180)
+#   SGRAF_TLS_CERTIFICATE, SGRAF_TLS_KEY, SGRAF_HTTPS_PORT   nginx serves HTTPS on that port with this certificate and
+#                        key (PEM), and SGRAF_BALANCER_PORT redirects to it (docs/deployment.md, "TLS")
 # Missing redis-server or nginx are installed by scripts/install-deps.sh (as root, with apt).
 set -Eeuo pipefail
 
@@ -64,9 +66,11 @@ start() {
   start_nginx
   wait_ready "$balancer_port" /health/ready nginx "$dir/nginx.log"
   trap - ERR
+  local balancer="http://127.0.0.1:$balancer_port"
+  [ -z "${SGRAF_TLS_CERTIFICATE:-}" ] || balancer="https://127.0.0.1:$SGRAF_HTTPS_PORT (TLS; $balancer redirects to it)"
   cat <<INFO
 Sgraf topology is up (state and logs in $dir):
-  balancer   http://127.0.0.1:$balancer_port   (nginx; search, add and read here)
+  balancer   $balancer   (nginx; search, add and read here)
   replica-1  http://127.0.0.1:${replica_ports[0]}
   replica-2  http://127.0.0.1:${replica_ports[1]}
   redis      127.0.0.1:$redis_port (append-only file in $dir/redis; password in $dir/redis-password unless SGRAF_REDIS_PASSWORD was given)

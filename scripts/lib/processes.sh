@@ -95,15 +95,20 @@ wait_ready_redis() {
   done
 }
 
-# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1.
+# Renders deploy/nginx.conf's template for the given upstream ports and starts nginx on $1. With SGRAF_TLS_CERTIFICATE
+# and SGRAF_TLS_KEY (PEM files) it serves HTTPS on SGRAF_HTTPS_PORT, and $1 redirects to it (docs/deployment.md, "TLS").
 start_nginx_for() {
   local listen_port="$1"; shift
   mkdir -p "$dir/nginx"
-  local servers=()
+  local servers=() tls=()
   for port in "$@"; do servers+=("127.0.0.1:$port"); done
+  if [ -n "${SGRAF_TLS_CERTIFICATE:-}" ]; then
+    tls=(--tls-certificate "$SGRAF_TLS_CERTIFICATE" --tls-key "${SGRAF_TLS_KEY:?SGRAF_TLS_KEY must go with SGRAF_TLS_CERTIFICATE}"
+      --https-listen "127.0.0.1:${SGRAF_HTTPS_PORT:?SGRAF_HTTPS_PORT must go with SGRAF_TLS_CERTIFICATE}")
+  fi
   # nginx_render_options: more options of render-nginx-conf.sh the caller may set (run-cluster.sh: --pass-503).
   sh "$repo/deploy/render-nginx-conf.sh" --listen "127.0.0.1:$listen_port" --state-dir "$dir/nginx" \
-    ${nginx_render_options[@]+"${nginx_render_options[@]}"} "${servers[@]}" \
+    ${nginx_render_options[@]+"${nginx_render_options[@]}"} ${tls[@]+"${tls[@]}"} "${servers[@]}" \
     >"$dir/nginx/nginx.conf"
   "$(nginx_binary)" -t -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
   spawn nginx "$(nginx_binary)" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g "daemon off;"

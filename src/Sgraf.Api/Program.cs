@@ -6,8 +6,10 @@ using Sgraf.Api.Hosting;
 using Sgraf.Api.Images;
 using Sgraf.Api.Observability;
 using Sgraf.Api.OpenApi;
+using Sgraf.Api.Routing;
 using Sgraf.Api.Site;
 using Sgraf.Api.Search;
+using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
 using Serilog;
 
@@ -21,20 +23,26 @@ builder.Services.AddSgrafGallery();
 builder.Services.AddSgrafSearch();
 builder.AddSgrafCluster();
 builder.Services.AddSgrafSwagger();
+builder.Services.AddSgrafSecurityHeaders();
 builder.Services.AddServiceMetrics();
 
 var app = builder.Build();
 
-// Request logging outside the exception handler, so it logs the status the client got (503, 400), not the exception.
+// Headers set as each response starts, so every response has them, the exception handler's and static files' too.
+app.UseSecurityHeaders();
+app.UseInstanceHeader();
+// Request logging and metrics outside the exception handler, so they see the status the client got (503, 400), not the exception.
 app.UseSerilogRequestLogging();
+app.UseRequestMetrics();
+app.UseMemoryReleaseAfterLargeBodies();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
-app.UseInstanceHeader(app.Configuration);
 app.UseSearchPage();
 app.UseDemoPictures();
 app.UseSgrafSwagger();
 app.UseRouting();
-app.UseRequestMetrics();
+// After routing (it says which endpoints need a key and sets their body limit), before any endpoint reads a body.
+app.UseApiKeys();
 app.ObserveGallerySize();
 app.ObserveRuntimeDevice();
 app.ObserveCluster();

@@ -33,6 +33,9 @@ public sealed class ServiceProcess : IDisposable
 
     public string Url { get; }
 
+    /// <summary>The process's id, e.g. to read its memory from /proc.</summary>
+    public int ProcessId => process.Id;
+
     public string Output { get { lock (output) return output.ToString(); } }
 
     public bool HasExited => process.HasExited;

@@ -7,7 +7,7 @@ namespace Sgraf.Api.Captions;
 public sealed record AddCaptionsRequest(IReadOnlyList<NewCaption>? Captions);
 
 /// <summary>One caption.</summary>
-/// <param name="Id">Gallery id: 1–256 characters, no control characters. <example>caption-0001</example></param>
+/// <param name="Id">Gallery id: 1–256 characters in Unicode NFC, without control or format characters, / or \, or whitespace at either end. <example>caption-0001</example></param>
 /// <param name="Text">The sentence, tokenized as the official loader does. <example>a small red circle is left of a large blue square</example></param>
 /// <param name="Metadata">Any JSON object kept with the caption and returned with search hits.</param>
 public sealed record NewCaption(string? Id, string? Text, JsonObject? Metadata);

@@ -15,8 +15,9 @@ public static class CaptionEndpoints
     public static IEndpointRouteBuilder MapCaptions(this IEndpointRouteBuilder app)
     {
         var captions = app.MapGalleryGroup("/captions", "Captions");
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits;
 
-        captions.MapPost("/", AddCaptions).RequireApiKey()
+        captions.MapPost("/", AddCaptions).RequireApiKey().WithBodyLimit(limits.MaxRequestBodyBytes, "Sgraf:Limits:MaxRequestBodyBytes")
             .WithName("AddCaptions")
             .WithSummary("Add or replace captions")
             .WithDescription("Tokenizes each caption as the official loader does, encodes it once with the bundle's text encoder and keeps the word embeddings and global vector. An existing id is replaced. Durable when answered. Needs X-Api-Key.")
@@ -68,16 +69,16 @@ public static class CaptionEndpoints
         return TypedResults.Ok(new AddCaptionsResponse(outcome.Added, outcome.Replaced, outcome.Ids));
     }
 
-    static async Task<Results<Ok<CaptionInfo>, ProblemHttpResult>> GetCaption(string id, IGalleryCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.GetAsync(GalleryItemKind.Caption, id, cancellationToken) is { } item
+    static async Task<Results<Ok<CaptionInfo>, ProblemHttpResult>> GetCaption(string id, HttpContext context, IGalleryCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(GalleryItemKind.Caption, id = GalleryRoutes.ItemId(context, id), cancellationToken) is { } item
             ? TypedResults.Ok(Info(item))
             : GalleryRoutes.NotFound("caption", id);
 
     static Task<IResult> ListCaptions(IGalleryCatalog catalog, IOptions<SgrafServiceOptions> options, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
         GalleryRoutes.ListAsync(catalog, GalleryItemKind.Caption, offset, limit, options.Value.Limits.MaxPageSize, Info, cancellationToken);
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteCaption(string id, IGalleryWriter writer, CancellationToken cancellationToken) =>
-        await writer.DeleteCaptionAsync(id, cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("caption", id);
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteCaption(string id, HttpContext context, IGalleryWriter writer, CancellationToken cancellationToken) =>
+        await writer.DeleteCaptionAsync(id = GalleryRoutes.ItemId(context, id), cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("caption", id);
 
     static CaptionInfo Info(CatalogItem item) => new(item.Id, item.Text ?? "", item.Metadata);
 }

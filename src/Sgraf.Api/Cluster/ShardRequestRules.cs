@@ -41,7 +41,9 @@ public sealed class ShardRequestRules(RequestRules rules, SearchRules search, Em
     {
         var errors = new ValidationErrors();
         Kind(kind, errors);
-        OwnedId(shard, id, "id", errors);
+        // Any stored id may be deleted, also one stored before ItemIds' rules for new ids (DELETE takes any, too).
+        if (string.IsNullOrEmpty(id)) errors.Add("id", "is required");
+        else Owned(shard, id, "id", errors);
         return Describe(errors);
     }
 
@@ -119,8 +121,12 @@ public sealed class ShardRequestRules(RequestRules rules, SearchRules search, Em
     void OwnedId(int shard, string? id, string path, ValidationErrors errors)
     {
         rules.CheckId(id, path, errors);
-        if (!string.IsNullOrEmpty(id) && shards.Map.ShardOf(id) is var owner && owner != shard)
-            errors.Add(path, $"'{id}' belongs to shard {owner}, not {shard}");
+        if (!string.IsNullOrEmpty(id)) Owned(shard, id, path, errors);
+    }
+
+    void Owned(int shard, string id, string path, ValidationErrors errors)
+    {
+        if (shards.Map.ShardOf(id) is var owner && owner != shard) errors.Add(path, $"'{id}' belongs to shard {owner}, not {shard}");
     }
 
     static void Kind(GalleryItemKind kind, ValidationErrors errors)

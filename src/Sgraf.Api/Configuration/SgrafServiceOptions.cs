@@ -43,6 +43,9 @@ public sealed class SgrafServiceOptions
     public SearchOptions Search { get; set; } = new();
 
     [ValidateObjectMembers]
+    public AdmissionOptions Admission { get; set; } = new();
+
+    [ValidateObjectMembers]
     public QueryCacheOptions QueryCache { get; set; } = new();
 
     [ValidateObjectMembers]
@@ -56,6 +59,11 @@ public sealed class SgrafServiceOptions
 
     /// <summary>Log as compact JSON (one object per line), as containers want; plain text otherwise.</summary>
     public bool JsonLogs { get; set; }
+
+    /// <summary>Serve the OpenAPI document and Swagger UI at /swagger. Unset: in Development only (so `dotnet run` has them).</summary>
+    public bool? Swagger { get; set; }
+
+    public bool SwaggerShown(Microsoft.Extensions.Hosting.IHostEnvironment environment) => Swagger ?? environment.IsDevelopment();
 }
 
 public enum GalleryStoreKind
@@ -238,9 +246,20 @@ public sealed class DemoGalleryOptions
 
 public sealed class LimitOptions
 {
-    /// <summary>Largest request body; larger ones get 413. JSON region features are about 0.7 MB per 2048-d image.</summary>
+    /// <summary>
+    /// Largest body of an add (POST /images, POST /captions), which needs the API key; larger ones get 413. JSON region
+    /// features are about 0.7 MB per 2048-d image.
+    /// </summary>
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest body of a search or an explanation (open to anyone unless RequireApiKeyForSearch) and of every other
+    /// request without a limit of its own; larger ones get 413 before the body is read. Raised where the bundle needs it
+    /// to hold two raw-feature queries in base64 (RequestRules.SearchBodyBytes), which 1 MiB does up to img_dim 2560.
+    /// </summary>
+    [Range(16 * 1024, 2L * 1024 * 1024 * 1024)]
+    public long MaxSearchBodyBytes { get; set; } = 1L << 20;
 
     /// <summary>
     /// Largest body of POST /images/import, which streams binary frames and holds only a batch of them at a time

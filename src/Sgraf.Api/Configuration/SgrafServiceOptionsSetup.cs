@@ -32,6 +32,12 @@ public sealed class SgrafServiceOptionsValidator : IValidateOptions<SgrafService
                 problems.Add($"Sgraf:ApiKeys:{i} is shorter than 8 characters; use a long random key");
         if (options.Search.DefaultShortlist > options.Search.MaxShortlist)
             problems.Add($"Sgraf:Search:DefaultShortlist ({options.Search.DefaultShortlist}) is above Sgraf:Search:MaxShortlist ({options.Search.MaxShortlist})");
+        var admission = options.Admission;
+        if (admission.MaxHeavyCost < admission.MaxRequestCost)
+            problems.Add($"Sgraf:Admission:MaxHeavyCost ({admission.MaxHeavyCost}) is below Sgraf:Admission:MaxRequestCost ({admission.MaxRequestCost}), so the costliest search allowed could never be admitted");
+        long costliestLight = Math.Min(admission.HeavyAbove, admission.MaxRequestCost);
+        if (admission.MaxLightCost < costliestLight)
+            problems.Add($"Sgraf:Admission:MaxLightCost ({admission.MaxLightCost}) is below the costliest light search ({costliestLight}, the smaller of HeavyAbove and MaxRequestCost), which could never be admitted");
         if (options.Store == GalleryStoreKind.Redis && string.IsNullOrWhiteSpace(options.Redis.Configuration))
             problems.Add("Sgraf:Redis:Configuration is empty but Sgraf:Store is Redis");
         if (options.Cluster.Enabled && options.Store != GalleryStoreKind.Redis)

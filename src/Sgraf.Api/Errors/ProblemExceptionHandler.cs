@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Batching;
 using Sgraf.Api.Gallery;
+using Sgraf.Api.Health;
 using Sgraf.Api.Search;
 using Sgraf.Api.Validation;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -13,10 +15,12 @@ namespace Sgraf.Api.Errors;
 
 /// <summary>
 /// Turns what went wrong into application/problem+json: bad input (validation, malformed JSON, an unknown or repeated
-/// member, body too large) into 400/413 saying what and where; a full batch queue or a service still starting into 503
-/// with Retry-After; anything else into 500 without internals (the log has them).
+/// member, body too large) into 400/413 saying what and where; a full batch queue or admission lane, or a service still
+/// starting, into 503 with Retry-After (a lane's from how fast it drains); anything else into 500. Problem details never
+/// carry internals (paths, endpoints, exception types): the log has them, under the response's traceId.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json, ILogger<ProblemExceptionHandler> logger)
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json, ServiceReadiness readiness,
+    ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -49,11 +53,20 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 Title = "The search queue is full",
                 Detail = "Too many searches are waiting; retry after the time in Retry-After.",
             },
-            ServiceNotReadyException e => new ProblemDetails
+            SearchBusyException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = $"The {e.Lane} searches' lane is full",
+                Detail = e.Message,
+            },
+            ServiceNotReadyException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The service is not ready",
-                Detail = e.Message,
+                // The exception's own message may name the store, Redis endpoint or an Orleans exception: logged, not sent.
+                Detail = readiness.IsReady
+                    ? "Part of the gallery cannot answer now (a shard is recovering or moving); retry after the time in Retry-After. The service's log has the reason under this traceId."
+                    : $"The service is not ready ({HealthEndpoints.Reason(readiness.State.Stage)}); retry after the time in Retry-After.",
             },
             GalleryItemGoneException e => new ProblemDetails
             {
@@ -69,7 +82,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             },
         };
         if (problem.Status == StatusCodes.Status500InternalServerError) LogUnexpected(logger, exception, context.Request.Path);
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        if (exception is ServiceNotReadyException) LogNotReady(logger, context.Request.Path, exception.Message);
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            context.Response.Headers.RetryAfter = exception is SearchBusyException busy ? ((int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "1";
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
@@ -89,6 +104,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         { } inner => $"{e.Message} {inner.Message}",
         _ => e.Message,
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Answered {Path} with 503: {Reason}")]
+    static partial void LogNotReady(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error answering {Path}")]
     static partial void LogUnexpected(ILogger logger, Exception exception, string path);

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Sgraf.Api.Configuration;
+using Sgraf.Api.Routing;
 
 namespace Sgraf.Api.Errors;
 
@@ -22,7 +25,7 @@ public static class StatusCodeProblems
         {
             case StatusCodes.Status404NotFound:
                 problem.Title = "Nothing answers this path";
-                problem.Detail = $"No endpoint answers {request}. The endpoints are listed at /swagger.";
+                problem.Detail = $"No endpoint answers {request}." + (SwaggerShown(http) ? " The endpoints are listed at /swagger." : " The endpoints are listed in the README.");
                 break;
             case StatusCodes.Status405MethodNotAllowed:
                 problem.Detail = $"{http.Request.Path} does not answer {http.Request.Method}; it answers {http.Response.Headers.Allow} (see the Allow header).";
@@ -43,12 +46,22 @@ public static class StatusCodeProblems
         }
     }
 
-    /// <summary>For CustomizeProblemDetails: a 413 says the limit, whether Kestrel stopped the read or a handler answered it.</summary>
+    /// <summary>
+    /// For CustomizeProblemDetails: a 413 says the limit and the setting behind it (the route's <see cref="BodyLimit"/>;
+    /// without one, the server-wide Sgraf:Limits:MaxSearchBodyBytes), whether Kestrel stopped the read or a handler answered it.
+    /// </summary>
     public static void DescribeTooLarge(ProblemDetailsContext context)
     {
         if (context.ProblemDetails.Status != StatusCodes.Status413PayloadTooLarge) return;
-        long? limit = context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        var http = context.HttpContext;
+        long? limit = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        // The exception handler clears the request's endpoint before answering; its feature keeps it.
+        var endpoint = http.GetEndpoint() ?? http.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        string setting = endpoint?.Metadata.GetMetadata<BodyLimit>()?.Setting ?? "Sgraf:Limits:MaxSearchBodyBytes";
         context.ProblemDetails.Title = "The request body is too large";
-        context.ProblemDetails.Detail = $"The body exceeds the limit of {limit} bytes (Sgraf:Limits:MaxRequestBodyBytes). Send fewer items per request. Nothing was changed.";
+        context.ProblemDetails.Detail = $"The body exceeds this endpoint's limit of {limit} bytes ({setting}). Send fewer items or queries per request. Nothing was changed.";
     }
+
+    static bool SwaggerShown(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.SwaggerShown(http.RequestServices.GetRequiredService<IHostEnvironment>());
 }

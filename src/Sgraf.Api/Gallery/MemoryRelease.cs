@@ -8,7 +8,8 @@ namespace Sgraf.Api.Gallery;
 /// later allocations, and glibc keeps the native memory ONNX Runtime freed in its per-thread arenas. Together that was
 /// about 800 MB of RSS after uploading a few thousand images, against about 100 MB the gallery needed. Nothing is
 /// lost by returning it: the next burst asks for it again. Called after start-up (replay and sealing) and, through
-/// <see cref="AfterChange"/>, when changes have stopped for <see cref="QuietPeriod"/>.
+/// <see cref="AfterChange"/>, when changes or large request bodies (Routing/LargeBodyRelease.cs: refused ones too) have
+/// stopped for <see cref="QuietPeriod"/>.
 /// </summary>
 public sealed partial class MemoryRelease : IDisposable
 {
@@ -20,10 +21,10 @@ public sealed partial class MemoryRelease : IDisposable
 
     public MemoryRelease() => timer = new(_ => { Now(); Interlocked.Increment(ref quietReleases); }, null, Timeout.Infinite, Timeout.Infinite);
 
-    /// <summary>How many times changes stopped and memory was released.</summary>
+    /// <summary>How many times changes or large requests stopped and memory was released.</summary>
     public int QuietReleases => Volatile.Read(ref quietReleases);
 
-    /// <summary>(Re)starts the quiet-period countdown: the release runs once changes stop.</summary>
+    /// <summary>(Re)starts the quiet-period countdown: the release runs once changes (or large request bodies) stop.</summary>
     public void AfterChange() => timer.Change(QuietPeriod, Timeout.InfiniteTimeSpan);
 
     /// <summary>A blocking, compacting collection that decommits what it frees, then glibc's trim of every arena.</summary>

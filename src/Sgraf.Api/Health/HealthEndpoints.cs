@@ -4,6 +4,7 @@ using Sgraf.Api.Cluster;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Redis;
+using Sgraf.Api.Security;
 using Sgraf.Inference.Runtime;
 
 namespace Sgraf.Api.Health;
@@ -11,15 +12,24 @@ namespace Sgraf.Api.Health;
 /// <summary>Probes for orchestrators and load balancers.</summary>
 public static class HealthEndpoints
 {
-    /// <summary>What /health/ready says.</summary>
-    /// <param name="Status">ready, or the start-up stage (restoringgallery, loadingdemogallery, warmingup, failed).</param>
+    /// <summary>What /health/ready says to anyone: ready or not, and why, in words without the service's internals.</summary>
+    /// <param name="Status">ready, or the start-up stage (starting, restoringgallery, loadingdemogallery, warmingup, failed).</param>
+    /// <param name="Reason">Why, in words: "restoring the gallery", "start-up failed; the service's log says why".</param>
+    public record Readiness(string Status, string Reason);
+
+    /// <summary>
+    /// What /health/ready says to a request with a valid X-Api-Key: the same, and the details operators need (where the
+    /// gallery comes from, the bundle, the cluster's silos and shards), which are left out for everyone else.
+    /// </summary>
+    /// <param name="Detail">Start-up's own words for its stage, with the store's location or the failure's message.</param>
     /// <param name="ShortlistHead">Whether the bundle has a shortlist head, so searches can run in shortlist mode.</param>
     /// <param name="ShortlistDim">The size of the head's vectors; null without a head.</param>
     /// <param name="Cluster">Sharded service only: its silos and shards as this silo last saw them; left out on a single node.</param>
     /// <param name="Quarantined">Entries of the gallery's Redis stream (every shard's, in a cluster) set aside because they could not
     /// be read: the gallery serves without them; the log says which and why. 0 for a local store.</param>
-    public sealed record Readiness(string Status, string Detail, int Images, int Captions, string Bundle, string Device, bool ShortlistHead, int? ShortlistDim,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0);
+    public sealed record ReadinessDetails(string Status, string Reason, string Detail, int Images, int Captions, string Bundle, string Device,
+        bool ShortlistHead, int? ShortlistDim,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0) : Readiness(Status, Reason);
 
     /// <summary>A sharded service's shape: active silos, and each shard's state and silo.</summary>
     /// <param name="ShardsReady">Shards answering now; the others recover (searches answer 503, or partial answers when asked).</param>
@@ -33,20 +43,42 @@ public static class HealthEndpoints
             .WithSummary("The process is up and answering (restart it if not)");
         health.MapGet("/ready", Ready)
             .WithName("Ready")
-            .WithSummary("Ready for traffic: bundle loaded, sessions warmed, gallery restored (503 until then)");
+            .WithSummary("Ready for traffic: bundle loaded, sessions warmed, gallery restored (503 until then)")
+            .WithDescription("Says ready or not and why in words. With a valid X-Api-Key it adds the details: the start-up stage's own words, "
+                + "gallery sizes, bundle hash, device, shortlist head and, in a cluster, its silos and each shard's state.")
+            .Produces<ReadinessDetails>()
+            .Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    static Results<Ok<Readiness>, JsonHttpResult<Readiness>> Ready(ServiceReadiness readiness, GalleryIndex index, SgrafRuntime runtime, IServiceProvider services)
+    static Results<JsonHttpResult<Readiness>, JsonHttpResult<ReadinessDetails>> Ready(HttpRequest request, ServiceReadiness readiness, ApiKeys keys, GalleryIndex index, SgrafRuntime runtime, IServiceProvider services)
     {
         var state = readiness.State;
+        var watch = services.GetService<ShardWatch>();
+        var cluster = watch?.Current;
+        string reason = Reason(state.Stage, cluster is null ? null : (cluster.Ready, watch!.ShardCount));
+        var status = state.Stage.ToString().ToLowerInvariant();
+        int code = readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        if (!keys.Accepts(request)) return TypedResults.Json(new Readiness(status, reason), statusCode: code);
+
         var snapshot = index.Current;
-        var cluster = services.GetService<ShardWatch>() is { } watch ? watch.Current : null;
-        var body = new Readiness(state.Stage.ToString().ToLowerInvariant(), state.Detail,
+        var details = new ReadinessDetails(status, reason, state.Detail,
             cluster?.Images ?? snapshot.Images.Count, cluster?.Captions ?? snapshot.Captions.Count,
             runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim,
-            cluster is null ? null : new ClusterReadiness(cluster.Silos, services.GetRequiredService<ShardWatch>().ShardCount, cluster.Ready, cluster.Shards),
+            cluster is null ? null : new ClusterReadiness(cluster.Silos, watch!.ShardCount, cluster.Ready, cluster.Shards),
             cluster?.Quarantined ?? (services.GetService<GalleryStoreHolder>()?.Opened as RedisGalleryStore)?.Quarantined ?? 0);
-        return readiness.IsReady ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return TypedResults.Json(details, statusCode: code);
     }
+
+    /// <summary>The stage in words, and in a cluster how many shards answer; nothing that says where or how the service runs.</summary>
+    public static string Reason(StartupStage stage, (int Ready, int Shards)? shards = null) => stage switch
+    {
+        StartupStage.Starting => "starting",
+        StartupStage.RestoringGallery => "restoring the gallery",
+        StartupStage.LoadingDemoGallery => "loading the demo gallery",
+        StartupStage.WarmingUp => "warming up the model",
+        StartupStage.Failed => "start-up failed; the service's log says why",
+        _ when shards is { } s && s.Ready < s.Shards => $"ready; {s.Ready} of {s.Shards} shards answer, the others are recovering",
+        _ => "ready",
+    };
 }

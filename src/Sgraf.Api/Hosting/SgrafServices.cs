@@ -7,6 +7,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Health;
 using Sgraf.Api.Search;
+using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
 using Sgraf.Inference.Runtime;
 
@@ -24,9 +25,12 @@ public static class SgrafServices
         builder.Services.AddSingleton<IPostConfigureOptions<SgrafServiceOptions>, SgrafServiceOptionsSetup>();
         builder.Services.AddSingleton<IValidateOptions<SgrafServiceOptions>, SgrafServiceOptionsValidator>();
 
-        // The body limit is enforced by Kestrel while reading, so a client cannot make us buffer more than it.
+        // Kestrel enforces body limits while reading, so a client cannot make us buffer more than them. Every request gets
+        // the small search limit; routes that take more say so (Routing/BodyLimits.cs), and routing applies it before
+        // anything reads the body.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SgrafServiceOptions>>(
-            (kestrel, sgraf) => kestrel.Limits.MaxRequestBodySize = sgraf.Value.Limits.MaxRequestBodyBytes);
+            (kestrel, sgraf) => kestrel.Limits.MaxRequestBodySize = sgraf.Value.Limits.MaxSearchBodyBytes);
+        builder.Services.AddSingleton<ApiKeys>();
         return builder;
     }
 
@@ -68,6 +72,8 @@ public static class SgrafServices
         services.AddSingleton<ExactScorer>();
         services.AddSingleton<ShortlistSearch>();
         services.AddSingleton<SearchEngine>();
+        services.AddSingleton<SearchedItems>();
+        services.AddSingleton<SearchAdmission>();
         services.AddSingleton<SearchDispatcher>();
         services.AddSingleton<ISearchService>(sp => sp.GetRequiredService<SearchDispatcher>());
         services.AddSingleton<PairExplainer>();

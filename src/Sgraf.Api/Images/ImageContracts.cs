@@ -10,7 +10,7 @@ public sealed record AddImagesRequest(IReadOnlyList<NewImage>? Images);
 /// One image as region features: 36 regions × img_dim floats (the bundle's img_dim; 2048 for the demo), either as
 /// nested arrays in <c>regions</c> or as little-endian float32 bytes, region by region, in <c>regionsBase64</c>.
 /// </summary>
-/// <param name="Id">Gallery id: 1–256 characters, no control characters. <example>photo-0001</example></param>
+/// <param name="Id">Gallery id: 1–256 characters in Unicode NFC, without control or format characters, / or \, or whitespace at either end. <example>photo-0001</example></param>
 /// <param name="Regions">36 arrays of img_dim finite floats (bottom-up attention features).</param>
 /// <param name="RegionsBase64">The same features as base64 of 36 × img_dim little-endian float32 values.</param>
 /// <param name="Metadata">Any JSON object kept with the image and returned with search hits, e.g. a title and URL.</param>

@@ -15,15 +15,16 @@ public static class ImageEndpoints
     public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder app)
     {
         var images = app.MapGalleryGroup("/images", "Images");
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.Limits;
 
-        images.MapPost("/", AddImages).RequireApiKey()
+        images.MapPost("/", AddImages).RequireApiKey().WithBodyLimit(limits.MaxRequestBodyBytes, "Sgraf:Limits:MaxRequestBodyBytes")
             .WithName("AddImages")
             .WithSummary("Add or replace images")
             .WithDescription("Encodes each image's 36 region features once with the bundle's image encoder and keeps the region embeddings and global vector (not the raw features). An existing id is replaced. Durable when answered. Needs X-Api-Key.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        images.MapPost("/import", ImageImport.ImportImages).RequireApiKey()
+        images.MapPost("/import", ImageImport.ImportImages).RequireApiKey().WithBodyLimit(limits.MaxImportBytes, "Sgraf:Limits:MaxImportBytes")
             .WithName("ImportImages")
             .WithSummary("Import images streamed as binary frames")
             .WithDescription(ImageImport.Description)
@@ -76,16 +77,16 @@ public static class ImageEndpoints
         return TypedResults.Ok(new AddImagesResponse(outcome.Added, outcome.Replaced, outcome.Ids));
     }
 
-    static async Task<Results<Ok<ImageInfo>, ProblemHttpResult>> GetImage(string id, IGalleryCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.GetAsync(GalleryItemKind.Image, id, cancellationToken) is { } item
+    static async Task<Results<Ok<ImageInfo>, ProblemHttpResult>> GetImage(string id, HttpContext context, IGalleryCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(GalleryItemKind.Image, id = GalleryRoutes.ItemId(context, id), cancellationToken) is { } item
             ? TypedResults.Ok(Info(item))
             : GalleryRoutes.NotFound("image", id);
 
     static Task<IResult> ListImages(IGalleryCatalog catalog, IOptions<SgrafServiceOptions> options, CancellationToken cancellationToken, int offset = 0, int limit = 100) =>
         GalleryRoutes.ListAsync(catalog, GalleryItemKind.Image, offset, limit, options.Value.Limits.MaxPageSize, Info, cancellationToken);
 
-    static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, IGalleryWriter writer, CancellationToken cancellationToken) =>
-        await writer.DeleteImageAsync(id, cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("image", id);
+    static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, HttpContext context, IGalleryWriter writer, CancellationToken cancellationToken) =>
+        await writer.DeleteImageAsync(id = GalleryRoutes.ItemId(context, id), cancellationToken) ? TypedResults.NoContent() : GalleryRoutes.NotFound("image", id);
 
     static ImageInfo Info(CatalogItem item) => new(item.Id, item.Metadata);
 }

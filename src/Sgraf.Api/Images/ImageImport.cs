@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -38,9 +37,6 @@ public static class ImageImport
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be application/octet-stream",
                 detail: $"POST /images/import reads binary image frames with Content-Type {ContentType}; the request's is '{context.Request.ContentType}'. " +
                         "JSON images go to POST /images.");
-        // Kestrel's limit for every request is Sgraf:Limits:MaxRequestBodyBytes; this one streams, so it may be larger.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = rules.Limits.MaxImportBytes;
-
         var reader = new ImageFrameReader(context.Request.Body, rules);
         var features = new float[BatchSize][];
         var batch = new List<(string, float[], JsonObject?)>(BatchSize);

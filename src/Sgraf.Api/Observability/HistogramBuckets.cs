@@ -20,4 +20,10 @@ internal static class HistogramBuckets
     /// milliseconds for millions of items.
     /// </summary>
     public static readonly double[] FirstStage = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+    /// <summary>
+    /// A search's estimated cost in units (Search/SearchCost.cs): one ordinary query against a small gallery is thousands,
+    /// 64 long queries against a large one hundreds of millions.
+    /// </summary>
+    public static readonly double[] Cost = [1e3, 3e3, 1e4, 3e4, 1e5, 3e5, 1e6, 3e6, 1e7, 3e7, 1e8, 3e8];
 }

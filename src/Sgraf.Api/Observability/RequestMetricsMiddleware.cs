@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Sgraf.Api.Observability;
 
@@ -13,9 +14,11 @@ public static class RequestMetricsMiddleware
     /// <summary>
     /// Times every request and records it with <see cref="RequestMetrics.RequestCompleted"/>: the matched endpoint's
     /// route pattern (<c>/items/{id}</c>, not <c>/items/42</c>) or <see cref="RequestMetrics.UnmatchedRoute"/>, the
-    /// method, and the final status code, or 500 when an exception escapes (it is rethrown).
-    /// Call it after <c>app.UseRouting()</c>: the endpoint is chosen by routing, and is read as the request enters
-    /// this middleware, so placed before routing every request would count as unmatched.
+    /// method, and the status code the client got. Call it before <c>UseExceptionHandler</c>: an exception is then
+    /// recorded with the status its handler answered (503 for a full queue, 400 for bad input), not as a 500, so
+    /// shedding shows as shedding and outsiders cannot raise 5xx alerts with bad requests. An exception that escapes
+    /// (no handler answered it) is recorded as 500, which the server then sends, and rethrown. The route is read as the
+    /// request leaves, once routing (further in) has chosen the endpoint.
     /// </summary>
     public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app)
     {
@@ -24,7 +27,6 @@ public static class RequestMetricsMiddleware
         return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? RequestMetrics.UnmatchedRoute;
             var method = StandardMethods.Contains(context.Request.Method) ? context.Request.Method : RequestMetrics.OtherMethod;
             try
             {
@@ -32,10 +34,15 @@ public static class RequestMetricsMiddleware
             }
             catch
             {
-                metrics.RequestCompleted(route, method, StatusCodes.Status500InternalServerError, Stopwatch.GetElapsedTime(started));
+                metrics.RequestCompleted(Route(context), method, StatusCodes.Status500InternalServerError, Stopwatch.GetElapsedTime(started));
                 throw;
             }
-            metrics.RequestCompleted(route, method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+            metrics.RequestCompleted(Route(context), method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
         });
     }
+
+    // The exception handler clears the request's endpoint before answering; its feature keeps the one that threw.
+    static string Route(HttpContext context) =>
+        ((context.GetEndpoint() ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint) as RouteEndpoint)?.RoutePattern.RawText
+        ?? RequestMetrics.UnmatchedRoute;
 }

@@ -19,6 +19,7 @@ public static class ServiceMetricsRegistration
         services.TryAddSingleton<RuntimeDeviceMetrics>();
         services.TryAddSingleton<ScoringMetrics>();
         services.TryAddSingleton<SearchMetrics>();
+        services.TryAddSingleton<AdmissionMetrics>();
         services.TryAddSingleton<GalleryQuarantineMetrics>();
         services.TryAddSingleton<PrometheusExporter>();
         return services;

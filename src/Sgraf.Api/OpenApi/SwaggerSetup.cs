@@ -1,11 +1,13 @@
 using System.Reflection;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Sgraf.Api.Configuration;
 using Sgraf.Api.Security;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Sgraf.Api.OpenApi;
 
-/// <summary>The OpenAPI description (from endpoint summaries and XML comments) and Swagger UI at /swagger.</summary>
+/// <summary>The OpenAPI description (from endpoint summaries and XML comments) and Swagger UI at /swagger (Sgraf:Swagger).</summary>
 public static class SwaggerSetup
 {
     public const string ApiKeyScheme = "ApiKey";
@@ -27,7 +29,7 @@ public static class SwaggerSetup
             {
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
-                Name = ApiKeyFilter.Header,
+                Name = ApiKeys.Header,
                 Description = "One of the keys in Sgraf:ApiKeys; needed for adds and deletes.",
             });
             options.OperationFilter<ApiKeyOperationFilter>();
@@ -36,8 +38,13 @@ public static class SwaggerSetup
         return services;
     }
 
+    /// <summary>
+    /// The OpenAPI document and Swagger UI at /swagger, when Sgraf:Swagger says so: by default in Development only, so a
+    /// production service does not hand outsiders a map of its API unless its operator chooses to.
+    /// </summary>
     public static WebApplication UseSgrafSwagger(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.SwaggerShown(app.Environment)) return app;
         app.UseSwagger();
         app.UseSwaggerUI(ui =>
         {

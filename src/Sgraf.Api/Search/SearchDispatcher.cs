@@ -11,6 +11,8 @@ namespace Sgraf.Api.Search;
 /// cores through the engine's <see cref="CoreBudget"/>; a full queue refuses with <see cref="BatcherQueueFullException"/>),
 /// or straight through when off. Shortlist searches skip the batcher unless Sgraf:Batching:BatchShortlistSearches
 /// says otherwise: they share no scoring call, so they take a <see cref="SearchLane"/> with the same bounds instead.
+/// Heavy searches (<see cref="TextSearchJob.Heavy"/>) go straight through too: the heavy lane of
+/// <see cref="SearchAdmission"/> already bounds how many run, and in the batcher they would hold up the light ones.
 /// </summary>
 public sealed class SearchDispatcher : ISearchService, IAsyncDisposable
 {
@@ -35,12 +37,14 @@ public sealed class SearchDispatcher : ISearchService, IAsyncDisposable
     public bool Batching => textBatcher is not null;
 
     public Task<IReadOnlyList<QueryResult>> TextToImageAsync(TextSearchJob job, CancellationToken cancellationToken) =>
-        job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.TextToImage([job])[0], cancellationToken)
-        : textBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.TextToImage([job])[0]);
+        job.Heavy || textBatcher is null ? Task.FromResult(engine.TextToImage([job])[0])
+        : job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.TextToImage([job])[0], cancellationToken)
+        : textBatcher.SubmitAsync(job, cancellationToken);
 
     public Task<IReadOnlyList<QueryResult>> ImageToTextAsync(ImageSearchJob job, CancellationToken cancellationToken) =>
-        job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.ImageToText([job])[0], cancellationToken)
-        : imageBatcher?.SubmitAsync(job, cancellationToken) ?? Task.FromResult(engine.ImageToText([job])[0]);
+        job.Heavy || imageBatcher is null ? Task.FromResult(engine.ImageToText([job])[0])
+        : job.Shortlist is not null && shortlistLane is not null ? shortlistLane.RunAsync(() => engine.ImageToText([job])[0], cancellationToken)
+        : imageBatcher.SubmitAsync(job, cancellationToken);
 
     // One process holds the whole gallery: there is no shard to miss, so a partial answer never arises.
     async Task<SearchOutcome> ISearchService.TextToImageAsync(TextSearchJob job, bool allowPartial, CancellationToken cancellationToken) =>

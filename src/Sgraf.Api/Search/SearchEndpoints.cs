@@ -6,7 +6,7 @@ using Sgraf.Api.Routing;
 
 namespace Sgraf.Api.Search;
 
-/// <summary>Text-to-image and image-to-text search over the gallery, batched across concurrent requests.</summary>
+/// <summary>Text-to-image and image-to-text search over the gallery, admitted by cost and batched across concurrent requests.</summary>
 public static class SearchEndpoints
 {
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
@@ -20,23 +20,27 @@ public static class SearchEndpoints
                 + "Mode exact scores every image; mode shortlist ranks them by the bundle's shortlist head first and scores only the best `shortlist` (default 200) exactly; "
                 + "mode auto (the default) shortlists when the bundle has a head and more than Sgraf:Search:ShortlistAbove images are searched. "
                 + "Every score returned is the model's exact score; the response says which mode ran and how many images each query's hits were chosen from (`reranked`). "
-                + "Concurrent searches are gathered in dynamic batches; a full queue answers 503 with Retry-After.")
+                + "Concurrent searches are gathered in dynamic batches. A search is admitted by its estimated cost (queries × images scored × caption tokens × models, and hits returned): "
+                + "over Sgraf:Admission's per-request bounds it is a 400 that says how to stay under; costly searches run in a lane of their own, so cheap ones do not wait behind them; "
+                + "a full lane or queue answers 503 with Retry-After.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         search.MapPost("/image-to-text", ImageToText)
             .WithName("SearchImageToText")
             .WithSummary("Find the captions that best match each image")
             .WithDescription("Each query is a gallery image id or raw region features (encoded for this search, not stored). Returns the top k gallery captions per query, best first. "
-                + "Modes exact, shortlist and auto as for text-to-image, counting the captions searched.")
+                + "Modes exact, shortlist and auto, and admission by cost, as for text-to-image, counting the captions searched.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
-        ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
+        SearchedItems searchedItems, SearchAdmission admission, ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
@@ -45,17 +49,22 @@ public static class SearchEndpoints
         var model = search.Model(request.Model, "model", errors);
         var existing = await Existing(catalog, GalleryItemKind.Image, request.CandidateIds, rules, cancellationToken);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "image", errors);
-        int searched = await SearchedAsync(search, request.Mode, candidates, catalog, GalleryItemKind.Image, cancellationToken);
-        var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
+        int? counted = search.DecidesBySize(request.Mode) ? await searchedItems.CountAsync(candidates, GalleryItemKind.Image, cancellationToken) : null;
+        var shortlist = search.Shortlist(request.Mode, request.Shortlist, counted ?? 0, errors);
         errors.ThrowIfAny();
-        var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist);
+        int items = counted ?? await searchedItems.RecentCountAsync(candidates, GalleryItemKind.Image, cancellationToken);
+        var cost = SearchCost.TextToImage(request.Queries!, items, shortlist, model, k);
+        admission.Check(cost, "images", shortlist is not null, search.HasShortlistHead, errors);
+        errors.ThrowIfAny();
+        using var admitted = await admission.AdmitAsync(cost, cancellationToken);
+        var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist) { Heavy = admitted.Lane == admission.Heavy };
         var outcome = await searches.TextToImageAsync(job, request.AllowPartial ?? false, cancellationToken);
         metrics.SearchCompleted("text-to-image", job.Mode);
         return TypedResults.Ok(Response(model, job.Mode, shortlist, outcome));
     }
 
     static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
-        ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
+        SearchedItems searchedItems, SearchAdmission admission, ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var queries = new List<ImageQueryInput>();
@@ -83,10 +92,15 @@ public static class SearchEndpoints
         var model = search.Model(request.Model, "model", errors);
         var existing = await Existing(catalog, GalleryItemKind.Caption, request.CandidateIds, rules, cancellationToken);
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "caption", errors);
-        int searched = await SearchedAsync(search, request.Mode, candidates, catalog, GalleryItemKind.Caption, cancellationToken);
-        var shortlist = search.Shortlist(request.Mode, request.Shortlist, searched, errors);
+        int? counted = search.DecidesBySize(request.Mode) ? await searchedItems.CountAsync(candidates, GalleryItemKind.Caption, cancellationToken) : null;
+        var shortlist = search.Shortlist(request.Mode, request.Shortlist, counted ?? 0, errors);
         errors.ThrowIfAny();
-        var job = new ImageSearchJob(queries, k, model, candidates, shortlist);
+        int items = counted ?? await searchedItems.RecentCountAsync(candidates, GalleryItemKind.Caption, cancellationToken);
+        var cost = SearchCost.ImageToText(queries.Count, items, searchedItems.CaptionTokens(), shortlist, model, k);
+        admission.Check(cost, "captions", shortlist is not null, search.HasShortlistHead, errors);
+        errors.ThrowIfAny();
+        using var admitted = await admission.AdmitAsync(cost, cancellationToken);
+        var job = new ImageSearchJob(queries, k, model, candidates, shortlist) { Heavy = admitted.Lane == admission.Heavy };
         var outcome = await searches.ImageToTextAsync(job, request.AllowPartial ?? false, cancellationToken);
         metrics.SearchCompleted("image-to-text", job.Mode);
         return TypedResults.Ok(Response(model, job.Mode, shortlist, outcome));
@@ -100,14 +114,4 @@ public static class SearchEndpoints
 
     static SearchResponse Response(SearchModel model, string mode, int? shortlist, SearchOutcome outcome) =>
         new(model.Name(), mode, shortlist, outcome.Results, outcome.MissingShards is null ? null : outcome.MissingShards.Count > 0, outcome.MissingShards is { Count: > 0 } missing ? missing : null);
-
-    /// <summary>
-    /// Items a search covers, which only mode auto with a head decides by (<see cref="SearchRules.DecidesBySize"/>): its
-    /// distinct candidate ids, else the gallery's items of that kind; 0 when nothing decides by it.
-    /// </summary>
-    static async Task<int> SearchedAsync(SearchRules search, string? mode, IReadOnlyList<string>? candidateIds, IGalleryCatalog catalog,
-        GalleryItemKind kind, CancellationToken cancellationToken) =>
-        !search.DecidesBySize(mode) ? 0
-        : candidateIds is not null ? candidateIds.Distinct(StringComparer.Ordinal).Count()
-        : await catalog.CountAsync(kind, cancellationToken);
 }

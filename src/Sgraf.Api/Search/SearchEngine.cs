@@ -8,19 +8,29 @@ namespace Sgraf.Api.Search;
 /// segment in one runtime call, and every query keeps its own top k. Shortlist mode: <see cref="ShortlistSearch"/>.
 /// One search alone goes through the same code, so a batched answer equals the single-request answer. Thread-safe;
 /// reads one gallery snapshot per batch. Each call (a batch, or one request when batching is off) is a search in flight
-/// of the engine's <see cref="CoreBudget"/>, and every scoring call runs on its current share of the cores.
+/// of the engine's <see cref="CoreBudget"/>, and every scoring call runs on its current share of the cores. Heavy
+/// searches (<see cref="TextSearchJob.Heavy"/>) are in flight of a budget of their own over the same cores: beside
+/// light ones, a heavy search's long scoring calls would otherwise keep the share they started with (one core) after
+/// the light ones have left, and leave the other idle; measured with 4 heavy searches and single queries sent beside
+/// them, they took 1.6–2.1× as long as alone (docs/benchmarks.md, "Admission by cost"). The operating system shares the
+/// cores between the two budgets' threads; the heavy lane bounds how many heavy searches run.
 /// </summary>
 /// <param name="sharedCores">The cores' budget when several engines share them (a silo's shards); else the engine has its own.</param>
 public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, QueryEmbeddingCache queryCache, ExactScorer scorer, ShortlistSearch shortlist,
     CoreBudget? sharedCores = null)
 {
     readonly CoreBudget cores = sharedCores ?? new(runtime.Options.ScoreParallelism);
+    readonly CoreBudget heavyCores = new(runtime.Options.ScoreParallelism);
 
-    /// <summary>How the cores are shared among the searches in flight.</summary>
+    /// <summary>How the cores are shared among the light searches in flight.</summary>
     public CoreBudget Cores => cores;
+
+    /// <summary>How the cores are shared among the heavy searches in flight.</summary>
+    public CoreBudget HeavyCores => heavyCores;
 
     public IReadOnlyList<IReadOnlyList<QueryResult>> TextToImage(IReadOnlyList<TextSearchJob> jobs)
     {
+        var cores = jobs.Any(j => j.Heavy) ? heavyCores : this.cores;
         using var inFlight = cores.Enter();
         var snapshot = index.Current;
         var encoded = queryCache.Encode(jobs.SelectMany(j => j.Queries));
@@ -69,6 +79,7 @@ public sealed class SearchEngine(SgrafRuntime runtime, GalleryIndex index, Query
 
     public IReadOnlyList<IReadOnlyList<QueryResult>> ImageToText(IReadOnlyList<ImageSearchJob> jobs)
     {
+        var cores = jobs.Any(j => j.Heavy) ? heavyCores : this.cores;
         using var inFlight = cores.Enter();
         var snapshot = index.Current;
         var queryImages = ResolveImages(jobs, snapshot);

@@ -8,6 +8,12 @@ public sealed record TextSearchJob(IReadOnlyList<string> Queries, int K, SearchM
 {
     public int Weight => Queries.Count;
 
+    /// <summary>
+    /// Admitted to the heavy lane (<see cref="SearchAdmission"/>), which bounds how many run at once: scored on its own,
+    /// never batched with light searches or queued behind them. Its answer is the same either way.
+    /// </summary>
+    public bool Heavy { get; init; }
+
     public string Mode => SearchModes.Ran(Shortlist);
 }
 
@@ -15,6 +21,9 @@ public sealed record TextSearchJob(IReadOnlyList<string> Queries, int K, SearchM
 public sealed record ImageSearchJob(IReadOnlyList<ImageQueryInput> Queries, int K, SearchModel Model, IReadOnlyList<string>? CandidateIds, int? Shortlist)
 {
     public int Weight => Queries.Count;
+
+    /// <summary>As <see cref="TextSearchJob.Heavy"/>.</summary>
+    public bool Heavy { get; init; }
 
     public string Mode => SearchModes.Ran(Shortlist);
 }

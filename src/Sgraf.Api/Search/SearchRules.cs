@@ -46,6 +46,9 @@ public sealed class SearchRules(SearchOptions options, bool hasShortlistHead, IR
         }
     }
 
+    /// <summary>Whether the bundle has a shortlist head, so that mode shortlist can run.</summary>
+    public bool HasShortlistHead => hasShortlistHead;
+
     /// <summary>
     /// Whether <see cref="Shortlist"/> decides by the number of items searched: only mode auto with a head does, so
     /// only then need a search count its gallery (which a sharded gallery does by asking every shard).

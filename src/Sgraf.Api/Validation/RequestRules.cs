@@ -9,12 +9,21 @@ namespace Sgraf.Api.Validation;
 /// <summary>The checks every request field goes through, each reporting where the problem is.</summary>
 public sealed class RequestRules(LimitOptions limits, int imgDim)
 {
-    public const int MaxIdLength = 256;
     public const int DefaultK = 10;
+
+    /// <summary>Queries of raw region features (in base64) a search body always has room for, whatever Sgraf:Limits:MaxSearchBodyBytes says.</summary>
+    public const int FeatureQueriesPerSearchBody = 2;
 
     public LimitOptions Limits => limits;
 
     public int ImgDim => imgDim;
+
+    /// <summary>
+    /// The body limit of searches and explanations: Sgraf:Limits:MaxSearchBodyBytes, raised where this bundle's img_dim
+    /// needs more for <see cref="FeatureQueriesPerSearchBody"/> raw-feature queries in base64 and 64 KiB for the rest.
+    /// </summary>
+    public long SearchBodyBytes =>
+        Math.Max(limits.MaxSearchBodyBytes, FeatureQueriesPerSearchBody * 4L * ((SgrafConfig.Regions * imgDim * sizeof(float) + 2) / 3) + (64 << 10));
 
     /// <summary>The list itself: present, not empty, not over <paramref name="max"/>.</summary>
     public bool CheckList<T>(IReadOnlyList<T>? items, string path, int max, ValidationErrors errors)
@@ -32,12 +41,10 @@ public sealed class RequestRules(LimitOptions limits, int imgDim)
         return true;
     }
 
+    /// <summary>A new item's id, by <see cref="ItemIds"/>' rules.</summary>
     public void CheckId(string? id, string path, ValidationErrors errors)
     {
-        if (string.IsNullOrEmpty(id)) errors.Add(path, "is required");
-        else if (id.Length > MaxIdLength) errors.Add(path, $"is {id.Length} characters; ids are at most {MaxIdLength}");
-        else if (id.Any(char.IsControl)) errors.Add(path, "contains a control character");
-        else if (id.Trim().Length != id.Length) errors.Add(path, "starts or ends with whitespace");
+        if (ItemIds.Problem(id) is { } problem) errors.Add(path, problem);
     }
 
     public void CheckDistinct(IEnumerable<string?> ids, string path, ValidationErrors errors)

@@ -69,6 +69,17 @@ public sealed class ShardRequestRulesTests(SegmentCheckpointTests.Bundle bundle)
     }
 
     [Fact]
+    public void A_grain_refuses_new_ids_that_break_the_id_rules_and_deletes_any_stored_id_it_owns()
+    {
+        var rules = Rules();
+        string slashed = Enumerable.Range(0, 100).Select(i => $"legacy/{i}").First(id => new ShardMap(Shards).ShardOf(id) == 0);
+        Assert.Contains("records[0].id: contains '/' (U+002F) at index 6", rules.Append(0, [Shard(bundle.Caption(slashed, "a red circle"))]), StringComparison.Ordinal);
+        // Stored before the rules, by an older service: still deletable (issue 17, item 8).
+        Assert.Null(rules.Delete(0, GalleryItemKind.Caption, slashed));
+        Assert.Contains("id: is required", rules.Delete(0, GalleryItemKind.Caption, ""), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_adds_of_this_bundles_layout_with_finite_values_and_strict_metadata_are_taken()
     {
         var rules = Rules();

@@ -6,7 +6,7 @@ namespace Sgraf.Api.Tests.Deployment;
 
 /// <summary>
 /// The deployment as users run it, as processes (scripts/run-topology.sh): two replicas sharing a Redis gallery
-/// behind nginx. What the load balancer's clients must see: the same answers whichever replica serves them, nothing
+/// behind nginx, which serves HTTPS. What the load balancer's clients must see: the same answers whichever replica serves them, nothing
 /// lost or failing when a replica is killed, and the restarted replica caught up.
 /// </summary>
 public sealed class LoadBalancedReplicaTests
@@ -24,11 +24,10 @@ public sealed class LoadBalancedReplicaTests
     {
         await using var topology = await ProcessTopology.StartAsync();
         using var balancer = topology.Balancer();
+        await AssertTheEdgeAsync(topology, balancer);
 
-        for (int batch = 0; batch < 3; batch++)
-        {
-            await AddImagesAsync(balancer, $"image-{2 * batch}", $"image-{2 * batch + 1}");
-        }
+        // Six images, 2.4 MB: over the limit of searches at nginx (2 MB), within that of adds.
+        await AddImagesAsync(balancer, [.. Enumerable.Range(0, 6).Select(i => $"image-{i}")]);
         await AddCaptionsAsync(balancer, TestGallery.Captions.Select((text, i) => ($"caption-{i}", text)).ToArray());
 
         // Round robin alternates replicas; both must serve, and alike.
@@ -77,6 +76,43 @@ public sealed class LoadBalancedReplicaTests
         }
         Assert.Equal(["replica-1", "replica-2"], servedBy.Order());
     }
+
+    /// <summary>
+    /// nginx's TLS and limits (issue 17, items 4 and 10): plain HTTP redirects to HTTPS but for the readiness probe,
+    /// HTTPS answers carry HSTS and the service's own headers, and a search body is refused by nginx when clearly too
+    /// large and by the service, with its problem+json, when just over the service's limit.
+    /// </summary>
+    private static async Task AssertTheEdgeAsync(ProcessTopology topology, HttpClient balancer)
+    {
+        using var plain = topology.PlainBalancer();
+        using (var redirected = await plain.PostAsync("/search/text-to-image?k=3", Json(new { queries = new[] { "a red star" } })))
+        {
+            Assert.Equal(HttpStatusCode.PermanentRedirect, redirected.StatusCode);
+            Assert.Equal($"https://127.0.0.1:{topology.HttpsPort}/search/text-to-image?k=3", redirected.Headers.Location?.ToString());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await plain.GetAsync("/health/ready")).StatusCode);
+
+        using (var ready = await balancer.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("max-age=31536000", ready.Headers.GetValues("Strict-Transport-Security").Single());
+            Assert.Contains("frame-ancestors 'none'", ready.Headers.GetValues("Content-Security-Policy").Single());
+        }
+
+        using (var atNginx = await balancer.PostAsync("/search/text-to-image", Json(new { queries = new[] { new string('a', 3_000_000) } })))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, atNginx.StatusCode);
+            Assert.False(atNginx.Headers.Contains("X-Sgraf-Instance"), "nginx should refuse it without asking a replica");
+        }
+        using (var atService = await balancer.PostAsync("/search/text-to-image", Json(new { queries = new[] { new string('a', 1_500_000) } })))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, atService.StatusCode);
+            Assert.Equal("application/problem+json", atService.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Sgraf:Limits:MaxSearchBodyBytes", await atService.Content.ReadAsStringAsync());
+        }
+    }
+
+    private static StringContent Json(object body) => new(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
     private sealed record ImageListing(int Total);
 

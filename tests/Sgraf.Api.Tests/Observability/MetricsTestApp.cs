@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,8 +12,8 @@ using Sgraf.Api.Observability;
 namespace Sgraf.Api.Tests.Observability;
 
 /// <summary>
-/// A small app on TestServer wired as the service is: the service's metrics, routing, then request metrics, then
-/// endpoints and <c>GET /metrics</c>. Tests record through the app's own instruments and read them back by scraping.
+/// A small app on TestServer wired as the service is: the service's metrics, request metrics, the exception handler,
+/// routing, then endpoints and <c>GET /metrics</c>. Tests record through the app's own instruments and read them back by scraping.
 /// </summary>
 internal sealed class MetricsTestApp : IAsyncDisposable
 {
@@ -39,15 +41,30 @@ internal sealed class MetricsTestApp : IAsyncDisposable
         builder.Services.AddServiceMetrics();
 
         var app = builder.Build();
-        app.UseRouting();
         app.UseRequestMetrics();
+        // As the service's: it answers the exceptions it knows (a shed search: 503) and lets others escape.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerFeature>()!.Error;
+                if (error is not ShedException) ExceptionDispatchInfo.Throw(error);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return Task.CompletedTask;
+            },
+        });
+        app.UseRouting();
         app.MapGet("/items/{id}", (int id) => TypedResults.Ok(id));
         app.MapGet("/teapot", () => TypedResults.StatusCode(StatusCodes.Status418ImATeapot));
         app.MapGet("/fails", string () => throw new InvalidOperationException("The handler failed."));
+        app.MapGet("/shed", string () => throw new ShedException());
         app.MapMetrics();
         await app.StartAsync();
         return new MetricsTestApp(app);
     }
+
+    /// <summary>What a handler throws to shed a request, as the service's full queue does.</summary>
+    public sealed class ShedException : Exception;
 
     public async ValueTask DisposeAsync()
     {

@@ -79,6 +79,19 @@ public sealed class RequestMetricsTests
     }
 
     [Fact]
+    public async Task An_exception_the_handler_answers_is_recorded_with_the_status_it_sent_not_500()
+    {
+        await using var app = await MetricsTestApp.StartAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await GetAsync(app, "/shed"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await GetAsync(app, "/shed"));
+
+        var scrape = await app.ScrapeAsync();
+        Assert.Equal(2, scrape.Value(Requests, ("route", "/shed"), ("method", "GET"), ("status", "503")));
+        Assert.DoesNotContain("status=\"500\"", scrape.Text);
+    }
+
+    [Fact]
     public async Task Methods_other_than_the_standard_ones_share_one_label()
     {
         await using var app = await MetricsTestApp.StartAsync();

@@ -176,4 +176,34 @@ public sealed class ServiceInstrumentsTests : IAsyncLifetime
         Assert.Equal(threads * perThread, scrape.Value("sgraf_http_request_duration_seconds_count", ("route", "/same"), ("method", "GET")));
         Assert.Equal(threads * perThread, scrape.Value("sgraf_http_request_duration_seconds_bucket", ("route", "/same"), ("method", "GET"), ("le", "0.001")));
     }
+
+    [Fact]
+    public async Task Admission_records_costs_waits_and_refusals_by_lane_and_reads_each_lanes_load_at_scrape()
+    {
+        var admission = _app.Get<AdmissionMetrics>();
+        long held = 12_000;
+        admission.Observe("heavy", () => held, () => 2_500);
+        admission.Observe("light", () => 0, () => null);
+        admission.Admitted("heavy", 5_000_000, TimeSpan.FromSeconds(2));
+        admission.Rejected("heavy", "busy");
+        admission.Rejected("light", "too_costly");
+
+        var scrape = await _app.ScrapeAsync();
+        var heavy = ("lane", "heavy");
+        Assert.Equal(12_000, scrape.Value("sgraf_admission_held_units", heavy));
+        Assert.Equal(2_500, scrape.Value("sgraf_admission_drain_units_per_second", heavy));
+        Assert.False(scrape.Has("sgraf_admission_drain_units_per_second", ("lane", "light")));
+        Assert.Equal(5_000_000, scrape.Value("sgraf_search_cost_units_sum", heavy));
+        Assert.Equal(["1000", "3000", "10000", "30000", "100000", "300000", "1000000", "3000000", "10000000", "30000000", "100000000", "300000000", "+Inf"],
+            scrape.BucketBounds("sgraf_search_cost_units", heavy));
+        Assert.Equal(1, scrape.Value("sgraf_search_cost_units_bucket", heavy, ("le", "10000000")));
+        Assert.Equal(0, scrape.Value("sgraf_search_cost_units_bucket", heavy, ("le", "3000000")));
+        Assert.Equal(2, scrape.Value("sgraf_admission_wait_seconds_sum", heavy));
+        Assert.Equal(1, scrape.Value("sgraf_admission_rejected_total", heavy, ("reason", "busy")));
+        Assert.Equal(0, scrape.Value("sgraf_admission_rejected_total", heavy, ("reason", "too_costly")));
+        Assert.Equal(1, scrape.Value("sgraf_admission_rejected_total", ("lane", "light"), ("reason", "too_costly")));
+
+        held = 0;
+        Assert.Equal(0, (await _app.ScrapeAsync()).Value("sgraf_admission_held_units", heavy));
+    }
 }

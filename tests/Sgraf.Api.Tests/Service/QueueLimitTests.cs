@@ -24,5 +24,14 @@ public sealed class QueueLimitTests
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
         Assert.Equal("1", full[0].Headers.RetryAfter?.ToString());
         Assert.Contains("queue is full", await full[0].Content.ReadAsStringAsync());
+
+        // /metrics counts each answer with the status sent: shed searches as 503, bad input as 400, none as 500.
+        using var bad = await client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a red circle" }, k = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var metrics = await Observability.Exposition.ScrapeAsync(client);
+        (string, string)[] search = [("route", "/search/text-to-image"), ("method", "POST")];
+        Assert.Equal(full.Length, metrics.Value("sgraf_http_requests_total", [.. search, ("status", "503")]));
+        Assert.Equal(1, metrics.Value("sgraf_http_requests_total", [.. search, ("status", "400")]));
+        Assert.DoesNotContain("status=\"500\"", metrics.Text);
     }
 }

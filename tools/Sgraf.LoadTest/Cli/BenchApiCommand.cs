@@ -171,7 +171,7 @@ internal static class BenchApiCommand
             throw new InvalidInputException("--shortlist is sent only with modes shortlist and auto; add one of them to --modes");
     }
 
-    static Uri ParseUrl(string text) =>
+    internal static Uri ParseUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new InvalidInputException($"--url must be an http:// or https:// address, got '{text}'");

@@ -10,6 +10,7 @@ public static class LoadCommandLine
         var root = new RootCommand("sgraf-load: load-test a running Sgraf service, compare runs, fill its gallery, and compare two services' answers.");
         root.Subcommands.Add(BenchApiCommand.Create());
         root.Subcommands.Add(BenchApiCompareCommand.Create());
+        root.Subcommands.Add(BenchAdmissionCommand.Create());
         root.Subcommands.Add(GalleryCommand.Create());
         root.Subcommands.Add(CompareAnswersCommand.Create());
         return root;
