@@ -8,6 +8,9 @@ out=${OUT:-models}
 results="$out/results"
 mkdir -p "$results"
 sgraf() { dotnet src/Sgraf.Training/bin/Release/net10.0/sgraf.dll "$@"; }
+
+# Built first, as train-demo.sh does: on a fresh clone the Release dll does not exist yet.
+dotnet build src/Sgraf.Training -c Release -v quiet
 [ -f "$data/test_ims.npy" ] || sgraf make-shapes --out "$data" --seed 7 --train 4000 --dev 200 --test 500 --img-dim 2048
 
 sgr=(--model "$out/shapes-sgr/model_best")

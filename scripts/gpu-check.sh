@@ -13,7 +13,7 @@
 #
 # run measures: the ONNX parity check on CUDA (sgraf check-cuda on the official fixture: every score within 1e-5 of
 # the CPU's, every exact search ranking equal), sgraf bench-score pairs/s of both models at full size on CUDA and on the
-# CPU (all cores), and the service's search p50 at --images (10000) full-size images on each device. It stops with one
+# CPU (all cores), the picture encoder's photos/s (sgraf bench-pictures: decoding and encoding together) on each, and the service's search p50 at --images (10000) full-size images on each device. It stops with one
 # line where there is no NVIDIA GPU, or where CUDA cannot start (naming the missing library).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +47,13 @@ pack() {
   cp "$fixture/data/tiny_precomp/test_ims.npy" "$fixture/data/tiny_precomp/test_caps.txt" "$dir/data/fixture/"
   echo "== a full-size random bundle (img 2048, embed 1024; SGR, SAF and a shortlist head)" >&2
   "$dir/sgraf/sgraf" bench-score --random-full-size --save-bundle "$dir/bundles/full-size" --onnx-only --images 2 --captions 2 --repeat 1 >&2
+  echo "== the picture encoder (ResNet-18 grid, built from its NuGet package) and sample photos to encode" >&2
+  "$dir/sgraf/sgraf" export-onnx --picture-encoder resnet18 --out "$dir/bundles/pictures" >&2
+  # scikit-image's sample photos (python3-skimage, installed by scripts/install-deps.sh); bench-pictures cycles through them.
+  local photos=/usr/lib/python3/dist-packages/skimage/data
+  [ -f "$photos/chelsea.png" ] || bash "$root/scripts/install-deps.sh" python3-skimage >&2
+  mkdir -p "$dir/data/photos"
+  cp "$photos"/{astronaut,chelsea,coffee}.png "$photos/rocket.jpg" "$dir/data/photos/"
   rm -rf "$work"
   cp "$here/gpu-check.sh" "$root/deploy/http-probe.sh" "$dir/"
   du -sh "$dir"/api "$dir"/sgraf "$dir"/load "$dir"/bundles
@@ -73,7 +80,7 @@ run() {
       *) echo "gpu-check: unknown option $1 (run takes --cuda-libs, --images, --seconds, --port)" >&2; exit 1 ;;
     esac
   done
-  for part in api/Sgraf.Api sgraf/sgraf load/sgraf-load bundles/fixture bundles/full-size; do
+  for part in api/Sgraf.Api sgraf/sgraf load/sgraf-load bundles/fixture bundles/full-size bundles/pictures data/photos; do
     [ -e "$here/$part" ] || { echo "gpu-check: $here/$part is missing; run uses the folder scripts/gpu-check.sh pack made" >&2; exit 1; }
   done
   require_gpu
@@ -90,6 +97,11 @@ run() {
   "$sgraf" bench-score --bundle "$here/bundles/full-size" --onnx-only --device cuda --threads 1 >"$out/bench-cuda.txt"
   local device
   for device in cpu cuda; do
+    echo "== picture encoder on $device: decode + encode, batches of 32" >&2
+    "$sgraf" bench-pictures --bundle "$here/bundles/pictures" --pictures "$here/data/photos" --count 512 --batch-size 32 \
+      --decode-threads "$cores" --device "$device" >"$out/pictures-$device.txt"
+  done
+  for device in cpu cuda; do
     echo "== search p50 at $images images on $device" >&2
     search_p50 "$device" "$out"
   done
@@ -99,6 +111,7 @@ run() {
   p50() { grep -A2 '"latencyMs"' "$1" | grep -o '"p50": *[0-9.]*' | head -1 | grep -o '[0-9.]*$'; }
   ran() { grep -A1 '"ran"' "$1" | tail -1 | grep -o '"[a-z]*"' | tr -d '"'; }
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f×", b / a; else print "-" }'; }
+  photos() { grep '^decode + encode' "$1" | grep -o '[0-9.]* photos/s' | grep -o '^[0-9.]*'; }
   local sgr_cpu sgr_cuda saf_cpu saf_cuda p50_cpu p50_cuda
   sgr_cpu=$(pairs SGR "$out/bench-cpu.txt"); sgr_cuda=$(pairs SGR "$out/bench-cuda.txt")
   saf_cpu=$(pairs SAF "$out/bench-cpu.txt"); saf_cuda=$(pairs SAF "$out/bench-cuda.txt")
@@ -110,7 +123,7 @@ run() {
   echo "| SGR scoring, pairs/s (full size, 100 images × 50 captions × 12 tokens per call) | $sgr_cpu | $sgr_cuda | $(ratio "$sgr_cpu" "$sgr_cuda") |"
   echo "| SAF scoring, pairs/s (same) | $saf_cpu | $saf_cuda | $(ratio "$saf_cpu" "$saf_cuda") |"
   echo "| search p50 ms, $images full-size images, 1 client, mode auto (ran: $(ran "$out/search-cpu.json") / $(ran "$out/search-cuda.json")) | $p50_cpu | $p50_cuda | $(ratio "$p50_cuda" "$p50_cpu") faster |"
-  echo "| picture encoder, photos/s | n/a | n/a | this build has no picture encoder (issue 18) |"
+  echo "| picture encoder, photos/s (decode + encode, 224 x 224, batches of 32, $cores decode threads) | $(photos "$out/pictures-cpu.txt") | $(photos "$out/pictures-cuda.txt") | $(ratio "$(photos "$out/pictures-cpu.txt")" "$(photos "$out/pictures-cuda.txt")") |"
   echo
   echo "Parity on CUDA (sgraf check-cuda, official fixture):"
   cat "$out/parity.txt"

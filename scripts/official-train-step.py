@@ -10,7 +10,8 @@ backward, clip_grad_norm_ 2.0 over txt_enc + img_enc + sim_enc, Adam(lr 2e-4). T
 bench-train: non-negative region features and captions of one length.
 
 Usage: /usr/bin/python3 scripts/official-train-step.py --model sgr|saf [--img-dim 2048] [--embed-size 1024]
-       [--sim-dim 256] [--word-dim 300] [--batch-size 128] [--words 12] [--threads 1] [--steps 3] [--json FILE]
+       [--sim-dim 256] [--word-dim 300] [--batch-size 128] [--words 12] [--threads 1] [--steps 3] [--warmup 1]
+       [--json FILE]
 Needs PyTorch (Debian: apt-get install python3-torch). The last line ends with "captions/s".
 """
 import argparse
@@ -219,6 +220,7 @@ def main():
     parser.add_argument('--words', type=int, default=12)
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--steps', type=int, default=3)
+    parser.add_argument('--warmup', type=int, default=1, help='untimed steps first (1)')
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--json')
     args = parser.parse_args()
@@ -235,9 +237,9 @@ def main():
 
     print(f"official-train-step: {args.model.upper()}, img {args.img_dim}, word {args.word_dim}, embed {args.embed_size}, "
           f"sim {args.sim_dim}, vocab {VOCAB_SIZE}; {args.batch_size} captions of {args.words} tokens per step; "
-          f"{args.threads} thread(s); 1 warm-up + {args.steps} timed steps; torch {torch.__version__}", flush=True)
+          f"{args.threads} thread(s); {args.warmup} warm-up + {args.steps} timed steps; torch {torch.__version__}", flush=True)
     walls, cpus = [], []
-    for step in range(args.steps + 1):
+    for step in range(args.warmup + args.steps):
         images = torch.rand(args.batch_size, REGIONS, args.img_dim)
         captions = torch.randint(4, VOCAB_SIZE, (args.batch_size, args.words))
         captions[:, 0] = 1
@@ -253,7 +255,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 2.0)
         optimizer.step()
-        if step > 0:
+        if step >= args.warmup:
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
         if not math.isfinite(loss.item()):

@@ -11,7 +11,6 @@ using Sgraf.Api.Site;
 using Sgraf.Api.Search;
 using Sgraf.Api.Security;
 using Sgraf.Api.Validation;
-using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,7 +31,7 @@ var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseInstanceHeader();
 // Request logging and metrics outside the exception handler, so they see the status the client got (503, 400), not the exception.
-app.UseSerilogRequestLogging();
+app.UseSgrafRequestLogging();
 app.UseRequestMetrics();
 app.UseMemoryReleaseAfterLargeBodies();
 app.UseExceptionHandler();
@@ -54,7 +53,7 @@ app.MapSearch();
 app.MapExplain();
 app.MapMetrics();
 
-app.Run();
+return app.RunService();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using Sgraf.Tools;
 using Sgraf.Training.Cli;
 
-return SgrafCommandLine.Build().Parse(args).Invoke();
+return CommandLineErrors.Invoke(SgrafCommandLine.Build().Parse(args));

@@ -48,17 +48,41 @@ public sealed class ServiceProcess : IDisposable
     /// </summary>
     public static ServiceProcess Start(string dataDirectory, IDictionary<string, string>? settings = null, bool portOnly = false)
     {
-        var dll = BuiltDll();
         int port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add(BuiltDll());
         if (portOnly)
         {
             start.Environment.Remove("ASPNETCORE_URLS");
             start.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        return Launch(start, port, dataDirectory, settings);
+    }
+
+    /// <summary>
+    /// Starts the service as the README says to: <c>dotnet run --project src/Sgraf.Api</c> (with its launch profile; without
+    /// building again), told its address by ASPNETCORE_URLS or, with <paramref name="urlsArgument"/>, by <c>-- --urls</c>.
+    /// </summary>
+    public static ServiceProcess StartWithDotnetRun(string dataDirectory, bool urlsArgument)
+    {
+        int port = LoopbackPorts.Free();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryPaths.Root };
+        foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", Path.Combine("src", "Sgraf.Api") }) start.ArgumentList.Add(argument);
+        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
+        if (urlsArgument)
+        {
+            start.Environment.Remove("ASPNETCORE_URLS");
+            foreach (var argument in new[] { "--", "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(argument);
+        }
+        else start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        return Launch(start, port, dataDirectory, settings: null);
+    }
+
+    static ServiceProcess Launch(ProcessStartInfo start, int port, string dataDirectory, IDictionary<string, string>? settings)
+    {
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Sgraf__BundleDirectory"] = BundlePath;
         start.Environment["Sgraf__DataDirectory"] = dataDirectory;

@@ -1,3 +1,4 @@
 using Sgraf.LoadTest.Cli;
+using Sgraf.Tools;
 
-return LoadCommandLine.Build().Parse(args).Invoke();
+return CommandLineErrors.Invoke(LoadCommandLine.Build().Parse(args));

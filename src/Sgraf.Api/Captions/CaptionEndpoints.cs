@@ -32,6 +32,7 @@ public static class CaptionEndpoints
         captions.MapGet("/", ListCaptions)
             .WithName("ListCaptions")
             .WithSummary("List captions by id, a page at a time")
+            .Produces<Page<CaptionInfo>>()
             .ProducesValidationProblem();
 
         captions.MapDelete("/{id}", DeleteCaption).RequireApiKey()

@@ -4,6 +4,7 @@ using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Search;
 using Sgraf.Api.Validation;
+using Sgraf.Inference.Data;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Sgraf.Api.Cluster;
@@ -108,8 +109,7 @@ public sealed class ShardRequestRules(RequestRules rules, SearchRules search, Em
     {
         try
         {
-            if (decode().Any(e => e.Tokens.AsSpan().IndexOfAnyExceptInRange(float.MinValue, float.MaxValue) >= 0
-                                  || e.Global.AsSpan().IndexOfAnyExceptInRange(float.MinValue, float.MaxValue) >= 0))
+            if (decode().Any(e => FiniteValues.FirstNonFinite(e.Tokens) >= 0 || FiniteValues.FirstNonFinite(e.Global) >= 0))
                 errors.Add(path, "holds a value that is not finite (NaN or Infinity)");
         }
         catch (InvalidDataException e)

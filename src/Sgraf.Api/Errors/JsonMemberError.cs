@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Sgraf.Api.Validation;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.Api.Errors;
 
@@ -23,36 +23,21 @@ public sealed record JsonMemberError(string Path, string Member, bool Unknown, s
             return new(path + repeated.PathWithin, repeated.Member, false, "is given twice in one object; give each member once");
 
         // System.Text.Json has no error codes; its messages (English: the service runs with invariant globalization) are
-        // the only way to tell these two from other JSON errors, which stay "Malformed JSON". Tests pin both wordings.
+        // the only way to tell these two from other JSON errors (JsonReadError's). Tests pin both wordings.
         bool unknown = exception.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
         bool duplicate = exception.Message.StartsWith("Duplicate property '", StringComparison.Ordinal);
         if (!unknown && !duplicate || JsonPathText.Steps(path) is not { Count: > 0 } steps || steps[^1].Name is not { } member) return null;
 
         string matching = options.PropertyNameCaseInsensitive ? " (names match ignoring case)" : "";
         if (duplicate) return new(path, member, false, $"is given more than once{matching}; give each member once");
-        var members = requestType is null ? null : MembersAt(options.GetTypeInfo(requestType), steps.Take(steps.Count - 1), options);
-        string owner = steps.Count == 1 ? "the request" : JsonPathText.ErrorKey(JsonPathText.Format(steps.Take(steps.Count - 1)));
+        var owner = requestType is null ? null : JsonShapes.TypeAt(requestType, steps.Take(steps.Count - 1), options);
+        var members = owner is null ? null : JsonShapes.Members(owner, options);
+        string where = steps.Count == 1 ? "the request" : JsonPathText.ErrorKey(JsonPathText.Format(steps.Take(steps.Count - 1)));
         return new(path, member, true, members is null
-            ? $"is not a member of {owner}"
-            : $"is not a member of {owner}, whose members are {string.Join(", ", members)}{matching}");
+            ? $"is not a member of {where}"
+            : $"is not a member of {where}, whose members are {string.Join(", ", members)}{matching}");
     }
 
     /// <summary>The key of this error in problem details' <c>errors</c>, as the service's other errors name places.</summary>
     public string Key => JsonPathText.ErrorKey(Path);
-
-    /// <summary>The members of the object at <paramref name="steps"/> below <paramref name="type"/>; null when that is not an object of the contract.</summary>
-    static IReadOnlyList<string>? MembersAt(JsonTypeInfo type, IEnumerable<JsonPathText.Step> steps, JsonSerializerOptions options)
-    {
-        var comparison = options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        foreach (var step in steps)
-        {
-            if (step.Index is not null && type is { Kind: JsonTypeInfoKind.Enumerable, ElementType: { } element })
-                type = options.GetTypeInfo(element);
-            else if (step.Name is { } name && type.Kind == JsonTypeInfoKind.Object
-                     && type.Properties.FirstOrDefault(p => string.Equals(p.Name, name, comparison)) is { } property)
-                type = options.GetTypeInfo(property.PropertyType);
-            else return null;
-        }
-        return type.Kind == JsonTypeInfoKind.Object ? [.. type.Properties.Select(p => p.Name)] : null;
-    }
 }

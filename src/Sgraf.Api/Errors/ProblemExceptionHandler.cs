@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Batching;
@@ -27,26 +25,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     {
         ProblemDetails problem = exception switch
         {
-            BadHttpRequestException { InnerException: JsonException e } when MemberError(context, e) is { } member => new HttpValidationProblemDetails(
-                new Dictionary<string, string[]> { [member.Key] = [member.Message] })
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "The request is not valid",
-                Detail = $"{(member.Unknown ? "Unknown member" : "Repeated member")} '{member.Member}' at {member.Path} (see 'errors'). Nothing was changed.",
-            },
             RequestValidationException e => new HttpValidationProblemDetails(e.Errors)
             {
                 Status = StatusCodes.Status400BadRequest,
                 Title = "The request is not valid",
                 Detail = "See 'errors': each JSON path names what is wrong there. Nothing was changed.",
             },
-            BadHttpRequestException e => new ProblemDetails
-            {
-                Status = e.StatusCode,
-                // Thrown for a body that cannot be read and for a query or route value that cannot be bound.
-                Title = "The request could not be read",
-                Detail = Describe(e),
-            },
+            // Thrown for a body that cannot be read and for a query or route value that cannot be bound.
+            BadHttpRequestException e => RequestReadProblems.Describe(e, context, json.Value.SerializerOptions),
             BatcherQueueFullException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -88,22 +74,6 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
-
-    /// <summary>An unknown or repeated member of the body of the endpoint that was reading it, or null for other JSON errors.</summary>
-    JsonMemberError? MemberError(HttpContext context, JsonException exception)
-    {
-        // The exception handler middleware clears the request's endpoint before handlers run; its feature keeps it.
-        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
-        return JsonMemberError.From(exception, endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType, json.Value.SerializerOptions);
-    }
-
-    /// <summary>The JSON reader's own words (they give the path, line and byte), or the reason the body could not be read.</summary>
-    static string Describe(BadHttpRequestException e) => e.InnerException switch
-    {
-        JsonException json => $"Malformed JSON: {json.Message}",
-        { } inner => $"{e.Message} {inner.Message}",
-        _ => e.Message,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answered {Path} with 503: {Reason}")]
     static partial void LogNotReady(ILogger logger, string path, string reason);

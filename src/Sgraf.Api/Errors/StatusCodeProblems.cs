@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
@@ -9,7 +10,8 @@ namespace Sgraf.Api.Errors;
 
 /// <summary>
 /// Problem details for the errors the framework answers with a bare status, saying what they were about: no endpoint
-/// (404), a method the route does not answer (405), a body Kestrel could not read (400) or that is too large (413).
+/// (404), a method the route does not answer (405), a body of a content type it does not read (415), a body Kestrel could
+/// not read (400) or that is too large (413).
 /// Kestrel's own rejections of a malformed request (bad request line, NUL in the target, URI or headers too long) are
 /// written before any middleware runs and stay bare: see docs/deployment.md, "Errors".
 /// </summary>
@@ -26,6 +28,16 @@ public static class StatusCodeProblems
             case StatusCodes.Status404NotFound:
                 problem.Title = "Nothing answers this path";
                 problem.Detail = $"No endpoint answers {request}." + (SwaggerShown(http) ? " The endpoints are listed at /swagger." : " The endpoints are listed in the README.");
+                break;
+            case StatusCodes.Status415UnsupportedMediaType:
+                problem.Title = "The body's content type is not accepted here";
+                // Every accepts entry: the body parameter's and any an endpoint adds (the last one alone may list none).
+                var accepted = (http.GetEndpoint()?.Metadata.GetOrderedMetadata<IAcceptsMetadata>() ?? [])
+                    .SelectMany(m => m.ContentTypes).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                string sent = http.Request.ContentType is { Length: > 0 } type ? $"the request's Content-Type is {type}" : "the request has no Content-Type";
+                problem.Detail = accepted.Count > 0
+                    ? $"{request} reads {string.Join(" or ", accepted)}; {sent}. Send the body with Content-Type: {accepted[0]}. Nothing was changed."
+                    : $"{request} does not read bodies of this type; {sent}. Nothing was changed.";
                 break;
             case StatusCodes.Status405MethodNotAllowed:
                 problem.Detail = $"{http.Request.Path} does not answer {http.Request.Method}; it answers {http.Response.Headers.Allow} (see the Allow header).";

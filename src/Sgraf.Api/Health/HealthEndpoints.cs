@@ -25,11 +25,16 @@ public static class HealthEndpoints
     /// <param name="ShortlistHead">Whether the bundle has a shortlist head, so searches can run in shortlist mode.</param>
     /// <param name="ShortlistDim">The size of the head's vectors; null without a head.</param>
     /// <param name="Cluster">Sharded service only: its silos and shards as this silo last saw them; left out on a single node.</param>
+    /// <param name="ImgDim">The size of each region's features the bundle reads (img_dim): what an import's features must have.</param>
     /// <param name="Quarantined">Entries of the gallery's Redis stream (every shard's, in a cluster) set aside because they could not
     /// be read: the gallery serves without them; the log says which and why. 0 for a local store.</param>
     public sealed record ReadinessDetails(string Status, string Reason, string Detail, int Images, int Captions, string Bundle, string Device,
         bool ShortlistHead, int? ShortlistDim,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0) : Readiness(Status, Reason);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0, int ImgDim = 0) : Readiness(Status, Reason);
+
+    /// <summary>What /health/live says: the process answers.</summary>
+    /// <param name="Status">Always live. <example>live</example></param>
+    public sealed record Liveness(string Status);
 
     /// <summary>A sharded service's shape: active silos, and each shard's state and silo.</summary>
     /// <param name="ShardsReady">Shards answering now; the others recover (searches answer 503, or partial answers when asked).</param>
@@ -38,7 +43,7 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").WithTags("Operations");
-        health.MapGet("/live", () => TypedResults.Ok(new { status = "live" }))
+        health.MapGet("/live", () => TypedResults.Ok(new Liveness("live")))
             .WithName("Live")
             .WithSummary("The process is up and answering (restart it if not)");
         health.MapGet("/ready", Ready)
@@ -66,7 +71,7 @@ public static class HealthEndpoints
             cluster?.Images ?? snapshot.Images.Count, cluster?.Captions ?? snapshot.Captions.Count,
             runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim,
             cluster is null ? null : new ClusterReadiness(cluster.Silos, watch!.ShardCount, cluster.Ready, cluster.Shards),
-            cluster?.Quarantined ?? (services.GetService<GalleryStoreHolder>()?.Opened as RedisGalleryStore)?.Quarantined ?? 0);
+            cluster?.Quarantined ?? (services.GetService<GalleryStoreHolder>()?.Opened as RedisGalleryStore)?.Quarantined ?? 0, runtime.Bundle.ImgDim);
         return TypedResults.Json(details, statusCode: code);
     }
 

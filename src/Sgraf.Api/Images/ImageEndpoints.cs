@@ -40,6 +40,7 @@ public static class ImageEndpoints
         images.MapGet("/", ListImages)
             .WithName("ListImages")
             .WithSummary("List images by id, a page at a time")
+            .Produces<Page<ImageInfo>>()
             .ProducesValidationProblem();
 
         images.MapDelete("/{id}", DeleteImage).RequireApiKey()

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Sgraf.Api.Configuration;
@@ -32,6 +33,10 @@ public static class SwaggerSetup
                 Name = ApiKeys.Header,
                 Description = "One of the keys in Sgraf:ApiKeys; needed for adds and deletes.",
             });
+            // Metadata is free-form JSON: described as what it is, not as System.Text.Json's node classes (whose
+            // properties made linters reject every metadata example: "title property type must be object").
+            options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
+            options.MapType<JsonNode>(() => new OpenApiSchema());
             options.OperationFilter<ApiKeyOperationFilter>();
             options.OperationFilter<RequestExampleFilter>();
         });
@@ -45,7 +50,9 @@ public static class SwaggerSetup
     public static WebApplication UseSgrafSwagger(this WebApplication app)
     {
         if (!app.Services.GetRequiredService<IOptions<SgrafServiceOptions>>().Value.SwaggerShown(app.Environment)) return app;
-        app.UseSwagger();
+        // The document names the address it was fetched from, so a client generated from it (Kiota, NSwag) calls this service.
+        app.UseSwagger(swagger => swagger.PreSerializeFilters.Add((document, request) =>
+            document.Servers = [new OpenApiServer { Url = $"{request.Scheme}://{request.Host.Value}{request.PathBase}" }]));
         app.UseSwaggerUI(ui =>
         {
             ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Sgraf v1");
@@ -55,13 +62,16 @@ public static class SwaggerSetup
     }
 }
 
-/// <summary>Marks operations that need X-Api-Key with the ApiKey security requirement.</summary>
+/// <summary>
+/// Marks operations that need X-Api-Key with the ApiKey security requirement, and the open ones with none
+/// (<c>security: []</c>), so a reader of the document (or a linter) need not guess which is which.
+/// </summary>
 public sealed class ApiKeyOperationFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequiredMetadata>().Any()) return;
         operation.Security ??= [];
+        if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequiredMetadata>().Any()) return;
         operation.Security.Add(new OpenApiSecurityRequirement
         {
             [new OpenApiSecuritySchemeReference(SwaggerSetup.ApiKeyScheme, context.Document)] = [],

@@ -29,7 +29,8 @@ public sealed record ExplainedImage(string? Id, JsonObject? Metadata);
 /// <param name="Id">The gallery caption id; null for a sentence.</param>
 /// <param name="Text">The caption text.</param>
 /// <param name="Words">The tokens the model read, in order: &lt;start&gt;, the caption's words as the tokenizer split and lower-cased them, &lt;end&gt;.</param>
-public sealed record ExplainedCaption(string? Id, string Text, IReadOnlyList<string> Words);
+/// <param name="UnknownWords">The caption's words that the model's vocabulary does not hold (it reads each as &lt;unk&gt;), each once; empty when none.</param>
+public sealed record ExplainedCaption(string? Id, string Text, IReadOnlyList<string> Words, IReadOnlyList<string> UnknownWords);
 
 /// <summary>One model's weights behind its score; a weight the model does not have is null.</summary>
 /// <param name="Model">sgr or saf.</param>

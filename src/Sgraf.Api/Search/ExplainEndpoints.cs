@@ -66,7 +66,7 @@ public static class ExplainEndpoints
             : (storedCaption!.Value.Caption, storedCaption.Value.Info.Text ?? "");
         var words = explainer.Words(text);
         var (score, explanations) = explainer.Explain(images, EmbeddingPacking.Captions([encoded], codec), words, model);
-        return TypedResults.Ok(new ExplainResponse(model.Name(), score, imageInfo, new ExplainedCaption(caption.Id, text, words), explanations));
+        return TypedResults.Ok(new ExplainResponse(model.Name(), score, imageInfo, new ExplainedCaption(caption.Id, text, words, explainer.UnknownWords(text)), explanations));
     }
 
     /// <summary>404 naming every id that is not in the gallery, by its JSON path.</summary>

@@ -24,6 +24,9 @@ public sealed class PairExplainer(SgrafRuntime runtime)
         return [vocabulary.WordOf(Vocabulary.StartId), .. CaptionTokenizer.Tokenize(text), vocabulary.WordOf(Vocabulary.EndId)];
     }
 
+    /// <summary>The words of <paramref name="text"/> the model reads as &lt;unk&gt;, each once (<see cref="CaptionTokenizer.UnknownWords"/>).</summary>
+    public IReadOnlyList<string> UnknownWords(string text) => CaptionTokenizer.UnknownWords(text, runtime.Bundle.Vocabulary);
+
     /// <param name="image">One image, encoded by this bundle.</param>
     /// <param name="caption">One caption, encoded by this bundle.</param>
     /// <param name="words">The caption's tokens as the model read them, &lt;start&gt; and &lt;end&gt; included.</param>

@@ -11,8 +11,10 @@ namespace Sgraf.Api.Search;
 /// <param name="Mode">exact (score every image searched), shortlist (rank them by the bundle's shortlist head, score the best `shortlist` exactly) or auto: shortlist when the bundle has a head and more than Sgraf:Search:ShortlistAbove images are searched, else exact. auto when left out. <example>auto</example></param>
 /// <param name="Shortlist">Candidates per query scored exactly in shortlist mode, 1 to Sgraf:Search:MaxShortlist; Sgraf:Search:DefaultShortlist when left out. Not allowed with mode exact. <example>200</example></param>
 /// <param name="AllowPartial">Sharded service only: while some shards recover, answer from the others (the response says which are missing) instead of 503. false when left out.</param>
+/// <param name="Metadata">false: hits carry no metadata (shorter answers). true when left out. <example>true</example></param>
+/// <param name="MetadataFields">Only these members of each hit's metadata (those it has); every member when left out. <example>["title"]</example></param>
 public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
-    string? Mode, int? Shortlist, bool? AllowPartial = null);
+    string? Mode, int? Shortlist, bool? AllowPartial = null, bool? Metadata = null, IReadOnlyList<string>? MetadataFields = null);
 
 /// <summary>Image queries to match against the gallery's captions.</summary>
 /// <param name="Queries">One or more images: each a gallery image id, or region features as in an image add.</param>
@@ -22,8 +24,10 @@ public sealed record TextToImageRequest(IReadOnlyList<string>? Queries, int? K, 
 /// <param name="Mode">exact, shortlist or auto, as for text-to-image, counting the captions searched. <example>auto</example></param>
 /// <param name="Shortlist">Candidates per query scored exactly in shortlist mode, as for text-to-image. <example>200</example></param>
 /// <param name="AllowPartial">As for text-to-image.</param>
+/// <param name="Metadata">As for text-to-image. <example>true</example></param>
+/// <param name="MetadataFields">As for text-to-image. <example>["title"]</example></param>
 public sealed record ImageToTextRequest(IReadOnlyList<ImageQuery>? Queries, int? K, string? Model, IReadOnlyList<string>? CandidateIds,
-    string? Mode, int? Shortlist, bool? AllowPartial = null);
+    string? Mode, int? Shortlist, bool? AllowPartial = null, bool? Metadata = null, IReadOnlyList<string>? MetadataFields = null);
 
 /// <summary>An image to search with: exactly one of a gallery id or region features.</summary>
 /// <param name="Id">A gallery image id. <example>shapes-test-000000</example></param>
@@ -46,7 +50,9 @@ public sealed record SearchResponse(string Model, string Mode, int? Shortlist, I
 /// <param name="Query">The query's index in the request.</param>
 /// <param name="Reranked">How many items the hits were chosen from by the model's exact score: every item searched in exact mode, the smaller of shortlist and the items searched in shortlist mode.</param>
 /// <param name="Hits">At most k hits.</param>
-public sealed record QueryResult(int Query, int Reranked, IReadOnlyList<SearchHit> Hits);
+/// <param name="UnknownWords">Text queries only: the query's words that the model's vocabulary does not hold (it reads each as &lt;unk&gt;), each once, in query order; empty when it knows them all. Hits for a query of unknown words are ranked on what is left. Left out for image queries.</param>
+public sealed record QueryResult(int Query, int Reranked, IReadOnlyList<SearchHit> Hits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? UnknownWords = null);
 
 /// <summary>One gallery item and its similarity score (higher is more similar).</summary>
 /// <param name="Id">Gallery id of the image or caption.</param>

@@ -40,7 +40,7 @@ public static class SearchEndpoints
     }
 
     static async Task<Ok<SearchResponse>> TextToImage(TextToImageRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
-        SearchedItems searchedItems, SearchAdmission admission, ISearchService searches, SearchMetrics metrics, CancellationToken cancellationToken)
+        SearchedItems searchedItems, SearchAdmission admission, ISearchService searches, SearchMetrics metrics, PairExplainer words, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (rules.CheckList(request.Queries, "queries", rules.Limits.MaxQueriesPerRequest, errors))
@@ -51,6 +51,7 @@ public static class SearchEndpoints
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "image", errors);
         int? counted = search.DecidesBySize(request.Mode) ? await searchedItems.CountAsync(candidates, GalleryItemKind.Image, cancellationToken) : null;
         var shortlist = search.Shortlist(request.Mode, request.Shortlist, counted ?? 0, errors);
+        var metadata = HitMetadata.From(request.Metadata, request.MetadataFields, errors);
         errors.ThrowIfAny();
         int items = counted ?? await searchedItems.RecentCountAsync(candidates, GalleryItemKind.Image, cancellationToken);
         var cost = SearchCost.TextToImage(request.Queries!, items, shortlist, model, k);
@@ -60,7 +61,9 @@ public static class SearchEndpoints
         var job = new TextSearchJob(request.Queries!, k, model, candidates, shortlist) { Heavy = admitted.Lane == admission.Heavy };
         var outcome = await searches.TextToImageAsync(job, request.AllowPartial ?? false, cancellationToken);
         metrics.SearchCompleted("text-to-image", job.Mode);
-        return TypedResults.Ok(Response(model, job.Mode, shortlist, outcome));
+        // Said with every answer, so a search for words the model never learnt is not mistaken for a confident match.
+        var answer = metadata.Apply(Response(model, job.Mode, shortlist, outcome));
+        return TypedResults.Ok(answer with { Results = [.. answer.Results.Select(r => r with { UnknownWords = words.UnknownWords(request.Queries![r.Query]) })] });
     }
 
     static async Task<Ok<SearchResponse>> ImageToText(ImageToTextRequest request, RequestRules rules, SearchRules search, IGalleryCatalog catalog,
@@ -94,6 +97,7 @@ public static class SearchEndpoints
         var candidates = rules.CandidateIds(request.CandidateIds, "candidateIds", existing.Contains, "caption", errors);
         int? counted = search.DecidesBySize(request.Mode) ? await searchedItems.CountAsync(candidates, GalleryItemKind.Caption, cancellationToken) : null;
         var shortlist = search.Shortlist(request.Mode, request.Shortlist, counted ?? 0, errors);
+        var metadata = HitMetadata.From(request.Metadata, request.MetadataFields, errors);
         errors.ThrowIfAny();
         int items = counted ?? await searchedItems.RecentCountAsync(candidates, GalleryItemKind.Caption, cancellationToken);
         var cost = SearchCost.ImageToText(queries.Count, items, searchedItems.CaptionTokens(), shortlist, model, k);
@@ -103,7 +107,7 @@ public static class SearchEndpoints
         var job = new ImageSearchJob(queries, k, model, candidates, shortlist) { Heavy = admitted.Lane == admission.Heavy };
         var outcome = await searches.ImageToTextAsync(job, request.AllowPartial ?? false, cancellationToken);
         metrics.SearchCompleted("image-to-text", job.Mode);
-        return TypedResults.Ok(Response(model, job.Mode, shortlist, outcome));
+        return TypedResults.Ok(metadata.Apply(Response(model, job.Mode, shortlist, outcome)));
     }
 
     /// <summary>Which of a request's candidate ids are in the gallery, asked once for them all (none asked when there are too many: that is refused anyway).</summary>

@@ -26,17 +26,23 @@ public sealed class ApiKeys(IOptions<SgrafServiceOptions> options)
         return match;
     }
 
-    /// <summary>Null when the request may go on; else the answer: 403 when no keys are configured, 401 for a missing or wrong key.</summary>
+    /// <summary>
+    /// Null when the request may go on; else the answer: 403 when no keys are configured (no key could help), 401 for a
+    /// missing key ("API key required") and for a wrong one ("API key not accepted"). A wrong key is 401, not 403, as
+    /// RFC 9110 has it and as GitHub's, Stripe's and OpenAI's APIs answer: 403 would say "you are known, but may not",
+    /// and a key here is no identity with rights, only right or wrong; clients (the page too) ask for a key on 401.
+    /// </summary>
     public IResult? Refusal(HttpRequest request)
     {
         if (keyDigests.Length == 0)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Changes are disabled",
                 detail: "No API keys are configured, so the gallery is read-only. Set Sgraf:ApiKeys (e.g. Sgraf__ApiKeys__0) to allow adds and deletes.");
         if (request.Headers[Header].ToString().Length == 0)
-            return Unauthorized($"The {Header} header is missing; this operation needs an API key.");
-        return Accepts(request) ? null : Unauthorized($"The {Header} header does not hold a configured API key.");
+            return Unauthorized("API key required", $"The {Header} header is missing; this operation needs an API key.");
+        return Accepts(request) ? null
+            : Unauthorized("API key not accepted", $"The {Header} header holds a key that is not one of this service's keys (Sgraf:ApiKeys); check it for typos.");
     }
 
-    static IResult Unauthorized(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "API key required", detail: detail);
+    static IResult Unauthorized(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: title, detail: detail);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.Api.Validation;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 using Sgraf.Api.Configuration;
+using Sgraf.Inference.Data;
 using Sgraf.Inference.Model;
 
 namespace Sgraf.Api.Validation;
@@ -139,7 +140,7 @@ public sealed class RequestRules(LimitOptions limits, int imgDim)
     /// <summary>False, naming the first value that is NaN or infinite by region and index (<c>path[12][904]</c>), when there is one.</summary>
     public bool CheckFinite(ReadOnlySpan<float> features, string path, ValidationErrors errors)
     {
-        int bad = features.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        int bad = FiniteValues.FirstNonFinite(features);
         if (bad < 0) return true;
         errors.Add($"{path}[{bad / imgDim}][{bad % imgDim}]", $"is {features[bad]}; features must be finite (no NaN or Infinity)");
         return false;

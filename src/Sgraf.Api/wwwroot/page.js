@@ -2,6 +2,7 @@
 import { post, apiKey, setApiKey } from "./api.js";
 import { openExplanation } from "./explain.js";
 import { pictureUrl } from "./pictures.js";
+import { showUnknownWords } from "./unknown-words.js";
 
 const $ = id => document.getElementById(id);
 
@@ -27,6 +28,7 @@ function showError(error) {
 function clearError() { errorBox.hidden = true; errorBox.textContent = ""; }
 
 function show(view) {
+  if (view !== "images") showUnknownWords($("unknown-words"), []);
   $("image-results").hidden = view !== "images";
   $("caption-results").hidden = view !== "captions";
 }
@@ -50,8 +52,10 @@ async function searchImages() {
     status.textContent = describeRun(answer, hits.length, hits.length === 1 ? "image" : "images", performance.now() - started);
     renderImages(query, hits);
     show("images");
+    showUnknownWords($("unknown-words"), answer.results[0].unknownWords);
   } catch (error) {
     status.textContent = "";
+    showUnknownWords($("unknown-words"), []);
     showError(error);
   }
 }

@@ -66,6 +66,7 @@ public sealed class NpyRowReader : IDisposable
     }
 
     /// <summary>Reads the next row into <paramref name="row"/> (<see cref="RowElements"/> floats).</summary>
+    /// <exception cref="InvalidInputException">The row holds a NaN or an infinity (<see cref="FiniteValues"/>).</exception>
     public void ReadRow(Span<float> row)
     {
         if (row.Length != RowElements) throw new ArgumentException($"a row has {RowElements} elements, the span {row.Length}", nameof(row));
@@ -84,6 +85,7 @@ public sealed class NpyRowReader : IDisposable
                 for (int i = 0; i < row.Length; i++) row[i] = (float)doubles[i];
                 break;
         }
+        FiniteValues.Check(row, path, Shape, (long)Position * RowElements);
         Position++;
     }
 

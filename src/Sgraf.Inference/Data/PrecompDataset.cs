@@ -99,6 +99,7 @@ public sealed class PrecompDataset
                 $"expected {OfficialCaptionsPerImage * imageCount} captions ({OfficialCaptionsPerImage} per image) or {imageCount} (one per image)");
 
         var images = NpyReader.ReadFloat32(imagesPath, shape);
+        FiniteValues.Check(images.Data, imagesPath, images.Shape);
         return new PrecompDataset(imagesPath, captionsPath, images, captions);
     }
 }

@@ -22,13 +22,18 @@ public sealed class PictureEncoder : IDisposable
         options.Validate();
         Description = description;
         batchSize = options.BatchSize;
-        var device = CudaAvailability.Choose(options.Device, options.CudaDeviceId).Device;
+        var choice = CudaAvailability.Choose(options.Device, options.CudaDeviceId);
+        var device = choice.Device;
         InferenceSession? loaded = null;
         if (device == ExecutionDevice.Cuda)
         {
             // As SgrafRuntime does: a device that does not start leaves the CPU, whose load either works or names the graph's own error.
             try { loaded = CreateSession(graph, device, options); }
-            catch (OnnxRuntimeException) { device = ExecutionDevice.Cpu; }
+            catch (OnnxRuntimeException e)
+            {
+                choice = CudaAvailability.DeviceFailed(options.Device, options.CudaDeviceId, e);
+                device = ExecutionDevice.Cpu;
+            }
         }
         try
         {
@@ -39,6 +44,7 @@ public sealed class PictureEncoder : IDisposable
             throw new InvalidInputException($"{source}: ONNX Runtime cannot load the picture encoder: {e.Message}");
         }
         Device = device;
+        DeviceChoice = choice with { Device = device };
         if (!session.ModelMetadata.CustomMetadataMap.ContainsKey(PictureEncoderGraph.MetadataKey))
         {
             session.Dispose();
@@ -57,6 +63,9 @@ public sealed class PictureEncoder : IDisposable
     public BundlePictureEncoder Description { get; }
 
     public ExecutionDevice Device { get; }
+
+    /// <summary>Where the encoder runs and why (CUDA asked for on a host without it says what is missing).</summary>
+    public DeviceChoice DeviceChoice { get; }
 
     /// <summary>Pictures per ONNX Runtime call (<see cref="PictureEncoderOptions.BatchSize"/>).</summary>
     public int BatchSize => batchSize;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sgraf.Inference.Model;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.Inference.Runtime;
 
@@ -196,7 +197,7 @@ public sealed record BundleManifest
         }
         catch (JsonException e)
         {
-            throw InvalidInputException.InFile(path, $"not a valid bundle manifest: {e.Message}");
+            throw InvalidInputException.InFile(path, $"not a valid bundle manifest: {JsonReadError.From(e, typeof(BundleManifest), JsonOptions)}");
         }
     }
 }

@@ -33,6 +33,13 @@ public static class CaptionTokenizer
         return tokens;
     }
 
+    /// <summary>
+    /// The tokens of <paramref name="line"/> that <paramref name="vocabulary"/> maps to &lt;unk&gt;, each once, in caption
+    /// order: the words the model reads as "unknown", so a search can say it did not understand them.
+    /// </summary>
+    public static IReadOnlyList<string> UnknownWords(string line, Vocabulary vocabulary) =>
+        [.. Tokenize(line).Where(token => vocabulary.IdOf(token) == Vocabulary.UnknownId).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The ids the text encoder reads: &lt;start&gt;, one id per token (&lt;unk&gt; if unknown), &lt;end&gt;.</summary>
     public static int[] Encode(string line, Vocabulary vocabulary)
     {

@@ -6,9 +6,13 @@ namespace Sgraf.Inference.Text;
 /// </summary>
 public static class VocabularyLocator
 {
+    /// <exception cref="InvalidInputException">The folder does not exist, is empty, or has no vocabulary where one is looked for.</exception>
     public static string Find(string dataDir)
     {
         var data = new DirectoryInfo(dataDir);
+        // Said first: "no vocabulary found" for a mistyped or empty folder sends the user looking for the wrong thing.
+        if (!data.Exists) throw InvalidInputException.InFile(dataDir, "folder not found (--data names the folder of a precomp split: {split}_ims.npy and {split}_caps.txt)");
+        if (!data.EnumerateFileSystemInfos().Any()) throw InvalidInputException.InFile(dataDir, "the folder is empty; it should hold a precomp split ({split}_ims.npy and {split}_caps.txt; sgraf make-shapes writes one)");
         var name = data.Name;
         var candidates = new List<string>
         {

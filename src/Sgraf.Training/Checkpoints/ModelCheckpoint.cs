@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Sgraf.Inference;
 using Sgraf.Inference.Model;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.Training.Checkpoints;
 
@@ -84,7 +85,11 @@ public sealed class ModelCheckpoint(SgrafConfig config, ModelWeights weights, Ch
             config.Validate();
             return (config, node[ProvenanceKey]?.Deserialize<CheckpointProvenance>(JsonOptions));
         }
-        catch (Exception e) when (e is JsonException or ArgumentException)
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"{path}: not a valid model config: {JsonReadError.From(e, typeof(SgrafConfig), JsonOptions)}", e);
+        }
+        catch (ArgumentException e)
         {
             throw new InvalidInputException($"{path}: not a valid model config: {e.Message}", e);
         }

@@ -49,7 +49,7 @@ internal static class BenchPicturesCommand
             var both = Measure(n, () => { foreach (var _ in pipeline.Encode(files)) { } });
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{n} photos from {folder} ({available.Length} files), batches of {pictureEncoder.BatchSize}, {Environment.ProcessorCount} cores, " +
+                $"{n} photos from {folder} ({available.Length} files), batches of {pictureEncoder.BatchSize}, on {pictureEncoder.Device}, {Environment.ProcessorCount} cores, " +
                 $"ONNX Runtime intra-op threads {(parse.GetValue(encoder.Threads) is var t and > 0 ? t.ToString(CultureInfo.InvariantCulture) : "default")}, {threads} decode thread(s)"));
             Report("decoding alone", decoding);
             Report("encoding alone", encoding);

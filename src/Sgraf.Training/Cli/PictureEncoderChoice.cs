@@ -33,8 +33,11 @@ internal sealed class PictureEncoderChoice
         DefaultValueFactory = _ => 16,
     };
 
+    public Option<DeviceRequest> Device { get; } = DeviceOption.Create();
+
     public void AddTo(Command command)
     {
+        command.Options.Add(Device);
         command.Options.Add(Bundle);
         command.Options.Add(Encoder);
         command.Options.Add(Threads);
@@ -59,7 +62,17 @@ internal sealed class PictureEncoderChoice
         int threads = parse.GetValue(Threads), batchSize = parse.GetValue(BatchSize);
         if (threads < 0) throw new InvalidInputException($"--threads must be 0 or more, not {threads}");
         if (batchSize <= 0) throw new InvalidInputException($"--batch-size must be at least 1, not {batchSize}");
-        var options = new PictureEncoderOptions { IntraOpThreads = threads, BatchSize = batchSize };
-        return bundle is not null ? PictureEncoder.Open(SgrafBundle.Open(bundle), options) : PictureEncoder.FromPackage(options);
+        var device = parse.GetValue(Device);
+        if (device == DeviceRequest.Auto) throw new InvalidInputException("--device is cpu or cuda");
+        var options = new PictureEncoderOptions { IntraOpThreads = threads, BatchSize = batchSize, Device = device };
+        var opened = bundle is not null ? PictureEncoder.Open(SgrafBundle.Open(bundle), options) : PictureEncoder.FromPackage(options);
+        // The encoder runs on the CPU where CUDA cannot start; a measurement asked for on CUDA must not report CPU figures.
+        if (device == DeviceRequest.Cuda && opened.Device != ExecutionDevice.Cuda)
+        {
+            var reason = opened.DeviceChoice.Reason;
+            opened.Dispose();
+            throw new InvalidInputException($"--device cuda: {reason}");
+        }
+        return opened;
     }
 }

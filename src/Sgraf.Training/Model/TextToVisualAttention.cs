@@ -9,7 +9,7 @@ namespace Sgraf.Training.Model;
 /// ‖Σ_r p_r v_r‖² = pᵀ G p with G = V Vᵀ the 36 × 36 Gram matrix of the image's regions (<see cref="RegionGram"/>),
 /// so l2norm(Σ_r p_r v_r) = Σ_r (p_r / (√(pᵀ G p) + 1e-8)) v_r exactly, and the region product writes the normalised
 /// context directly. The plain l2norm read and wrote the (pairs × L × D) context three more times, and kept it for
-/// the backward: a third of the time of a caption's column in training (measured, docs/benchmarks.md).
+/// the backward: a third of the time of a caption's column in training (measured once while building it, not recorded).
 /// </remarks>
 internal static class TextToVisualAttention
 {

@@ -5,6 +5,7 @@ using Sgraf.Inference;
 using Sgraf.Inference.Runtime;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Model;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.Training.Shortlist;
 
@@ -72,7 +73,11 @@ public sealed class ShortlistCheckpoint(ShortlistHeadConfig config, IReadOnlyDic
             provenance = node[ProvenanceKey]?.Deserialize<ShortlistProvenance>(JsonOptions)
                          ?? throw InvalidInputException.InFile(configPath, "has no provenance block: which bundle was this head trained for?");
         }
-        catch (Exception e) when (e is JsonException or ArgumentException)
+        catch (JsonException e)
+        {
+            throw new InvalidInputException($"{configPath}: not a valid shortlist head config: {JsonReadError.From(e, typeof(ShortlistHeadConfig), JsonOptions)}", e);
+        }
+        catch (ArgumentException e)
         {
             throw new InvalidInputException($"{configPath}: not a valid shortlist head config: {e.Message}", e);
         }

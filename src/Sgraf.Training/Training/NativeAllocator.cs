@@ -6,8 +6,8 @@ namespace Sgraf.Training.Training;
 /// Keeps the memory of freed tensors inside the process. A training step allocates and frees tensors of up to
 /// 32 MiB many times over; glibc's malloc serves large blocks with fresh mmaps and hands freed memory back to the
 /// kernel, so every such tensor is page-faulted in again, a page at a time: a third of the CPU time of scoring a
-/// group of pairs (measured, docs/benchmarks.md). With blocks up to 32 MiB taken from the heap and the heap never
-/// trimmed, freed blocks are reused as they are. glibc only (mallopt); elsewhere nothing changes.
+/// group of pairs (measured once while building this step, not recorded). With blocks up to 32 MiB taken from the
+/// heap and the heap never trimmed, freed blocks are reused as they are. glibc only (mallopt); elsewhere nothing changes.
 /// </summary>
 internal static class NativeAllocator
 {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sgraf.Inference;
 using static TorchSharp.torch;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.Training.Training;
 
@@ -48,7 +49,7 @@ public sealed record TrainingState
         }
         catch (JsonException e)
         {
-            throw InvalidInputException.InFile(path, $"not a valid training state ({e.Message})");
+            throw InvalidInputException.InFile(path, $"not a valid training state ({JsonReadError.From(e, typeof(TrainingState), JsonOptions)})");
         }
     }
 

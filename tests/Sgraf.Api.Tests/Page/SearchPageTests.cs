@@ -89,6 +89,23 @@ public sealed class SearchPageTests(PageService service) : IClassFixture<PageSer
         await Expect(page.Locator("#explain")).ToBeHiddenAsync();
     }
 
+    /// <summary>"a dog playing on the beach" found 12 confident shapes with no word that the model knew none of it.</summary>
+    [Fact]
+    public async Task The_page_says_which_words_of_the_query_the_model_does_not_know()
+    {
+        var page = await service.OpenAsync();
+        await page.FillAsync("#query", "a dog playing on the beach, left of a circle");
+        await page.PressAsync("#query", "Enter");
+        await Expect(page.Locator(".hit")).ToHaveCountAsync(12);
+        await Expect(page.Locator("#unknown-words")).ToBeVisibleAsync();
+        Assert.StartsWith("The model does not know: dog, playing, on, the, beach.", await page.TextContentAsync("#unknown-words"));
+        await PageService.ScreenshotAsync(page, "unknown-words");
+
+        await page.FillAsync("#query", Query);
+        await page.PressAsync("#query", "Enter");
+        await Expect(page.Locator("#unknown-words")).ToBeHiddenAsync();
+    }
+
     [Fact]
     public async Task An_error_from_the_API_is_shown_on_the_page_with_its_detail()
     {

@@ -107,6 +107,16 @@ public sealed class ExplainEndpointTests(PopulatedService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_caption_says_which_of_its_words_the_model_does_not_know()
+    {
+        var known = await Post<ExplainResponse>("/search/explain", new { caption = new { text = "a red circle" }, image = new { id = PopulatedService.ImageId(0) } });
+        Assert.Empty(known.Caption.UnknownWords);
+        var unknown = await Post<ExplainResponse>("/search/explain", new { caption = new { text = "a red dog on a beach" }, image = new { id = PopulatedService.ImageId(0) } });
+        Assert.Equal(["dog", "on", "beach"], unknown.Caption.UnknownWords);
+        Assert.Contains("dog", unknown.Caption.Words);
+    }
+
+    [Fact]
     public async Task Unknown_ids_are_404_naming_each_id_by_its_path()
     {
         using var response = await service.Client.PostAsJsonAsync("/search/explain",

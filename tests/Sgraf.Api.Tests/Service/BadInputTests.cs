@@ -97,8 +97,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/images", "{\"images\": [ {\"id\": \"x\", ")]
-    [InlineData("/search/text-to-image", "{\"queries\": \"not a list\"}")]
-    [InlineData("/captions", "{\"captions\": [ {\"id\": 5, \"text\": \"a star\"} ]}")]
+    [InlineData("/search/text-to-image", "{\"queries\": [\"a star\",]}")]
     public async Task Malformed_json_gets_400_with_the_readers_position_and_changes_nothing(string path, string body)
     {
         var before = await Gallery();
@@ -108,8 +107,73 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
         Assert.Contains("Malformed JSON", detail);
-        Assert.Contains("Path: $", detail);
+        Assert.Matches(@"\(line 1, byte \d+\)", detail);
+        Assert.DoesNotContain("Path: $", detail);
+        Assert.DoesNotContain("LineNumber", detail);
         Assert.Equal(before, await Gallery());
+    }
+
+    /// <summary>
+    /// JSON of the wrong kind (a string for a list, a string for a number: numbers are numbers, "3" is not 3) names the
+    /// place and says what the JSON should look like, never the .NET type it could not make.
+    /// </summary>
+    [Theory]
+    [InlineData("/search/text-to-image", "{\"queries\": \"a red circle\"}", "queries", "must be an array of strings")]
+    [InlineData("/search/text-to-image", "{\"queries\": [\"a star\"], \"k\": \"3\"}", "k", "must be a whole number from -2147483648 to 2147483647")]
+    [InlineData("/search/text-to-image", "{\"queries\": [\"a star\"], \"k\": 1e40}", "k", "must be a whole number")]
+    [InlineData("/search/image-to-text", "{\"queries\": [\"known\"]}", "queries[0]", "must be an object with members id, regions, regionsBase64")]
+    [InlineData("/captions", "{\"captions\": [ {\"id\": 5, \"text\": \"a star\"} ]}", "captions[0].id", "must be a string")]
+    [InlineData("/captions", "[{\"id\": \"new\", \"text\": \"a star\"}]", "$", "must be an object with members captions")]
+    public async Task Json_of_the_wrong_kind_gets_400_saying_what_it_should_be_without_type_names(string path, string body, string key, string words)
+    {
+        var before = await Gallery();
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        var errors = JsonNode.Parse(text)!["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey(key), $"no error at {key}: {text}");
+        Assert.Contains(words, errors[key]![0]!.GetValue<string>());
+        Assert.DoesNotContain("System.", text);
+        Assert.DoesNotContain("Sgraf.", text);
+        Assert.Equal(before, await Gallery());
+    }
+
+    [Theory]
+    [InlineData("", "The body is empty")]
+    [InlineData("null", "The body is empty")]
+    public async Task An_empty_body_says_what_the_endpoint_reads(string body, string words)
+    {
+        using var response = await client.PostAsync("/captions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        var detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
+        Assert.Contains(words, detail);
+        Assert.Contains("POST /captions reads an object with members captions", detail);
+        Assert.DoesNotContain("Implicit body", text);
+        Assert.DoesNotContain("parameter", text);
+    }
+
+    [Fact]
+    public async Task A_body_of_the_wrong_content_type_gets_415_naming_the_type_sent()
+    {
+        using var response = await client.PostAsync("/captions", new StringContent("""{"captions":[]}""", Encoding.UTF8, "text/plain"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
+        // Naming the type expected is not done yet: the endpoint's accepts metadata is not found when the 415 is written.
+        Assert.StartsWith("POST /captions ", detail);
+        Assert.Contains("Content-Type is text/plain", detail);
+    }
+
+    [Fact]
+    public async Task A_query_value_that_does_not_parse_names_the_parameter_and_what_it_must_be()
+    {
+        using var response = await client.GetAsync("/images?limit=abc");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
+        Assert.Contains("must be a whole number", text);
+        Assert.DoesNotContain("System.", text);
     }
 
     async Task<string> Gallery() =>

@@ -76,8 +76,11 @@ public sealed class GalleryEndpointTests : IAsyncLifetime
         using var anonymous = factory.CreateClient();
         var missing = await Json(await anonymous.PostAsJsonAsync("/images", TestGallery.ImageBody(("k", 1))), HttpStatusCode.Unauthorized);
         Assert.Contains("X-Api-Key", missing["detail"]!.GetValue<string>());
+        Assert.Equal("API key required", missing["title"]!.GetValue<string>());
         anonymous.DefaultRequestHeaders.Add("X-Api-Key", "wrong-key-000000");
-        await Json(await anonymous.PostAsJsonAsync("/captions", TestGallery.CaptionBody(("k", "a star"))), HttpStatusCode.Unauthorized);
+        // A wrong key is still 401 (RFC 9110; as GitHub and Stripe answer), titled for what it is: the key was given.
+        var wrong = await Json(await anonymous.PostAsJsonAsync("/captions", TestGallery.CaptionBody(("k", "a star"))), HttpStatusCode.Unauthorized);
+        Assert.Equal("API key not accepted", wrong["title"]!.GetValue<string>());
         await Json(await anonymous.DeleteAsync("/images/k"), HttpStatusCode.Unauthorized);
         Assert.Equal(0, (await Json(await client.GetAsync("/images"), HttpStatusCode.OK))["total"]!.GetValue<int>());
         Assert.Equal(0, (await Json(await client.GetAsync("/captions"), HttpStatusCode.OK))["total"]!.GetValue<int>());
@@ -117,6 +120,7 @@ public sealed class GalleryEndpointTests : IAsyncLifetime
         var ready = await Json(await client.GetAsync("/health/ready"), HttpStatusCode.OK);
         Assert.Equal("ready", ready["status"]!.GetValue<string>());
         Assert.Equal(64, ready["bundle"]!.GetValue<string>().Length);
+        Assert.Equal(2048, ready["imgDim"]!.GetValue<int>());
         var response = await client.GetAsync("/health/live");
         Assert.True(response.Headers.Contains("X-Sgraf-Instance"));
     }
@@ -137,6 +141,38 @@ public sealed class GalleryEndpointTests : IAsyncLifetime
         Assert.True(search["responses"]!.AsObject().ContainsKey("503"));
         Assert.NotNull(paths["/images"]!["post"]!["security"]);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html")).StatusCode);
+
+        // What generated clients and linters read (issue 20): list endpoints answer a typed 200, open operations say so
+        // (security: []), the document names a server, and no component is named after an anonymous type.
+        Assert.True(paths["/images"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"] is not null);
+        Assert.True(paths["/captions"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"] is not null);
+        Assert.Empty(paths["/search/text-to-image"]!["post"]!["security"]!.AsArray());
+        Assert.Empty(paths["/health/live"]!["get"]!["security"]!.AsArray());
+        Assert.StartsWith("http", doc["servers"]![0]!["url"]!.GetValue<string>());
+        Assert.All(doc["components"]!["schemas"]!.AsObject().Select(s => s.Key), name => Assert.Matches("^[A-Za-z0-9._-]+$", name));
+    }
+
+    /// <summary>Every example body in the OpenAPI document works as is, as Swagger UI's "Try it out" sends it (with the key).</summary>
+    [Fact]
+    public async Task Every_request_example_in_the_openapi_document_is_accepted_by_the_service()
+    {
+        // The search and explain examples name the demo gallery's first image; this gallery has one of that id.
+        await Json(await client.PostAsJsonAsync("/images", new { images = new[] { new { id = "shapes-test-000000", regionsBase64 = TestGallery.Base64(TestGallery.Features(1)) } } }), HttpStatusCode.OK);
+        var doc = await Json(await client.GetAsync("/swagger/v1/swagger.json"), HttpStatusCode.OK);
+        var sent = new List<string>();
+        foreach (var (path, operations) in doc["paths"]!.AsObject())
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                if (operation!["requestBody"]?["content"]?["application/json"]?["example"] is not { } example) continue;
+                using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), path)
+                {
+                    Content = new StringContent(example.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+                };
+                using var response = await client.SendAsync(request);
+                Assert.True(response.IsSuccessStatusCode, $"{method} {path}'s example got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                sent.Add($"{method} {path}");
+            }
+        Assert.Equal(["post /captions", "post /images", "post /search/explain", "post /search/image-to-text", "post /search/text-to-image"], sent.Order());
     }
 
     [Fact]

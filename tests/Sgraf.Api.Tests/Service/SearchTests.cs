@@ -46,6 +46,45 @@ public sealed class SearchTests(PopulatedService service) : IClassFixture<Popula
         Assert.Equal(10, response.Results[0].Hits.Count);
     }
 
+    /// <summary>
+    /// A query of words the model never learnt still gets hits (the model ranks what is left), so each text query's result
+    /// says which of its words the model read as &lt;unk&gt;: "a dog playing on the beach" found 12 confident shapes before.
+    /// </summary>
+    [Fact]
+    public async Task Each_text_query_says_which_of_its_words_the_model_does_not_know()
+    {
+        using var response = await service.Client.PostAsJsonAsync("/search/text-to-image",
+            new { queries = new[] { "A dog playing on the beach, a DOG!", "a red circle" }, k = 2 });
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = json["results"]!.AsArray();
+        Assert.Equal(["dog", "playing", "on", "the", "beach", ",", "!"], results[0]!["unknownWords"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Empty(results[1]!["unknownWords"]!.AsArray());
+        Assert.Equal(2, results[0]!["hits"]!.AsArray().Count);
+
+        var images = await Post(service.Client, "/search/image-to-text", new { queries = new[] { new { id = PopulatedService.ImageId(0) } }, k = 1 });
+        Assert.Null(images.Results[0].UnknownWords);
+    }
+
+    /// <summary>A hit's metadata can be large (the demo's 36 boxes): a request may leave it out or pick its members.</summary>
+    [Fact]
+    public async Task A_search_may_leave_metadata_out_or_pick_its_members()
+    {
+        var all = await Post(service.Client, "/search/text-to-image", new { queries = new[] { "a red circle" }, k = 3 });
+        Assert.All(all.Results[0].Hits, h => Assert.True(h.Metadata!.ContainsKey("seed")));
+        var none = await Post(service.Client, "/search/text-to-image", new { queries = new[] { "a red circle" }, k = 3, metadata = false });
+        Assert.All(none.Results[0].Hits, h => Assert.Null(h.Metadata));
+        Assert.Equal(all.Results[0].Hits.Select(h => (h.Id, h.Score)), none.Results[0].Hits.Select(h => (h.Id, h.Score)));
+        var picked = await Post(service.Client, "/search/text-to-image", new { queries = new[] { "a red circle" }, k = 3, metadataFields = new[] { "seed", "absent" } });
+        Assert.All(picked.Results[0].Hits, h => Assert.Equal(["seed"], h.Metadata!.Select(m => m.Key)));
+        var images = await Post(service.Client, "/search/image-to-text", new { queries = new[] { new { id = PopulatedService.ImageId(0) } }, k = 2, metadata = false });
+        Assert.All(images.Results[0].Hits, h => Assert.Null(h.Metadata));
+
+        using var both = await service.Client.PostAsJsonAsync("/search/text-to-image", new { queries = new[] { "a red circle" }, metadata = false, metadataFields = new[] { "seed" } });
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("metadataFields", await both.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Candidate_ids_restrict_the_search_to_those_images()
     {

@@ -22,7 +22,7 @@ public sealed class UnroutedRequestTests : IAsyncLifetime
     [InlineData("GET", "/nothing/here", HttpStatusCode.NotFound, "No endpoint answers GET /nothing/here")]
     [InlineData("POST", "/search/text-to-images", HttpStatusCode.NotFound, "No endpoint answers POST /search/text-to-images")]
     [InlineData("PUT", "/search/text-to-image", HttpStatusCode.MethodNotAllowed, "/search/text-to-image does not answer PUT; it answers POST")]
-    [InlineData("GET", "/images?offset=ten", HttpStatusCode.BadRequest, "\"ten\"")]
+    [InlineData("GET", "/images?offset=ten", HttpStatusCode.BadRequest, "offset is 'ten'")]
     public async Task An_unrouted_request_gets_problem_json_saying_what_was_asked(string method, string path, HttpStatusCode status, string words)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -34,6 +34,18 @@ public sealed class UnroutedRequestTests : IAsyncLifetime
         var problem = JsonNode.Parse(text)!;
         Assert.Equal((int)status, problem["status"]!.GetValue<int>());
         Assert.Contains(words, problem["detail"]!.GetValue<string>());
+    }
+
+    /// <summary>The favicon browsers ask for on every page load was a 404; the page's own modules are served with their type.</summary>
+    [Theory]
+    [InlineData("/favicon.ico", "image/x-icon")]
+    [InlineData("/unknown-words.js", "text/javascript")]
+    public async Task The_pages_files_are_served_with_their_types(string path, string type)
+    {
+        using var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

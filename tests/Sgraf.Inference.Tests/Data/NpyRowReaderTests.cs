@@ -88,4 +88,19 @@ public class NpyRowReaderTests
         File.WriteAllBytes(path, NpyBytes.Build(NpyBytes.Dict("<f4", "(2, 2)"), NpyBytes.Of(1f, 2f, 3f)));
         Assert.Contains("truncated", Assert.Throws<InvalidInputException>(() => NpyRowReader.Open(path)).Message);
     }
+
+    [Fact]
+    public void A_row_holding_a_value_that_is_not_finite_is_an_error_naming_the_file_and_row()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("ims.npy");
+        NpyWriter.Write(path, new NpyArray<float>([3, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, float.PositiveInfinity, 11]));
+
+        using var rows = NpyRowReader.Open(path, "N", 2, "img_dim");
+        var row = new float[4];
+        rows.ReadRow(row);
+        rows.ReadRow(row);
+        var error = Assert.Throws<InvalidInputException>(() => rows.ReadRow(row));
+        Assert.Equal($"{path}: row 2 holds Infinity at [2][1][0]; features must be finite (no NaN or Infinity)", error.Message);
+    }
 }

@@ -82,6 +82,21 @@ public sealed class GalleryImportCommandTests
         return JsonNode.Parse(body)!["results"]![0]!["hits"]!.AsArray();
     }
 
+    /// <summary>A 64-dim split into the 2048-dim demo service used to fail with "frames[0]: the body ends 185120 bytes into the frame".</summary>
+    [Fact]
+    public async Task A_split_of_another_img_dim_is_refused_before_any_import_saying_both_dims()
+    {
+        using var dir = new TempDirectory();
+        NpyWriter.Write(dir.File("tiny_ims.npy"), new NpyArray<float>([Images, 36, 64], new float[Images * 36 * 64]));
+        using var service = await RunningService.StartAsync();
+
+        var result = ToolProcess.Run("sgraf-load", "gallery", "import", "--data", dir.Path, "--split", "tiny", "--url", service.Url, "--api-key", RunningService.ApiKey);
+
+        ToolProcess.AssertCleanFailure(result, "tiny_ims.npy", "img_dim 64", "the service's bundle reads img_dim 2048");
+        using var client = service.Client();
+        Assert.Contains("\"total\":0", await client.GetStringAsync("/images"));
+    }
+
     [Fact]
     public void Another_machine_needs_allow_remote_and_bad_arguments_or_files_fail_before_any_request()
     {
@@ -96,5 +111,9 @@ public sealed class GalleryImportCommandTests
         WriteSplit(dir.Path);
         File.WriteAllLines(dir.File("tiny_caps.txt"), ["only one caption"]);
         ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Import("http://127.0.0.1:1", "--captions")), "tiny_caps.txt", "has 1 captions for 3 images");
+        var features = new float[Images * 36 * ImgDim];
+        features[2 * 36 * ImgDim + 7] = float.NaN;
+        NpyWriter.Write(dir.File("tiny_ims.npy"), new NpyArray<float>([Images, 36, ImgDim], features));
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf-load", Import("http://127.0.0.1:1")), "tiny_ims.npy: row 2 holds NaN at [2][0][7]; features must be finite");
     }
 }

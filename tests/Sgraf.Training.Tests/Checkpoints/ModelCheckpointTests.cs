@@ -143,7 +143,8 @@ public sealed class ModelCheckpointTests : IDisposable
         var configPath = temp.File(ModelCheckpoint.ConfigFileName);
         File.WriteAllText(configPath, "{\"module_name\": \"SGR\"}");
 
-        AssertInvalid(configPath, "not a valid model config", () => ModelCheckpoint.Load(temp.Path));
+        AssertInvalid(configPath, "not a valid model config: $: lacks required members vocab_size, img_dim", () => ModelCheckpoint.Load(temp.Path));
+        Assert.DoesNotContain("Sgraf.", Assert.Throws<InvalidInputException>(() => ModelCheckpoint.Load(temp.Path)).Message);
     }
 
     [Fact]

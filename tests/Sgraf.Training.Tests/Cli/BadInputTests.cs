@@ -14,6 +14,33 @@ public sealed class BadInputTests : IDisposable
 
     public void Dispose() => work.Dispose();
 
+    /// <summary>It printed the whole help to stdout, then "Cannot parse argument 'abc' … 'System.Int32'", exit 1.</summary>
+    [Theory]
+    [InlineData(new[] { "make-shapes", "--out", "x", "--train", "abc" }, "error: --train: 'abc' is not a whole number")]
+    [InlineData(new[] { "train", "--data", "x", "--out", "y", "--margin", "wide" }, "error: --margin: 'wide' is not a number")]
+    [InlineData(new[] { "make-shapes", "--out", "x", "--tran", "4" }, "error: Unrecognized command or argument '--tran'.")]
+    public void A_command_line_that_does_not_parse_gets_one_line_per_problem_and_exit_code_2(string[] arguments, string expected)
+    {
+        var result = ToolProcess.Run("sgraf", arguments);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.StandardOutput);
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(expected, lines);
+        Assert.Equal($"(sgraf {arguments[0]} --help lists the options)", lines[^1]);
+        Assert.DoesNotContain("System.", result.StandardError);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_data_folder_that_is_missing_or_empty_is_said_so(bool exists)
+    {
+        var data = work.File("data");
+        if (exists) Directory.CreateDirectory(data);
+        var result = ToolProcess.Run("sgraf", "train", "--data", data, "--out", work.File("out"), "--model", "sgr");
+        ToolProcess.AssertCleanFailure(result, data, exists ? "the folder is empty" : "folder not found");
+    }
+
     [Fact]
     public void A_truncated_checkpoint_is_refused_and_nothing_is_written()
     {

@@ -68,6 +68,30 @@ public sealed class OnnxRuntimeFlavorAndDeviceTests(OfficialBundle bundle) : ICl
         ToolProcess.AssertCleanFailure(result, "error: --device cuda: CUDA was asked for, but ");
     }
 
+    [Fact]
+    public void Bench_pictures_on_CUDA_measures_CUDA_or_says_in_one_line_why_it_cannot_start()
+    {
+        var result = ToolProcess.Run("sgraf", "bench-pictures", "--picture-encoder", "resnet18", "--pictures",
+            Path.GetDirectoryName(SamplePhotos.Chelsea)!, "--count", "2", "--batch-size", "2", "--device", "cuda");
+        if (result.ExitCode == 0)
+        {
+            Assert.Contains(", on Cuda, ", result.StandardOutput);
+            return;
+        }
+        ToolProcess.AssertCleanFailure(result, "error: --device cuda: CUDA was asked for, but ");
+        Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Bench_pictures_on_the_CPU_says_so()
+    {
+        var result = ToolProcess.Run("sgraf", "bench-pictures", "--picture-encoder", "resnet18", "--pictures",
+            Path.GetDirectoryName(SamplePhotos.Chelsea)!, "--count", "2", "--batch-size", "2", "--device", "cpu", "--threads", "1");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains(", on Cpu, ", result.StandardOutput);
+        Assert.Matches(@"(?m)^decode \+ encode .* photos/s$", result.StandardOutput);
+    }
+
     /// <summary>FlavorScores as the CPU flavour built it: tests/FlavorScores/bin.cpu/&lt;Configuration&gt;/&lt;tfm&gt;/&lt;rid&gt;/, as this assembly's.</summary>
     static ToolProcess.Result RunCpuFlavor(params string[] arguments)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Sgraf.Inference;
 using Sgraf.LoadTest.Load;
+using Sgraf.Inference.Json;
 
 namespace Sgraf.LoadTest.Cli;
 
@@ -63,7 +64,7 @@ internal static class BenchApiCompareCommand
         }
         catch (JsonException e)
         {
-            throw InvalidInputException.InFile(path, $"is not bench-api --json output ({e.Message})");
+            throw InvalidInputException.InFile(path, $"is not bench-api --json output ({JsonReadError.From(e, typeof(BenchApiReport), BenchServiceClient.Json)})");
         }
     }
 

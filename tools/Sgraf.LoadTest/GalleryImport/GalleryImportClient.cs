@@ -33,10 +33,23 @@ internal sealed class GalleryImportClient : IDisposable
 
     public Uri Address => http.BaseAddress!;
 
-    public async Task<bool> IsReadyAsync(CancellationToken cancel)
+    /// <summary>
+    /// GET /health/ready with the key: whether the service is ready, and the img_dim its bundle reads (null from a service
+    /// that does not say it, or when the key is not accepted: the import's own requests then say why).
+    /// </summary>
+    public async Task<(bool Ready, int? ImgDim)> ReadinessAsync(CancellationToken cancel)
     {
         using var response = await http.GetAsync("health/ready", cancel);
-        return response.IsSuccessStatusCode;
+        if (!response.IsSuccessStatusCode) return (false, null);
+        try
+        {
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancel));
+            return (true, body?["imgDim"] is JsonValue dim && dim.TryGetValue(out int imgDim) && imgDim > 0 ? imgDim : null);
+        }
+        catch (JsonException)
+        {
+            return (true, null);
+        }
     }
 
     /// <summary>POST /images/import. On a refusal the message says how many of these frames the service kept ("imported").</summary>

@@ -27,6 +27,17 @@ internal sealed record PrecompImportResult(int Images, AddCounts ImageCounts, do
 /// </summary>
 internal static class PrecompImport
 {
+    /// <summary>
+    /// Reads the rows to import once before any request: a NaN or an infinity (which the reader refuses, naming the row)
+    /// fails the import before the gallery changes, not after the images before it went in. Reading is fast beside importing.
+    /// </summary>
+    static void CheckFinite(NpyRowReader rows, int images)
+    {
+        var row = new float[rows.RowElements];
+        for (int i = 0; i < images; i++) rows.ReadRow(row);
+        rows.Seek(0);
+    }
+
     public static PrecompImportResult Run(GalleryImportClient client, PrecompImportRequest request, CancellationToken cancel)
     {
         var imagesPath = Path.Combine(request.DataDir, $"{request.Split}_ims.npy");
@@ -35,8 +46,13 @@ internal static class PrecompImport
         int images = Math.Min(rows.Rows, request.Limit ?? int.MaxValue);
         // The files are opened and the captions read and checked before any request, so a bad split fails before the gallery changes.
         var captions = request.Captions ? Captions(request, rows.Rows, images) : [];
-        if (!client.IsReadyAsync(cancel).GetAwaiter().GetResult())
-            throw new InvalidInputException($"{client.Address}: GET health/ready does not answer 200; is the service up?");
+        CheckFinite(rows, images);
+        var (ready, serviceImgDim) = client.ReadinessAsync(cancel).GetAwaiter().GetResult();
+        if (!ready) throw new InvalidInputException($"{client.Address}: GET health/ready does not answer 200; is the service up?");
+        // Checked before any frame: a frame of the wrong size is only seen as one that ends too early, bytes into the body.
+        if (serviceImgDim is { } dim && dim != rows.Shape[2])
+            throw InvalidInputException.InFile(imagesPath,
+                $"holds {rows.Shape[2]}-dim region features (img_dim {rows.Shape[2]}) but the service's bundle reads img_dim {dim}; import a split whose features were extracted for that bundle");
 
         var imageClock = Stopwatch.StartNew();
         var imageCounts = CommandRunner.WithProgress($"importing {images} images", task =>

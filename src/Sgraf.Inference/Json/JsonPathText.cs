@@ -1,4 +1,4 @@
-namespace Sgraf.Api.Validation;
+namespace Sgraf.Inference.Json;
 
 /// <summary>
 /// JSON paths as System.Text.Json writes them in JsonException.Path: <c>$.queries[0].id</c>, with a name that is not a
@@ -54,6 +54,6 @@ public static class JsonPathText
     public static string Format(IEnumerable<Step> steps) =>
         "$" + string.Concat(steps.Select(step => step.Name is { } name ? Member(name) : $"[{step.Index}]"));
 
-    /// <summary>The path as this service's validation errors name places: without the leading <c>$</c> and dot (<c>queries[0].id</c>).</summary>
+    /// <summary>The path as the service's validation errors name places: without the leading <c>$</c> and dot (<c>queries[0].id</c>).</summary>
     public static string ErrorKey(string path) => path.TrimStart('$').TrimStart('.') is { Length: > 0 } key ? key : "$";
 }
