@@ -21,6 +21,7 @@ public static class SgrafCommandLine
         root.Subcommands.Add(BenchPicturesCommand.Create());
         root.Subcommands.Add(CheckCudaCommand.Create());
         root.Subcommands.Add(BenchTrainCommand.Create());
+        root.Subcommands.Add(MakeProbeCommand.Create());
         return root;
     }
 }

@@ -44,13 +44,15 @@ internal static class TrainCommand
         var threads = Value<int>("--threads", "torch intra-op threads, and the threads a step's image-caption pairs run on (libtorch's default)");
         var plainStep = Value<bool>("--plain-step", "true: gradients from one autograd graph over the batch, as the official code builds it (same maths, slower; for comparison) (false)");
         var bfloat16 = Value<bool>("--bfloat16", "true: training steps take their large matrix products in bfloat16, on CPUs with AVX-512 BF16 or AMX (false)");
+        var warmupEpochs = Value<int>("--warmup-epochs", "epochs at the start with the loss summed over all negatives before --max-violation applies (0)");
+        var standardiseImages = Value<bool>("--standardise-images", "true: a fresh model starts with the training regions' per-channel mean and deviation folded into its image fc (false)");
         var seed = Value<long>("--seed", "seed of initialisation, shuffling and dropout (0)");
 
         var command = new Command("train", "Train an SGR or SAF model with the official recipe")
         {
             data, output, module, vocab, resume, dataName, batchSize, numEpochs, lrUpdate, learningRate, gradClip, margin,
             maxViolation, wordDim, embedSize, simDim, numLayers, biGru, noImgNorm, noTxtNorm, sgrStep, logStep, valStep,
-            workers, device, threads, plainStep, bfloat16, seed,
+            workers, device, threads, plainStep, bfloat16, warmupEpochs, standardiseImages, seed,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -84,6 +86,8 @@ internal static class TrainCommand
                 Threads = parse.GetValue(threads) ?? basis.Threads,
                 PlainStep = parse.GetValue(plainStep) ?? basis.PlainStep,
                 BFloat16 = parse.GetValue(bfloat16) ?? basis.BFloat16,
+                WarmupEpochs = parse.GetValue(warmupEpochs) ?? basis.WarmupEpochs,
+                StandardiseImages = parse.GetValue(standardiseImages) ?? basis.StandardiseImages,
                 Seed = parse.GetValue(seed) ?? basis.Seed,
             };
             return Train(options, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(vocab), resumeFrom);

@@ -27,6 +27,9 @@ public sealed class ImageEncoder : Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>The fully connected layer regions enter through (img_enc.fc).</summary>
+    public Linear FirstLayer => fc;
+
     public override Tensor forward(Tensor regionFeatures)
     {
         var embeddings = products.Linear(fc, regionFeatures);

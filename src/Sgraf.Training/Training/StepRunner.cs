@@ -24,9 +24,13 @@ public sealed class StepRunner : IDisposable
         this.options = options;
         parameters = [.. model.TextEncoder.parameters(), .. model.ImageEncoder.parameters(), .. model.SimilarityEncoder.parameters()];
         Optimizer = optim.Adam(parameters, options.LearningRate);
+        MaxViolation = options.MaxViolation;
     }
 
     public optim.Optimizer Optimizer { get; }
+
+    /// <summary>Whether steps take the hardest negative only; the trainer turns it on after the warm-up epochs.</summary>
+    public bool MaxViolation { get; set; } = true;
 
     /// <summary>Every parameter, in the official order (txt_enc, img_enc, sim_enc).</summary>
     public IReadOnlyList<Parameter> Parameters => parameters;
@@ -38,8 +42,8 @@ public sealed class StepRunner : IDisposable
         Optimizer.zero_grad();
         using var precision = model.Products.Use(options.BFloat16);
         return options.PlainStep
-            ? PlainGradients.Backward(model, batch, options.Margin, options.MaxViolation)
-            : FastGradients.Backward(model, batch, options.Margin, options.MaxViolation, options.Threads ?? get_num_threads());
+            ? PlainGradients.Backward(model, batch, options.Margin, MaxViolation)
+            : FastGradients.Backward(model, batch, options.Margin, MaxViolation, options.Threads ?? get_num_threads());
     }
 
     /// <summary>Clips the gradients' total norm and takes the Adam step.</summary>

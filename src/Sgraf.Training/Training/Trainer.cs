@@ -67,6 +67,7 @@ public sealed class Trainer : IDisposable
         else if (resumeFrom is null)
         {
             model = new SgrafModel(config);
+            if (options.StandardiseImages) ImageStandardisation.Fold(model, data.Train);
         }
         else
         {
@@ -113,6 +114,7 @@ public sealed class Trainer : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var learningRate = options.LearningRateAt(epoch);
         foreach (var group in stepRunner.Optimizer.ParamGroups) group.LearningRate = learningRate;
+        stepRunner.MaxViolation = options.MaxViolationAt(epoch);
         // Reseeded per epoch from (seed, epoch) so a resumed run draws the same shuffle and dropout masks.
         var epochSeed = options.Seed * 1_000_003L + epoch;
         random.manual_seed(epochSeed);

@@ -53,6 +53,21 @@ public sealed record TrainingOptions
     /// </summary>
     [JsonPropertyName("bfloat16")] public bool BFloat16 { get; init; }
 
+    /// <summary>
+    /// Epochs at the start that take the loss summed over all negatives before <see cref="MaxViolation"/> applies
+    /// (a warm-up: hardest negatives from scratch learn slowly on small data). 0, the official recipe, by default.
+    /// </summary>
+    [JsonPropertyName("warmup_epochs")] public int WarmupEpochs { get; init; }
+
+    /// <summary>
+    /// A fresh model starts with the training regions' per-channel standardisation folded into its image fc
+    /// (<see cref="ImageStandardisation"/>). Off by default: the official initialisation.
+    /// </summary>
+    [JsonPropertyName("standardise_images")] public bool StandardiseImages { get; init; }
+
+    /// <summary>Whether a 0-based epoch takes the hardest negative only (after the warm-up, when max_violation is set).</summary>
+    public bool MaxViolationAt(int epoch) => MaxViolation && epoch >= WarmupEpochs;
+
     /// <summary>Seeds dropout and the per-epoch shuffle, so a run (and a resumed run) is reproducible.</summary>
     [JsonPropertyName("seed")] public long Seed { get; init; }
 
@@ -95,6 +110,7 @@ public sealed record TrainingOptions
             throw new InvalidInputException($"--grad-clip must be 0 (no clipping) or a positive number, got {GradClip}");
         if (!double.IsFinite(Margin)) throw new InvalidInputException($"--margin must be a finite number, got {Margin}");
         if (!Enum.IsDefined(Module)) throw new InvalidInputException($"--model must be sgr or saf, got {Module}");
+        if (WarmupEpochs < 0) throw new InvalidInputException($"--warmup-epochs must not be negative, got {WarmupEpochs}");
         if (Workers < 0) throw new InvalidInputException($"--workers must not be negative, got {Workers}");
         if (Threads is { } threads && threads <= 0) throw new InvalidInputException($"--threads must be a positive integer, got {threads}");
         if (Device is not ("cpu" or "cuda")) throw new InvalidInputException($"--device must be cpu or cuda, got '{Device}'");

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Evaluates the Flickr8k models on the test split (1,000 photos, 5,000 captions), as models/results/flickr8k-*.json:
+# R@K and rsum for SGR, SAF and SGRAF, each beside the global-only baseline of the same model(s), the hard-negative
+# probe (sgraf make-probe: one colour, count, person or action word swapped) for all of them, and the bundle's
+# shortlist head (exact top 10 kept at K = 50..500, both directions).
+# Needs the features scripts/train-flickr8k.sh extracts (WORK=data/flickr8k by default) and its checkpoints.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${WORK:-data/flickr8k}
+out=${OUT:-models}
+precomp="$work/precomp"
+results="$out/results"
+mkdir -p "$results"
+sgraf() { dotnet src/Sgraf.Training/bin/Release/net10.0/sgraf.dll "$@"; }
+[ -f src/Sgraf.Training/bin/Release/net10.0/sgraf.dll ] || dotnet build src/Sgraf.Training -c Release -v quiet
+
+probe="$work/test_probe.jsonl"
+sgraf make-probe --captions "$precomp/test_caps.txt" --vocab "$work/vocab.json" --out "$probe"
+sgr=(--model "$work/runs/sgr/model_best")
+saf=(--model "$work/runs/saf/model_best")
+for name in sgr saf sgraf; do
+  case $name in sgr) models=("${sgr[@]}");; saf) models=("${saf[@]}");; sgraf) models=("${sgr[@]}" "${saf[@]}");; esac
+  sgraf evaluate "${models[@]}" --data "$precomp" --vocab "$work/vocab.json" --split test --probe "$probe" --json "$results/flickr8k-$name.json"
+  sgraf evaluate "${models[@]}" --data "$precomp" --vocab "$work/vocab.json" --split test --probe "$probe" --global-only \
+    --json "$results/flickr8k-$name-global-only.json"
+done
+cp "$results/flickr8k-sgraf-global-only.json" "$results/flickr8k-global-only.json"
+sgraf evaluate --bundle "$out/flickr8k-bundle" --data "$precomp" --split test --shortlist 50,100,200,500 \
+  --plot "$out/flickr8k-shortlist/shortlist_recall.png" --json "$results/flickr8k-shortlist.json"
