@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
@@ -31,9 +30,7 @@ public static class StatusCodeProblems
                 break;
             case StatusCodes.Status415UnsupportedMediaType:
                 problem.Title = "The body's content type is not accepted here";
-                // Every accepts entry: the body parameter's and any an endpoint adds (the last one alone may list none).
-                var accepted = (http.GetEndpoint()?.Metadata.GetOrderedMetadata<IAcceptsMetadata>() ?? [])
-                    .SelectMany(m => m.ContentTypes).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                var accepted = AcceptedContentTypes.For(http);
                 string sent = http.Request.ContentType is { Length: > 0 } type ? $"the request's Content-Type is {type}" : "the request has no Content-Type";
                 problem.Detail = accepted.Count > 0
                     ? $"{request} reads {string.Join(" or ", accepted)}; {sent}. Send the body with Content-Type: {accepted[0]}. Nothing was changed."
