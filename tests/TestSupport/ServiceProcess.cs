@@ -89,7 +89,9 @@ public sealed class ServiceProcess : IDisposable
         start.Environment["Sgraf__DemoGallery__Enabled"] = "false";
         start.Environment["Sgraf__ApiKeys__0"] = ApiKey;
         start.Environment["Sgraf__Runtime__IntraOpThreads"] = "1";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        // As the variable names above spell them ("Sgraf:BundleDirectory" → Sgraf__BundleDirectory): a setting given with
+        // colons would otherwise be a second variable for the same key, and which of the two wins is not defined.
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__")] = value;
         return new ServiceProcess(System.Diagnostics.Process.Start(start)!, port);
     }
 

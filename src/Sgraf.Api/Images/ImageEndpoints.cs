@@ -23,7 +23,7 @@ public static class ImageEndpoints
             .WithSummary("Add or replace images")
             .WithDescription("Encodes each image's 36 region features once with the bundle's image encoder and keeps the region embeddings and global vector (not the raw features). "
                 + "With a bundle that has a picture encoder, an image may be a picture instead ('picture': the JPEG, PNG or WebP file in base64): its features come from the picture encoder, "
-                + "and a copy (longest side at most Sgraf:Pictures:StoredSide) is kept with it, served at GET /images/{id}/picture. Pictures also come as multipart/form-data (see POST /images with that content type). "
+                + "and a copy (longest side at most Sgraf:Pictures:StoredSide) is kept with it, served at GET /images/{id}/picture. Pictures also come as multipart/form-data: a 'picture' file part per picture, with optional 'id' and 'metadata' (JSON) parts in the same order (the id is otherwise the file name without its extension). "
                 + "An existing id is replaced. Durable when answered. Needs X-Api-Key.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

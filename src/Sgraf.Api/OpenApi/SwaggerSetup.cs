@@ -37,6 +37,10 @@ public static class SwaggerSetup
             // properties made linters reject every metadata example: "title property type must be object").
             options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
             options.MapType<JsonNode>(() => new OpenApiSchema());
+            // POST /images is two endpoints, JSON and multipart/form-data (chosen by content type), and OpenAPI has one
+            // operation per method and path: the document describes the JSON one, whose summary names the multipart form.
+            options.ResolveConflictingActions(actions =>
+                actions.FirstOrDefault(a => a.SupportedRequestFormats.Any(f => f.MediaType == "application/json")) ?? actions.First());
             options.OperationFilter<ApiKeyOperationFilter>();
             options.OperationFilter<RequestExampleFilter>();
         });
