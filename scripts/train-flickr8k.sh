@@ -7,7 +7,7 @@
 #   git -C Image-Text-Matching archive f2027d45735edc76aa9cb40f0e3f38b7d0e1bb71 data/images | tar -x -C <dir>
 # (they are 224 x 224 squares; terms in the captions folder's README: research use, photos stay out of the repository).
 # Time measured here on a 2-core CPU shared with other work (docs/benchmarks.md "Training on Flickr8k"): features 32 min,
-# SGR 3 epochs 79 min and SAF 5 epochs 92 min side by side with one thread each, shortlist head 37 min (4 epochs), evaluation 4-8 min a model.
+# SGR 3 epochs 79 min and SAF 5 epochs 92 min side by side with one thread each, shortlist head 34 min (4 epochs), evaluation 4-8 min a model.
 #
 # Recipe (README "A model of real photos", what each choice did on dev): embed 256, sim 64, word 300, batch 128,
 # Adam 2e-4 with no decay, the image fc starting from the training regions' standardisation (--standardise-images),
