@@ -29,6 +29,7 @@ public sealed partial class ClusterStartup(
         if (!options.Value.Cluster.Tls.Enabled) LogTlsOff(logger);
         try
         {
+            await ServerListening.WaitAsync(lifetime, stoppingToken);
             while (true)
             {
                 var view = watch.Current;

@@ -33,6 +33,7 @@ public sealed partial class GalleryStartup(
     {
         try
         {
+            await ServerListening.WaitAsync(lifetime, stoppingToken);
             readiness.Report(StartupStage.RestoringGallery, $"opening the {options.Value.Store} gallery store");
             var store = await stores.OpenAsync(runtime.Bundle.EmbeddingsHash, stoppingToken);
             holder.Set(store);

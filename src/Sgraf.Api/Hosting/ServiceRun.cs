@@ -21,12 +21,8 @@ public static partial class ServiceRun
         }
         catch (IOException e) when (IsAddressInUse(e))
         {
+            // No start-up work ran: it waits for the server to listen (ServerListening).
             LogAddressInUse(app.Logger, Address(e) ?? string.Join(", ", app.Urls));
-            // The start-up work (bundle load, warm-up, gallery restore) began before Kestrel failed to bind; returning
-            // while it is inside ONNX Runtime lets the native library's exit handlers run under it (exit 139). Stop it first.
-            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try { app.StopAsync(stopping.Token).GetAwaiter().GetResult(); }
-            catch (Exception stopError) when (stopError is OperationCanceledException or AggregateException) { }
             return AddressInUseExitCode;
         }
     }
