@@ -2,12 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace Sgraf.Api.Configuration;
 
-/// <summary>Fills the paths left empty with this repository's demo locations (or ./data outside a checkout).</summary>
+/// <summary>
+/// Fills the paths left empty with this repository's demo locations (or ./data outside a checkout), and makes relative
+/// paths absolute: from the repository root in a checkout, because <c>dotnet run --project src/Sgraf.Api</c> runs the
+/// service in src/Sgraf.Api and a path typed at the root (models/flickr8k-bundle) would otherwise not be found.
+/// </summary>
 public sealed class SgrafServiceOptionsSetup : IPostConfigureOptions<SgrafServiceOptions>
 {
     public void PostConfigure(string? name, SgrafServiceOptions options)
     {
         var root = RepositoryLayout.FindRoot();
+        options.BundleDirectory = Absolute(options.BundleDirectory, root);
+        options.DataDirectory = Absolute(options.DataDirectory, root);
+        options.DemoGallery.ShapesDirectory = Absolute(options.DemoGallery.ShapesDirectory, root);
         if (options.BundleDirectory.Length == 0 && root is not null)
             options.BundleDirectory = Path.Combine(root, "models", "shapes-bundle");
         if (options.DataDirectory.Length == 0)
@@ -15,6 +22,9 @@ public sealed class SgrafServiceOptionsSetup : IPostConfigureOptions<SgrafServic
         if (options.DemoGallery.ShapesDirectory.Length == 0)
             options.DemoGallery.ShapesDirectory = root is not null ? Path.Combine(root, "data", "shapes") : Path.Combine(options.DataDirectory, "shapes");
     }
+
+    static string Absolute(string path, string? root) =>
+        path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(path, root ?? Directory.GetCurrentDirectory());
 }
 
 /// <summary>What data annotations cannot say: folders that must exist, keys that must be usable.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery;
 using Sgraf.Inference.Data;
+using Sgraf.Inference.Runtime;
 using Sgraf.Shapes;
 
 namespace Sgraf.Api.Demo;
@@ -11,7 +12,7 @@ namespace Sgraf.Api.Demo;
 /// Fills an empty gallery with the shapes benchmark's test split — the images the demo bundle was evaluated on and
 /// their five captions each — generating the split first if it is missing (seed 7, as the demo models were trained).
 /// </summary>
-public sealed class DemoGallerySeeder(IGalleryWriter writer, IOptions<SgrafServiceOptions> options, ILogger<DemoGallerySeeder> logger)
+public sealed partial class DemoGallerySeeder(IGalleryWriter writer, IOptions<SgrafServiceOptions> options, ILogger<DemoGallerySeeder> logger)
 {
     public const string Split = "test";
     public const int Seed = 7;
@@ -24,7 +25,35 @@ public sealed class DemoGallerySeeder(IGalleryWriter writer, IOptions<SgrafServi
     /// <summary>Where the demo's SVG pictures are served.</summary>
     public const string PicturePath = "/demo/images";
 
-    public async Task SeedAsync(int imgDim, Action<string> progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why the shapes demo does not fit this bundle, or null when it does. A bundle with a picture encoder is a model of
+    /// photos: shape scenes in its gallery would answer every sentence with nonsense, so it starts empty and waits for
+    /// photos. A bundle of another region size could not even store them.
+    /// </summary>
+    public static string? WhyNotFor(SgrafBundle bundle, int shapesImgDim, string shapesDirectory)
+    {
+        if (bundle.Manifest.PictureEncoder is not null)
+            return $"the bundle {bundle.Directory} encodes photos (it has a picture encoder), and the shapes demo is synthetic scenes; add photos instead (POST /images, the page's Add photos, or sgraf-load gallery import --pictures)";
+        if (shapesImgDim != bundle.ImgDim)
+            return $"the shapes split in {shapesDirectory} has {shapesImgDim}-dimensional regions and the bundle {bundle.Directory} reads {bundle.ImgDim}; delete that folder to generate it for this bundle, or set Sgraf:DemoGallery:ShapesDirectory";
+        return null;
+    }
+
+    /// <summary>Seeds the demo when it fits the bundle (<see cref="WhyNotFor"/>); otherwise logs why not and leaves the gallery empty.</summary>
+    public async Task SeedIfItFitsAsync(SgrafBundle bundle, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var dir = options.Value.DemoGallery.ShapesDirectory;
+        var imagesFile = Path.Combine(dir, $"{Split}_ims.npy");
+        int shapesImgDim = File.Exists(imagesFile) ? NpyReader.ReadHeader(imagesFile).Shape[^1] : bundle.ImgDim;
+        if (WhyNotFor(bundle, shapesImgDim, dir) is { } reason)
+        {
+            LogDemoSkipped(logger, reason);
+            return;
+        }
+        await SeedAsync(bundle.ImgDim, progress, cancellationToken);
+    }
+
+    async Task SeedAsync(int imgDim, Action<string> progress, CancellationToken cancellationToken)
     {
         var demo = options.Value.DemoGallery;
         var dir = demo.ShapesDirectory;
@@ -64,4 +93,7 @@ public sealed class DemoGallerySeeder(IGalleryWriter writer, IOptions<SgrafServi
 
     /// <summary>The folder of the demo's SVG pictures (as <see cref="ShapesBenchmarkWriter"/> lays them out).</summary>
     public static string PictureDirectory(string shapesDirectory) => Path.Combine(shapesDirectory, "svg", Split);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The demo gallery is not loaded: {Reason}")]
+    static partial void LogDemoSkipped(ILogger logger, string reason);
 }

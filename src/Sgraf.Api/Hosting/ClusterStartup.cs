@@ -67,7 +67,7 @@ public sealed partial class ClusterStartup(
             try
             {
                 readiness.Report(StartupStage.LoadingDemoGallery, "loading the demo gallery into the shards");
-                await demo.SeedAsync(runtime.Bundle.ImgDim, p => readiness.Report(StartupStage.LoadingDemoGallery, p), stoppingToken);
+                await demo.SeedIfItFitsAsync(runtime.Bundle, p => readiness.Report(StartupStage.LoadingDemoGallery, p), stoppingToken);
                 return;
             }
             catch (ServiceNotReadyException e) when (attempt < 30)

@@ -47,7 +47,7 @@ public sealed partial class GalleryStartup(
             if (options.Value.DemoGallery.Enabled && snapshot.Images.Count == 0 && snapshot.Captions.Count == 0)
             {
                 readiness.Report(StartupStage.LoadingDemoGallery, "loading the demo gallery");
-                await demo.SeedAsync(runtime.Bundle.ImgDim, p => readiness.Report(StartupStage.LoadingDemoGallery, p), stoppingToken);
+                await demo.SeedIfItFitsAsync(runtime.Bundle, p => readiness.Report(StartupStage.LoadingDemoGallery, p), stoppingToken);
             }
 
             readiness.Report(StartupStage.WarmingUp, "running a first search");
