@@ -8,6 +8,8 @@
 #
 #   PICTURES=DIR (required: e.g. Flickr8k's Flicker8k_Dataset; never committed)  COUNT=1000  BATCH=32  REQUESTS=50
 #   CAPTIONS=FILE  their captions (Flickr8k.token.txt lines), added after the photos: what a search by photo ranks
+#   Then memory: CLIENTS (8) clients upload a BIG_MB (10) MB PNG of noise ROUNDS_BIG (3) times each, all at once; prints
+#   the service's RSS before, its peak (sampled every 50 ms) and after, and how many uploads were answered 2xx.
 #   BUNDLE=DIR (default: tests/TestSupport/PictureBundle, random weights of img_dim 512 with the ResNet-18 encoder: the
 #   encoder's cost is the real one)  PORT=5472  CONFIGURATION=Release
 set -euo pipefail
@@ -102,3 +104,39 @@ python3 -c "import base64,json,sys; print(json.dumps({'queries': [{'picture': ba
 captions=$(curl -sf "$url/captions?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])")
 latency "search by photo (image-to-text over $captions captions, mode exact)" \
   curl -sf "$url/search/image-to-text" -H 'content-type: application/json' --data-binary "@$data.query.json"
+
+# Memory while CLIENTS clients upload BIG_MB MB pictures at once (issue 18: "memory stays bounded").
+clients=${CLIENTS:-8}
+big_mb=${BIG_MB:-10}
+rounds_big=${ROUNDS_BIG:-3}
+python3 - "$data.big.png" "$big_mb" <<'EOF'
+import os, struct, sys, zlib
+# Noise does not compress, so the PNG is about side * side * 3 bytes: a real 10 MB upload, decoded as a large picture.
+path, megabytes = sys.argv[1], float(sys.argv[2])
+side = int((megabytes * 1024 * 1024 / 3) ** 0.5)
+raw = b"".join(b"\0" + os.urandom(side * 3) for _ in range(side))
+chunk = lambda kind, body: struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+with open(path, "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+EOF
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$service/status"; }
+before_rss=$(rss_kb)
+peak_rss=$before_rss
+uploaders=()
+for c in $(seq "$clients"); do
+  (for r in $(seq "$rounds_big"); do
+     curl -s -o /dev/null -w '%{http_code}\n' "$url/images" -H "X-Api-Key: $key" -F "id=big-$c-$r" -F "picture=@$data.big.png"
+   done) >"$data.big.$c" &
+  uploaders+=($!)
+done
+running() { for p in "${uploaders[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+while running; do
+  rss=$(rss_kb); [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
+  sleep 0.05
+done
+wait "${uploaders[@]}"
+sleep 2
+ok=$(cat "$data".big.[0-9]* | grep -c '^2' || true)
+echo "$clients clients x $rounds_big uploads of a $(( $(stat -c %s "$data.big.png") / 1024 / 1024 )) MB PNG at once: $ok of $((clients * rounds_big)) answered 2xx;" \
+  "service RSS $((before_rss / 1024)) MB before, peak $((peak_rss / 1024)) MB, $(( $(rss_kb) / 1024 )) MB 2 s after"
