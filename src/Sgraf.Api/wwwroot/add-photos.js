@@ -12,6 +12,7 @@ const perRequest = 8;
 const busyRetries = 5;
 
 let pending = [];   // files waiting for the API key
+let running = false;
 
 /** Wires the "Add photos" button, its file picker and the retry after the key is given. */
 export function initAddPhotos() {
@@ -25,10 +26,17 @@ export function initAddPhotos() {
 export async function addPhotos(files) {
   if (files.length === 0) return;
   const status = $("add-photos-status");
+  // One upload at a time, so its progress and lists stay its own.
+  if (running) { status.textContent = "Photos are being added; add these once they are done."; return; }
   const refusedList = $("add-photos-refused");
   $("add-photos-retry").hidden = true;
   if (!apiKey()) return askForKey(files, "Adding photos needs the service's API key.");
   pending = [];
+  running = true;
+  try { await upload(files, status, refusedList); } finally { running = false; }
+}
+
+async function upload(files, status, refusedList) {
   refusedList.replaceChildren();
   refusedList.hidden = true;
   const addedList = $("add-photos-added");
@@ -139,7 +147,12 @@ async function refusal(error, batch, busy) {
   if (perPicture.size === 0) {
     // Not about one picture (no picture encoder, changes disabled, the service unreachable): nothing more can be added.
     if ([0, 403, 409].includes(error.status) || error.status >= 500)
-      return { stop: () => { $("add-photos-status").textContent = error.message; $("add-photos-progress").hidden = true; } };
+      return {
+        stop: left => {
+          $("add-photos-status").textContent = `${problem.detail || error.message} ${left.length} of the photos were not added.`;
+          $("add-photos-progress").hidden = true;
+        },
+      };
     return { stored, refused: batch.slice(imported).map(item => [item, error.message]), again: [] };
   }
   const refused = [...perPicture].map(([index, messages]) => [batch[index], messages.join(" ")]).filter(([item]) => item);

@@ -124,23 +124,27 @@ public sealed class PhotoPageTests(PhotoPageService service) : IClassFixture<Pho
         await page.ClickAsync("#key-details summary");
         await page.FillAsync("#api-key", ServiceProcess.ApiKey);
         await page.PressAsync("#api-key", "Tab");
-        var notes = "these are notes, not a photo\n"u8.ToArray();
-        await DropAsync(page, "header", ("notes.jpg", notes, "image/jpeg"), ("kitten.png", await File.ReadAllBytesAsync(SamplePhotos.Chelsea), "image/png"));
+        // Ten files, so two requests of at most eight: the text file refuses the first request, which is sent again without it.
+        var cat = await File.ReadAllBytesAsync(SamplePhotos.Chelsea);
+        var files = Enumerable.Range(1, 9).Select(i => ($"kitten-{i}.png", cat, "image/png")).ToList();
+        files.Insert(4, ("notes.jpg", "these are notes, not a photo\n"u8.ToArray(), "image/jpeg"));
+        await DropAsync(page, "header", [.. files]);
 
-        await Expect(page.Locator("#add-photos-status")).ToHaveTextAsync("Done: 1 of 2 added, 1 refused (listed below). Search by a sentence to find them.",
-            new() { Timeout = 60_000 });
+        await Expect(page.Locator("#add-photos-status")).ToHaveTextAsync("Done: 9 of 10 added, 1 refused (listed below). Search by a sentence to find them.",
+            new() { Timeout = 90_000 });
         var refused = await page.Locator("#add-photos-refused li").AllTextContentsAsync();
         var reason = Assert.Single(refused);
         Assert.StartsWith("notes.jpg: ", reason);
         Assert.Contains("JPEG, PNG", reason);
         using var client = service.Client();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/images/kitten")).StatusCode);
+        for (int i = 1; i <= 9; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/images/kitten-{i}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/images/notes")).StatusCode);
 
         // Nothing else broke: a sentence search still shows the added photo.
         await page.FillAsync("#query", "a cat");
         await page.PressAsync("#query", "Enter");
-        await Expect(page.Locator(".hit .id", new() { HasText = "kitten" })).ToHaveCountAsync(1);
+        await page.WaitForSelectorAsync(".hit, #error:not([hidden])", new() { Timeout = 30_000 });
+        await Expect(page.Locator(".hit .id", new() { HasText = "kitten-" }).First).ToBeVisibleAsync();
         await Expect(page.Locator("#error")).ToBeHiddenAsync();
     }
 
