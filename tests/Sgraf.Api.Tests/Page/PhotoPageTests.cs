@@ -42,8 +42,7 @@ public sealed class PhotoPageTests(PhotoPageService service) : IClassFixture<Pho
     [Fact]
     public async Task Photos_added_with_the_file_chooser_after_the_key_is_asked_for_are_found_by_a_sentence_with_their_stored_photos()
     {
-        var page = await service.OpenAsync();
-        await Expect(page.Locator("#photos")).ToBeVisibleAsync();
+        var page = await OpenAsync();
         var chooser = await page.RunAndWaitForFileChooserAsync(() => page.ClickAsync("#add-photos"));
         Assert.True(chooser.IsMultiple);
         await chooser.SetFilesAsync(SamplePhotos.All);
@@ -92,10 +91,12 @@ public sealed class PhotoPageTests(PhotoPageService service) : IClassFixture<Pho
     [Fact]
     public async Task A_photo_dropped_on_search_by_photo_ranks_its_captions_and_why_draws_its_grid_cells_on_it()
     {
-        var page = await service.OpenAsync();
+        var page = await OpenAsync();
         var coffee = await File.ReadAllBytesAsync(SamplePhotos.Coffee);
         await DropAsync(page, "#photo-search-drop", ("coffee.png", coffee, "image/png"));
 
+        await page.WaitForSelectorAsync(".caption, #error:not([hidden])", new() { Timeout = 30_000 });
+        Assert.Equal("", await page.TextContentAsync("#error"));
         await Expect(page.Locator(".caption")).ToHaveCountAsync(PictureService.Captions.Length);
         using var client = service.Client();
         var picture = Convert.ToBase64String(coffee);
@@ -120,7 +121,7 @@ public sealed class PhotoPageTests(PhotoPageService service) : IClassFixture<Pho
     [Fact]
     public async Task A_dropped_file_that_is_no_photo_is_listed_with_the_services_reason_and_the_others_are_added()
     {
-        var page = await service.OpenAsync();
+        var page = await OpenAsync();
         await page.ClickAsync("#key-details summary");
         await page.FillAsync("#api-key", ServiceProcess.ApiKey);
         await page.PressAsync("#api-key", "Tab");
@@ -146,6 +147,14 @@ public sealed class PhotoPageTests(PhotoPageService service) : IClassFixture<Pho
         await page.WaitForSelectorAsync(".hit, #error:not([hidden])", new() { Timeout = 30_000 });
         await Expect(page.Locator(".hit .id", new() { HasText = "kitten-" }).First).ToBeVisibleAsync();
         await Expect(page.Locator("#error")).ToBeHiddenAsync();
+    }
+
+    /// <summary>The page, once it has learnt that the service takes pictures and shows the photo views (drops are taken from then on).</summary>
+    async Task<IPage> OpenAsync()
+    {
+        var page = await service.OpenAsync();
+        await Expect(page.Locator("#photos")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return page;
     }
 
     /// <summary>A drop as the browser makes one: a DataTransfer holding the files, dispatched on the element.</summary>
@@ -202,7 +211,7 @@ public sealed class PhotoViewsWithoutEncoderTests(PageService service) : IClassF
     public async Task The_page_says_the_service_takes_no_photos_instead_of_offering_them()
     {
         var page = await service.OpenAsync();
-        await Expect(page.Locator("#photos-unavailable")).ToBeVisibleAsync();
+        await Expect(page.Locator("#photos-unavailable")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         Assert.Contains("no picture encoder", await page.TextContentAsync("#photos-unavailable"));
         await Expect(page.Locator("#photos")).ToBeHiddenAsync();
     }
