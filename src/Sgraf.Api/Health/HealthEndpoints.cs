@@ -4,6 +4,7 @@ using Sgraf.Api.Cluster;
 using Sgraf.Api.Gallery;
 using Sgraf.Api.Gallery.Index;
 using Sgraf.Api.Gallery.Redis;
+using Sgraf.Api.Pictures;
 using Sgraf.Api.Security;
 using Sgraf.Inference.Runtime;
 
@@ -15,7 +16,9 @@ public static class HealthEndpoints
     /// <summary>What /health/ready says to anyone: ready or not, and why, in words without the service's internals.</summary>
     /// <param name="Status">ready, or the start-up stage (starting, restoringgallery, loadingdemogallery, warmingup, failed).</param>
     /// <param name="Reason">Why, in words: "restoring the gallery", "start-up failed; the service's log says why".</param>
-    public record Readiness(string Status, string Reason);
+    /// <param name="Pictures">Whether the bundle has a picture encoder, so images may be added and searched as pictures (else
+    /// those answer 409). The page reads it to offer "Add photos" and "Search by photo" only where they work.</param>
+    public record Readiness(string Status, string Reason, bool Pictures);
 
     /// <summary>
     /// What /health/ready says to a request with a valid X-Api-Key: the same, and the details operators need (where the
@@ -28,9 +31,9 @@ public static class HealthEndpoints
     /// <param name="ImgDim">The size of each region's features the bundle reads (img_dim): what an import's features must have.</param>
     /// <param name="Quarantined">Entries of the gallery's Redis stream (every shard's, in a cluster) set aside because they could not
     /// be read: the gallery serves without them; the log says which and why. 0 for a local store.</param>
-    public sealed record ReadinessDetails(string Status, string Reason, string Detail, int Images, int Captions, string Bundle, string Device,
+    public sealed record ReadinessDetails(string Status, string Reason, bool Pictures, string Detail, int Images, int Captions, string Bundle, string Device,
         bool ShortlistHead, int? ShortlistDim,
-        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0, int ImgDim = 0) : Readiness(Status, Reason);
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClusterReadiness? Cluster = null, long Quarantined = 0, int ImgDim = 0) : Readiness(Status, Reason, Pictures);
 
     /// <summary>What /health/live says: the process answers.</summary>
     /// <param name="Status">Always live. <example>live</example></param>
@@ -49,14 +52,15 @@ public static class HealthEndpoints
         health.MapGet("/ready", Ready)
             .WithName("Ready")
             .WithSummary("Ready for traffic: bundle loaded, sessions warmed, gallery restored (503 until then)")
-            .WithDescription("Says ready or not and why in words. With a valid X-Api-Key it adds the details: the start-up stage's own words, "
+            .WithDescription("Says ready or not and why in words, and whether the bundle takes pictures (pictures: true when it has a picture encoder). With a valid X-Api-Key it adds the details: the start-up stage's own words, "
                 + "gallery sizes, bundle hash, device, shortlist head and, in a cluster, its silos and each shard's state.")
             .Produces<ReadinessDetails>()
             .Produces<Readiness>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    static Results<JsonHttpResult<Readiness>, JsonHttpResult<ReadinessDetails>> Ready(HttpRequest request, ServiceReadiness readiness, ApiKeys keys, GalleryIndex index, SgrafRuntime runtime, IServiceProvider services)
+    static Results<JsonHttpResult<Readiness>, JsonHttpResult<ReadinessDetails>> Ready(HttpRequest request, ServiceReadiness readiness, ApiKeys keys, GalleryIndex index, SgrafRuntime runtime,
+        PicturePipeline pictures, IServiceProvider services)
     {
         var state = readiness.State;
         var watch = services.GetService<ShardWatch>();
@@ -64,10 +68,10 @@ public static class HealthEndpoints
         string reason = Reason(state.Stage, cluster is null ? null : (cluster.Ready, watch!.ShardCount));
         var status = state.Stage.ToString().ToLowerInvariant();
         int code = readiness.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        if (!keys.Accepts(request)) return TypedResults.Json(new Readiness(status, reason), statusCode: code);
+        if (!keys.Accepts(request)) return TypedResults.Json(new Readiness(status, reason, pictures.HasEncoder), statusCode: code);
 
         var snapshot = index.Current;
-        var details = new ReadinessDetails(status, reason, state.Detail,
+        var details = new ReadinessDetails(status, reason, pictures.HasEncoder, state.Detail,
             cluster?.Images ?? snapshot.Images.Count, cluster?.Captions ?? snapshot.Captions.Count,
             runtime.Bundle.Hash, runtime.Device.ToString().ToLowerInvariant(), runtime.Shortlist is not null, runtime.Shortlist?.Dim,
             cluster is null ? null : new ClusterReadiness(cluster.Silos, watch!.ShardCount, cluster.Ready, cluster.Shards),

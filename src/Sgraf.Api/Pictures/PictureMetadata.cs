@@ -20,15 +20,23 @@ public static class PictureMetadata
         var result = metadata?.DeepClone().AsObject() ?? [];
         if (!result.ContainsKey("url")) result["url"] = Url(id);
         if (!result.ContainsKey("boxes"))
-        {
-            result["width"] = copy.Width;
-            result["height"] = copy.Height;
-            // A tenth of a pixel is finer than any screen draws them, and keeps the metadata small.
-            result["boxes"] = new JsonArray([.. PictureGrid.Boxes(copy.Width, copy.Height, grid).Select(b =>
-                new JsonArray(Round(b.X1), Round(b.Y1), Round(b.X2), Round(b.Y2)))]);
-        }
+            foreach (var (member, value) in GridBoxes(copy.Width, copy.Height, grid)) result[member] = value?.DeepClone();
         return result;
     }
+
+    /// <summary>
+    /// <c>width</c>, <c>height</c> and the grid's <c>boxes</c> in a picture of that size. An explanation of a picture sent
+    /// with the request (nothing kept) gets them in the encoder's input square: the boxes are the same share of any size,
+    /// and the page stretches them over the photo it shows.
+    /// </summary>
+    public static JsonObject GridBoxes(int width, int height, int grid) => new()
+    {
+        ["width"] = width,
+        ["height"] = height,
+        // A tenth of a pixel is finer than any screen draws them, and keeps the metadata small.
+        ["boxes"] = new JsonArray([.. PictureGrid.Boxes(width, height, grid).Select(b =>
+            new JsonArray(Round(b.X1), Round(b.Y1), Round(b.X2), Round(b.Y2)))]),
+    };
 
     static JsonNode Round(double value) => JsonValue.Create(Math.Round(value, 1));
 }

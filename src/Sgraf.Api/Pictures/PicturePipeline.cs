@@ -31,6 +31,9 @@ public sealed partial class PicturePipeline(SgrafRuntime runtime, CoreBudget cor
     /// <summary>The encoder's grid: its regions are grid × grid cells of the picture.</summary>
     public int Grid => Encoder.Description.Grid;
 
+    /// <summary>The encoder's square input: pictures are scaled to InputSize × InputSize, whole.</summary>
+    public int InputSize => Encoder.InputSize;
+
     /// <summary>Pictures of an upload decoded at once (as many as the cores), and encoded per encoder call.</summary>
     public (int Decode, int Encode) Batch => (cores.Cores, settings.BatchSize);
 

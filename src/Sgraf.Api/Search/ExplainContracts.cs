@@ -16,14 +16,16 @@ public sealed record CaptionQuery(string? Id, string? Text);
 /// <summary>Why the model scored the pair as it did.</summary>
 /// <param name="Model">The model asked for: sgr, saf or sgraf.</param>
 /// <param name="Score">The pair's score with that model, as a search scores the pair.</param>
-/// <param name="Image">The image: its gallery id and metadata, both null for region features or a picture.</param>
+/// <param name="Image">The image: its gallery id and metadata; for region features both null; for a picture no id, and as metadata
+/// its grid's boxes (width, height and boxes in the encoder's input square).</param>
 /// <param name="Caption">The caption and the words the model read.</param>
 /// <param name="Explanations">One per model scored: sgr, then saf (both for sgraf).</param>
 public sealed record ExplainResponse(string Model, double Score, ExplainedImage Image, ExplainedCaption Caption,
     IReadOnlyList<ModelExplanation> Explanations);
 
-/// <param name="Id">The gallery image id; null for region features.</param>
-/// <param name="Metadata">The gallery image's metadata; null for region features or an image without any.</param>
+/// <param name="Id">The gallery image id; null for region features or a picture.</param>
+/// <param name="Metadata">The gallery image's metadata; for a picture, its grid cells as <c>boxes</c> in a <c>width</c> × <c>height</c>
+/// square (the encoder's input), which stretch over the picture as shown; null for region features or an image without any.</param>
 public sealed record ExplainedImage(string? Id, JsonObject? Metadata);
 
 /// <param name="Id">The gallery caption id; null for a sentence.</param>

@@ -69,7 +69,7 @@ public static class ExplainEndpoints
 
         var (images, imageInfo) = storedImage is var (stored, info)
             ? (EmbeddingPacking.Images([stored], codec), new ExplainedImage(image.Id, info.Metadata))
-            : (runtime.EncodeImages(features!, 1), new ExplainedImage(null, null));
+            : (runtime.EncodeImages(features!, 1), new ExplainedImage(null, picture is null ? null : PictureMetadata.GridBoxes(pictures.InputSize, pictures.InputSize, pictures.Grid)));
         // A sentence goes through the search's query cache, so it is encoded exactly as a search with it encodes it.
         var (encoded, text) = caption.Text is { } sentence
             ? (queryCache.Encode([sentence])[sentence], sentence)

@@ -6,21 +6,31 @@ export function apiKey() { return sessionStorage.getItem(keyStore) ?? ""; }
 export function setApiKey(key) { key ? sessionStorage.setItem(keyStore, key) : sessionStorage.removeItem(keyStore); }
 
 export class ApiError extends Error {
-  constructor(status, title, detail) {
+  constructor(status, title, detail, problem = null) {
     super(detail || title || `HTTP ${status}`);
     this.status = status;
     this.title = title;
+    this.problem = problem;   // the problem+json as sent (errors per member, extensions), when there was one
   }
 }
 
 /** POSTs a JSON body; resolves to the JSON answer, rejects with an ApiError carrying the problem's detail. */
-export async function post(path, body) {
-  const headers = { "Content-Type": "application/json", "Accept": "application/json" };
+export function post(path, body) {
+  return send(path, { "Content-Type": "application/json" }, JSON.stringify(body));
+}
+
+/** POSTs a FormData as multipart/form-data (the browser writes its boundary); answers as post does. */
+export function postForm(path, form) {
+  return send(path, {}, form);
+}
+
+async function send(path, headers, body) {
+  headers = { ...headers, "Accept": "application/json" };
   const key = apiKey();
   if (key) headers["X-Api-Key"] = key;
   let response;
   try {
-    response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    response = await fetch(path, { method: "POST", headers, body });
   } catch (e) {
     throw new ApiError(0, "The service did not answer", `The service could not be reached (${e.message}).`);
   }
@@ -36,5 +46,7 @@ async function problem(response) {
   const errors = json.errors ? Object.entries(json.errors).flatMap(([member, messages]) => messages.map(m => `${member}: ${m}`)) : [];
   // The detail of a validation problem only points at 'errors', which are what a person needs to read.
   const detail = errors.length > 0 ? errors.join(" ") : json.detail;
-  return new ApiError(response.status, json.title, detail || json.title);
+  const error = new ApiError(response.status, json.title, detail || json.title, json);
+  error.retryAfter = Number(response.headers.get("Retry-After")) || 0;
+  return error;
 }

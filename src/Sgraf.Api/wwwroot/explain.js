@@ -12,7 +12,7 @@ let current = null;   // { answer, chosen: index into explanations, boxes }
 export function openExplanation(answer, metadata, opener) {
   const dialog = $("explain");
   current = { answer, chosen: 0, boxes: null };
-  $("explain-title").textContent = `Why “${answer.caption.text}” matched ${answer.image.id ?? "this image"}`;
+  $("explain-title").textContent = `Why “${answer.caption.text}” matched ${answer.image.id ?? metadata?.title ?? "this image"}`;
   $("explain-score").textContent = scoreLine(answer);
   renderModelChoice(answer);
   renderWords();

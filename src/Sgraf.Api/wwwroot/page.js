@@ -2,6 +2,7 @@
 import { post, apiKey, setApiKey } from "./api.js";
 import { openExplanation } from "./explain.js";
 import { pictureUrl } from "./pictures.js";
+import { initPhotos } from "./photos.js";
 import { showUnknownWords } from "./unknown-words.js";
 
 const $ = id => document.getElementById(id);
@@ -15,6 +16,11 @@ $("api-key").addEventListener("change", e => setApiKey(e.target.value.trim()));
 
 form.addEventListener("submit", e => { e.preventDefault(); searchImages(); });
 $("back").addEventListener("click", () => { show("images"); $("image-list").querySelector("button")?.focus(); });
+
+/** An image as a query: a gallery image by its id, or a photo (search by photo) by its picture. */
+const imageQuery = image => image.picture ? { picture: image.picture } : { id: image.id };
+
+initPhotos(searchCaptions);
 
 function settings() {
   return { model: $("model").value, mode: $("mode").value, k: Number($("k").value) || 10 };
@@ -87,10 +93,10 @@ function renderImages(query, hits) {
 async function searchCaptions(image) {
   clearError();
   const { model, mode, k } = settings();
-  status.textContent = `Finding captions for ${image.id}…`;
+  status.textContent = `Finding captions for ${image.id ?? image.name}…`;
   const started = performance.now();
   try {
-    const answer = await post("/search/image-to-text", { queries: [{ id: image.id }], k, model, mode });
+    const answer = await post("/search/image-to-text", { queries: [imageQuery(image)], k, model, mode });
     const hits = answer.results[0].hits;
     status.textContent = describeRun(answer, hits.length, hits.length === 1 ? "caption" : "captions", performance.now() - started);
     renderCaptions(image, hits);
@@ -104,7 +110,7 @@ async function searchCaptions(image) {
 }
 
 function renderCaptions(image, hits) {
-  $("caption-image-id").textContent = image.id;
+  $("caption-image-id").textContent = image.id ?? image.name;
   const img = $("caption-image");
   img.src = pictureUrl(image.metadata);
   img.alt = image.metadata?.title ?? image.id;
@@ -129,7 +135,7 @@ function renderCaptions(image, hits) {
       mark.textContent = "✓ describes this image";
       facts.append(" ", mark);
     }
-    item.append(text, facts, whyButton({ caption: { id: hit.id }, image: { id: image.id } }, image.metadata));
+    item.append(text, facts, whyButton({ caption: { id: hit.id }, image: imageQuery(image) }, image.metadata));
     return item;
   }));
 }
@@ -157,7 +163,8 @@ async function explain(request, imageMetadata, opener) {
   const { model } = settings();
   try {
     const answer = await post("/search/explain", { ...request, model });
-    openExplanation(answer, imageMetadata ?? answer.image?.metadata, opener);
+    // A photo's grid boxes come with the answer (nothing of it is stored); its picture is the page's own.
+    openExplanation(answer, { ...answer.image?.metadata, ...imageMetadata }, opener);
   } catch (error) {
     showError(error);
   }

@@ -30,13 +30,15 @@ public sealed class ReadinessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Anyone_learns_ready_and_why_in_words_and_nothing_more()
+    public async Task Anyone_learns_ready_and_why_in_words_and_whether_pictures_are_taken_and_nothing_more()
     {
         using var response = await anonymous.GetAsync("/health/ready");
         var text = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = JsonNode.Parse(text)!.AsObject();
-        Assert.Equal(["reason", "status"], body.Select(p => p.Key).Order());
+        Assert.Equal(["pictures", "reason", "status"], body.Select(p => p.Key).Order());
+        // The demo bundle has no picture encoder: the page must not offer to add or search by photos.
+        Assert.False(body["pictures"]!.GetValue<bool>());
         Assert.Equal("ready", body["status"]!.GetValue<string>());
         Assert.Equal("ready", body["reason"]!.GetValue<string>());
         Assert.DoesNotContain(factory.DataDirectory, text);

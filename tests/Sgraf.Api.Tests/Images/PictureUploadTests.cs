@@ -44,8 +44,9 @@ public sealed class PictureUploadTests(PictureService service) : IClassFixture<P
         Assert.Equal((451, 300), (metadata["width"]!.GetValue<int>(), metadata["height"]!.GetValue<int>()));
         var boxes = metadata["boxes"]!.AsArray().Select(b => b!.AsArray().Select(v => v!.GetValue<double>()).ToArray()).ToArray();
         Assert.Equal(36, boxes.Length);
-        Assert.Equal([0, 0, 75.2, 50], boxes[0]);
-        Assert.Equal([375.8, 250, 451, 300], boxes[35]);
+        // Two sevenths of the picture each way (a cell pools 2 × 2 of the 7 × 7 map), to a tenth of a pixel.
+        Assert.Equal([0, 0, 128.9, 85.7], boxes[0]);
+        Assert.Equal([322.1, 214.3, 451, 300], boxes[35]);
 
         using var picture = await Client.GetAsync(metadata["url"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
@@ -149,6 +150,10 @@ public sealed class PictureUploadTests(PictureService service) : IClassFixture<P
         Assert.Equal(ofStored["score"]!.GetValue<double>(), explained["score"]!.GetValue<double>(), ScoreTolerance);
         Assert.Null(explained["image"]!["id"]);
         Assert.Equal(36, explained["explanations"]![0]!["words"]![1]!["attention"]!.AsArray().Count);
+        // Nothing is kept of the picture, so its boxes come in the encoder's 224 × 224 input square, for the page to stretch over the photo.
+        var grid = explained["image"]!["metadata"]!;
+        Assert.Equal((224, 224), (grid["width"]!.GetValue<int>(), grid["height"]!.GetValue<int>()));
+        Assert.Equal([160, 160, 224, 224], grid["boxes"]![35]!.AsArray().Select(v => v!.GetValue<double>()));
     }
 
     static StreamContent Part(string path)

@@ -21,17 +21,19 @@ public class PageService : IAsyncLifetime
 
     public static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "artifacts", "page-tests")).FullName;
 
-    /// <summary>Service settings on top of the demo's; a subclass may add some (e.g. requiring a key to search).</summary>
+    /// <summary>Service settings over the demo's; a subclass may add or change some (e.g. requiring a key to search).</summary>
     protected virtual IDictionary<string, string> Settings => new Dictionary<string, string>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string>(Settings)
+        var settings = new Dictionary<string, string>
         {
             ["Sgraf__DemoGallery__Enabled"] = "true",
             ["Sgraf__DemoGallery__Images"] = DemoImages.ToString(),
             ["Sgraf__DemoGallery__ShapesDirectory"] = Path.Combine(root, "shapes"),
         };
+        // A subclass's settings win, so it can serve another bundle without the demo gallery.
+        foreach (var (key, value) in Settings) settings[key] = value;
         service = ServiceProcess.Start(Path.Combine(root, "data"), settings);
         playwright = await Playwright.CreateAsync();
         // --no-sandbox: CI runs the tests as root, where chromium's sandbox refuses to start.

@@ -87,18 +87,19 @@ public sealed class PictureEncoderParityTests(PackageEncoderFixture encoder) : I
         int most = Array.IndexOf(change, change.Max());
         Assert.Equal(5, most);
         var box = PictureGrid.Boxes(Size, Size, Grid)[most];
-        Assert.Equal(new RegionBox(Size * 5 / 6.0, 0, Size, Size / 6.0), box);
+        Assert.Equal(new RegionBox(Size * 5 / 7.0, 0, Size, Size * 2 / 7.0), box);
         Assert.True(box.X1 <= Size - 32 && box.Y2 >= 32, "the patch lies in the box");
     }
 
     [Fact]
-    public void Grid_boxes_tile_the_picture_row_major()
+    public void Grid_boxes_are_the_pooled_map_cells_row_major()
     {
-        var boxes = PictureGrid.Boxes(600, 400, 6);
+        // Cell (r, c) averages the 7 × 7 map's cells r..r+1, c..c+1: two sevenths of the picture each way, overlapping by one.
+        var boxes = PictureGrid.Boxes(700, 350, 6);
         Assert.Equal(36, boxes.Count);
-        Assert.Equal(new RegionBox(0, 0, 100, 400 / 6.0), boxes[0]);
-        Assert.Equal(new RegionBox(100, 400 / 6.0, 200, 800 / 6.0), boxes[7]);
-        Assert.Equal(new RegionBox(500, 2000 / 6.0, 600, 400), boxes[35]);
+        Assert.Equal(new RegionBox(0, 0, 200, 100), boxes[0]);
+        Assert.Equal(new RegionBox(100, 50, 300, 150), boxes[7]);
+        Assert.Equal(new RegionBox(500, 250, 700, 350), boxes[35]);
     }
 
     [Fact]
