@@ -14,13 +14,20 @@ export class ApiError extends Error {
 }
 
 /** POSTs a JSON body; resolves to the JSON answer, rejects with an ApiError carrying the problem's detail. */
-export async function post(path, body) {
-  const headers = { "Content-Type": "application/json", "Accept": "application/json" };
+export function post(path, body) {
+  return send(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** GETs a JSON answer (the gallery's lists and items), as post does. */
+export function get(path) { return send(path, { method: "GET", headers: {} }); }
+
+async function send(path, request) {
+  const headers = { ...request.headers, "Accept": "application/json" };
   const key = apiKey();
   if (key) headers["X-Api-Key"] = key;
   let response;
   try {
-    response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+    response = await fetch(path, { ...request, headers });
   } catch (e) {
     throw new ApiError(0, "The service did not answer", `The service could not be reached (${e.message}).`);
   }

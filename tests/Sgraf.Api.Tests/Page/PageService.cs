@@ -21,17 +21,18 @@ public class PageService : IAsyncLifetime
 
     public static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "artifacts", "page-tests")).FullName;
 
-    /// <summary>Service settings on top of the demo's; a subclass may add some (e.g. requiring a key to search).</summary>
+    /// <summary>Service settings on top of the demo's; a subclass may add or override some (e.g. requiring a key to search).</summary>
     protected virtual IDictionary<string, string> Settings => new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
-        var settings = new Dictionary<string, string>(Settings)
+        var settings = new Dictionary<string, string>
         {
             ["Sgraf__DemoGallery__Enabled"] = "true",
             ["Sgraf__DemoGallery__Images"] = DemoImages.ToString(),
             ["Sgraf__DemoGallery__ShapesDirectory"] = Path.Combine(root, "shapes"),
         };
+        foreach (var (key, value) in Settings) settings[key] = value;
         service = ServiceProcess.Start(Path.Combine(root, "data"), settings);
         playwright = await Playwright.CreateAsync();
         // --no-sandbox: CI runs the tests as root, where chromium's sandbox refuses to start.
@@ -66,4 +67,10 @@ public class PageService : IAsyncLifetime
 public sealed class KeyedPageService : PageService
 {
     protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Sgraf__RequireApiKeyForSearch"] = "true" };
+}
+
+/// <summary>The service with an empty gallery (the demo gallery off), as a new deployment starts.</summary>
+public sealed class EmptyGalleryPageService : PageService
+{
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Sgraf__DemoGallery__Enabled"] = "false" };
 }
