@@ -16,21 +16,22 @@ export class ApiError extends Error {
 
 /** POSTs a JSON body; resolves to the JSON answer, rejects with an ApiError carrying the problem's detail. */
 export function post(path, body) {
-  return send(path, { "Content-Type": "application/json" }, JSON.stringify(body));
+  return send(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
 }
 
 /** POSTs a FormData as multipart/form-data (the browser writes its boundary); answers as post does. */
-export function postForm(path, form) {
-  return send(path, {}, form);
-}
+export function postForm(path, form) { return send(path, { method: "POST", headers: {}, body: form }); }
 
-async function send(path, headers, body) {
-  headers = { ...headers, "Accept": "application/json" };
+/** GETs a JSON answer (the gallery's lists and items), as post does. */
+export function get(path) { return send(path, { method: "GET", headers: {} }); }
+
+async function send(path, request) {
+  const headers = { ...request.headers, "Accept": "application/json" };
   const key = apiKey();
   if (key) headers["X-Api-Key"] = key;
   let response;
   try {
-    response = await fetch(path, { method: "POST", headers, body });
+    response = await fetch(path, { ...request, headers });
   } catch (e) {
     throw new ApiError(0, "The service did not answer", `The service could not be reached (${e.message}).`);
   }

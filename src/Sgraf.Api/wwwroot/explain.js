@@ -5,6 +5,7 @@ const $ = id => document.getElementById(id);
 const svgNs = "http://www.w3.org/2000/svg";
 const topRegions = 3;
 const percent = w => `${(100 * w).toFixed(1)}%`;
+const flatWithin = 0.001;   // the precision percent() shows
 
 let current = null;   // { answer, chosen: index into explanations, boxes }
 
@@ -121,25 +122,39 @@ function renderTables(answer) {
     caption.textContent = e.model === "sgr"
       ? `SGR ${e.score.toFixed(4)}: edge weights from the global node in the last reasoning step`
       : `SAF ${e.score.toFixed(4)}: how much each similarity counted (filtration)`;
+    const weights = [e.model === "sgr" ? e.globalEdge : e.globalFiltration, ...e.words.map(w => e.model === "sgr" ? w.edge : w.filtration)];
+    // A weight column equal in every row to the precision shown (SGR's edges are 1/(words + 1) each with the demo model)
+    // says nothing about which word mattered and looks broken: it is left out and the caption says what it means.
+    const flat = weights.every(w => w != null) && Math.max(...weights) - Math.min(...weights) < flatWithin;
+    table.classList.toggle("flat", flat);
+    if (flat) caption.append(document.createElement("br"), flatNote(e.model, weights.reduce((a, b) => a + b) / weights.length));
     const head = table.createTHead().insertRow();
-    for (const h of ["Word", "Top regions", e.model === "sgr" ? "Edge" : "Weight"]) {
+    for (const h of ["Word", "Top regions", ...(flat ? [] : [e.model === "sgr" ? "Edge" : "Weight"])]) {
       const th = document.createElement("th");
       th.textContent = h;
       head.append(th);
     }
     const body = table.createTBody();
-    const globalWeight = e.model === "sgr" ? e.globalEdge : e.globalFiltration;
-    addRow(body, "(whole caption)", "", globalWeight);
-    for (const w of e.words)
-      addRow(body, w.word, w.attention.slice(0, topRegions).map(a => `${a.region} (${percent(a.weight)})`).join(", "),
-        e.model === "sgr" ? w.edge : w.filtration);
+    const regions = w => w.attention.slice(0, topRegions).map(a => `${a.region} (${percent(a.weight)})`).join(", ");
+    addRow(body, ["(whole caption)", "", ...(flat ? [] : [weights[0]])]);
+    e.words.forEach((w, i) => addRow(body, [w.word, regions(w), ...(flat ? [] : [weights[i + 1]])]));
     return table;
   }));
 }
 
-function addRow(body, word, regions, weight) {
+function flatNote(model, weight) {
+  const note = document.createElement("span");
+  note.className = "flat-column";
+  note.textContent = model === "sgr"
+    ? `Edge: equal for every word (${percent(weight)}): this model's last reasoning step weighs all words alike, so its edges do not single out a word.`
+    : `Weight: equal for every word (${percent(weight)}): SAF let every similarity count alike for this pair.`;
+  return note;
+}
+
+/** A table row: text cells, and a weight (a number, shown as a percentage) in the last cell when there is one. */
+function addRow(body, cells) {
   const row = body.insertRow();
-  row.insertCell().textContent = word;
-  row.insertCell().textContent = regions;
-  row.insertCell().textContent = weight == null ? "" : percent(weight);
+  cells.forEach((cell, i) => {
+    row.insertCell().textContent = i < 2 ? cell : (cell == null ? "" : percent(cell));
+  });
 }

@@ -3,9 +3,13 @@
 
 /** Shows the note in `element` for a result's unknownWords, or hides it when the model knows every word. */
 export function showUnknownWords(element, unknownWords) {
-  // Punctuation is <unk> too, but saying the model does not know "," would read as noise.
-  const words = (unknownWords ?? []).filter(w => /[\p{L}\p{N}]/u.test(w));
+  const words = wordsToTell(unknownWords);
   element.hidden = words.length === 0;
   element.textContent = words.length === 0 ? ""
     : `The model does not know: ${words.join(", ")}. It ranked the pictures on the other words only.`;
+}
+
+/** The unknown words worth telling: punctuation is <unk> too, but saying the model does not know "," reads as noise. */
+export function wordsToTell(unknownWords) {
+  return (unknownWords ?? []).filter(w => /[\p{L}\p{N}]/u.test(w));
 }

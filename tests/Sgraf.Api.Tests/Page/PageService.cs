@@ -69,3 +69,9 @@ public sealed class KeyedPageService : PageService
 {
     protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Sgraf__RequireApiKeyForSearch"] = "true" };
 }
+
+/// <summary>The service with an empty gallery (the demo gallery off), as a new deployment starts.</summary>
+public sealed class EmptyGalleryPageService : PageService
+{
+    protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Sgraf__DemoGallery__Enabled"] = "false" };
+}
