@@ -27,11 +27,13 @@ public static class CaptionEndpoints
         captions.MapGet("/{id}", GetCaption)
             .WithName("GetCaption")
             .WithSummary("Get one caption")
+            .WithDescription("The caption's id, text and metadata as added. Its word embeddings are not returned.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         captions.MapGet("/", ListCaptions)
             .WithName("ListCaptions")
             .WithSummary("List captions by id, a page at a time")
+            .WithDescription("Captions ordered by id (ordinal), each with its text and metadata: `limit` of them (1 to Sgraf:Limits:MaxPageSize, 100 when left out) from `offset` (0 when left out), and the gallery's `total`.")
             .Produces<Page<CaptionInfo>>()
             .ProducesValidationProblem();
 

@@ -48,7 +48,8 @@ public static class HealthEndpoints
         var health = app.MapGroup("/health").WithTags("Operations");
         health.MapGet("/live", () => TypedResults.Ok(new Liveness("live")))
             .WithName("Live")
-            .WithSummary("The process is up and answering (restart it if not)");
+            .WithSummary("The process is up and answering (restart it if not)")
+            .WithDescription("Answers 200 {\"status\": \"live\"} as long as the process serves requests, also while it starts; for liveness probes. Needs no key.");
         health.MapGet("/ready", Ready)
             .WithName("Ready")
             .WithSummary("Ready for traffic: bundle loaded, sessions warmed, gallery restored (503 until then)")

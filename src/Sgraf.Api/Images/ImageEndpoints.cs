@@ -34,6 +34,7 @@ public static class ImageEndpoints
             .WithName("ImportImages")
             .WithSummary("Import images streamed as binary frames")
             .WithDescription(ImageImport.Description)
+            .WithRawBody(ImageImport.ContentType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -41,11 +42,13 @@ public static class ImageEndpoints
         images.MapGet("/{id}", GetImage)
             .WithName("GetImage")
             .WithSummary("Get one image's metadata")
+            .WithDescription("The image's id and metadata as added (for a picture, with the url of its stored copy and its grid boxes). Its features and embeddings are not returned.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         images.MapGet("/", ListImages)
             .WithName("ListImages")
             .WithSummary("List images by id, a page at a time")
+            .WithDescription("Images ordered by id (ordinal), each with its metadata: `limit` of them (1 to Sgraf:Limits:MaxPageSize, 100 when left out) from `offset` (0 when left out), and the gallery's `total`.")
             .Produces<Page<ImageInfo>>()
             .ProducesValidationProblem();
 

@@ -53,7 +53,7 @@ public static class PictureEndpoints
             .WithSummary("Get the picture of an image added as a picture")
             .WithDescription("The JPEG copy kept with the image (longest side at most Sgraf:Pictures:StoredSide), from the same storage as the image, on any replica or shard. "
                 + "404 when there is no such image, or when it was added as region features.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

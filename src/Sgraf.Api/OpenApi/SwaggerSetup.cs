@@ -34,8 +34,9 @@ public static class SwaggerSetup
                 Description = "One of the keys in Sgraf:ApiKeys; needed for adds and deletes.",
             });
             // Metadata is free-form JSON: described as what it is, not as System.Text.Json's node classes (whose
-            // properties made linters reject every metadata example: "title property type must be object").
-            options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalPropertiesAllowed = true });
+            // properties made linters reject every metadata example: "title property type must be object"). Members of
+            // any value said outright (additionalProperties: {}), so generated clients hold it as a dictionary.
+            options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema() });
             options.MapType<JsonNode>(() => new OpenApiSchema());
             // POST /images is two endpoints, JSON and multipart/form-data (chosen by content type), and OpenAPI has one
             // operation per method and path: the document describes the JSON one, whose summary names the multipart form.
@@ -43,6 +44,8 @@ public static class SwaggerSetup
                 actions.FirstOrDefault(a => a.SupportedRequestFormats.Any(f => f.MediaType == "application/json")) ?? actions.First());
             options.OperationFilter<ApiKeyOperationFilter>();
             options.OperationFilter<RequestExampleFilter>();
+            options.OperationFilter<RawBodyFilter>();
+            options.DocumentFilter<TagDescriptions>();
         });
         return services;
     }
