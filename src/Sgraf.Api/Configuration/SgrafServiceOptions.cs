@@ -16,7 +16,10 @@ public sealed class SgrafServiceOptions
     /// <summary>The ONNX bundle (made by <c>sgraf export-onnx</c>). Empty: the demo bundle, models/shapes-bundle of this repository.</summary>
     public string BundleDirectory { get; set; } = "";
 
-    /// <summary>Where the local gallery log lives. Empty: data/service of this repository, or ./data outside one.</summary>
+    /// <summary>
+    /// Where the local gallery log lives. Empty: in this repository data/service for the demo bundle and
+    /// data/service-NAME for a bundle folder NAME (each bundle its own gallery), or ./data outside a checkout.
+    /// </summary>
     public string DataDirectory { get; set; } = "";
 
     /// <summary>Where the gallery is kept: <see cref="GalleryStoreKind.Local"/> (a log in DataDirectory) or <see cref="GalleryStoreKind.Redis"/> (shared by replicas).</summary>

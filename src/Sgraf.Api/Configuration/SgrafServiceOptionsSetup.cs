@@ -6,6 +6,9 @@ namespace Sgraf.Api.Configuration;
 /// Fills the paths left empty with this repository's demo locations (or ./data outside a checkout), and makes relative
 /// paths absolute: from the repository root in a checkout, because <c>dotnet run --project src/Sgraf.Api</c> runs the
 /// service in src/Sgraf.Api and a path typed at the root (models/flickr8k-bundle) would otherwise not be found.
+/// In a checkout each bundle gets a data folder of its own by default (the demo's data/service, data/service-NAME for
+/// the bundle folder NAME), because a gallery is stored as one bundle encoded it and another bundle refuses it at start:
+/// switching bundles then needs no other setting, and neither gallery is touched.
 /// </summary>
 public sealed class SgrafServiceOptionsSetup : IPostConfigureOptions<SgrafServiceOptions>
 {
@@ -15,13 +18,23 @@ public sealed class SgrafServiceOptionsSetup : IPostConfigureOptions<SgrafServic
         options.BundleDirectory = Absolute(options.BundleDirectory, root);
         options.DataDirectory = Absolute(options.DataDirectory, root);
         options.DemoGallery.ShapesDirectory = Absolute(options.DemoGallery.ShapesDirectory, root);
-        if (options.BundleDirectory.Length == 0 && root is not null)
-            options.BundleDirectory = Path.Combine(root, "models", "shapes-bundle");
+        var demoBundle = root is null ? null : Path.Combine(root, "models", "shapes-bundle");
+        if (options.BundleDirectory.Length == 0 && demoBundle is not null)
+            options.BundleDirectory = demoBundle;
         if (options.DataDirectory.Length == 0)
-            options.DataDirectory = root is not null ? Path.Combine(root, "data", "service") : Path.GetFullPath("data");
+            options.DataDirectory = root is null ? Path.GetFullPath("data") : Path.Combine(root, "data", DefaultDataFolder(options.BundleDirectory, demoBundle!));
         if (options.DemoGallery.ShapesDirectory.Length == 0)
             options.DemoGallery.ShapesDirectory = root is not null ? Path.Combine(root, "data", "shapes") : Path.Combine(options.DataDirectory, "shapes");
     }
+
+    static string DefaultDataFolder(string bundle, string demoBundle)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(bundle));
+        return bundle.Length == 0 || PathsEqual(bundle, demoBundle) || name.Length == 0 ? "service" : $"service-{name}";
+    }
+
+    static bool PathsEqual(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 
     static string Absolute(string path, string? root) =>
         path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(path, root ?? Directory.GetCurrentDirectory());

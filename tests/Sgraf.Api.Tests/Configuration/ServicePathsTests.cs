@@ -20,4 +20,19 @@ public sealed class ServicePathsTests
         Assert.Equal(Path.Combine(RepositoryPaths.Root, "data", "my-shapes"), options.DemoGallery.ShapesDirectory);
         Assert.Empty(new SgrafServiceOptionsValidator().Validate(null, options).Failures ?? []);
     }
+
+    [Theory]
+    [InlineData("", "service")]
+    [InlineData("models/shapes-bundle", "service")]
+    [InlineData("models/shapes-bundle/", "service")]
+    [InlineData("models/flickr8k-bundle", "service-flickr8k-bundle")]
+    [InlineData("/srv/bundles/my-photos/", "service-my-photos")]
+    public void Each_bundle_gets_a_data_folder_of_its_own_unless_one_is_set(string bundle, string expectedFolder)
+    {
+        // A gallery is stored as one bundle encoded it, and a service started with another bundle on the same folder
+        // stops at start: with its own default folder, switching bundles needs no other setting and keeps both galleries.
+        var options = new SgrafServiceOptions { BundleDirectory = bundle };
+        new SgrafServiceOptionsSetup().PostConfigure(null, options);
+        Assert.Equal(Path.Combine(RepositoryPaths.Root, "data", expectedFolder), options.DataDirectory);
+    }
 }
