@@ -10,7 +10,7 @@ namespace Sgraf.Training.Cli;
 /// <summary>
 /// <c>sgraf train</c>: the official training recipe (spec §10) on a precomp folder's train and dev splits. Writes
 /// checkpoint_N folders, model_best, training_log.csv (after every epoch) and training_curves.png into --out.
-/// With --resume the saved run's options are the defaults, and options given here override them.
+/// With --resume (or --continue-from) the saved run's options are the defaults, and options given here override them.
 /// </summary>
 internal static class TrainCommand
 {
@@ -21,6 +21,10 @@ internal static class TrainCommand
         var module = new Option<string?>("--model") { Description = "sgr or saf (official module_name; required unless resuming)" };
         var vocab = new Option<string?>("--vocab") { Description = "Vocabulary JSON (default: found next to the data, as the official layout has it)" };
         var resume = new Option<string?>("--resume") { Description = "A checkpoint_N folder of an earlier run: continue it exactly" };
+        var continueFrom = new Option<string?>("--continue-from")
+        {
+            Description = "A checkpoint without optimizer state (a shipped model_best): train on from its weights and epoch count with a fresh Adam",
+        };
         var dataName = Text("--data-name", "official data_name, recorded in the training state (f30k_precomp)");
         var batchSize = Value<int>("--batch-size", "captions per training batch, each with its image (128)");
         var numEpochs = Value<int>("--num-epochs", "epochs to train in all (40)");
@@ -50,14 +54,20 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train an SGR or SAF model with the official recipe")
         {
-            data, output, module, vocab, resume, dataName, batchSize, numEpochs, lrUpdate, learningRate, gradClip, margin,
+            data, output, module, vocab, resume, continueFrom, dataName, batchSize, numEpochs, lrUpdate, learningRate, gradClip, margin,
             maxViolation, wordDim, embedSize, simDim, numLayers, biGru, noImgNorm, noTxtNorm, sgrStep, logStep, valStep,
             workers, device, threads, plainStep, bfloat16, warmupEpochs, standardiseImages, seed,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
-            var resumeFrom = parse.GetValue(resume);
-            var basis = resumeFrom is null ? new TrainingOptions() : TrainingState.Load(resumeFrom).Options;
+            var (resumeFrom, freshOptimizer) = (parse.GetValue(resume), parse.GetValue(continueFrom)) switch
+            {
+                ({ } exact, { }) => throw new InvalidInputException($"--resume {exact} and --continue-from: give one of them"),
+                ({ } exact, null) => (exact, false),
+                (null, { } weights) => (weights, true),
+                _ => ((string?)null, false),
+            };
+            var basis = resumeFrom is null ? new TrainingOptions() : TrainingState.Load(resumeFrom, withOptimizer: !freshOptimizer).Options;
             var moduleName = parse.GetValue(module);
             if (resumeFrom is null && moduleName is null) throw new InvalidInputException("--model is required (sgr or saf) unless resuming");
             var options = basis with
@@ -90,7 +100,7 @@ internal static class TrainCommand
                 StandardiseImages = parse.GetValue(standardiseImages) ?? basis.StandardiseImages,
                 Seed = parse.GetValue(seed) ?? basis.Seed,
             };
-            return Train(options, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(vocab), resumeFrom);
+            return Train(options, parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(vocab), resumeFrom, freshOptimizer);
         }));
         return command;
     }
@@ -106,18 +116,16 @@ internal static class TrainCommand
         _ => throw new InvalidInputException($"--model must be sgr or saf, got '{name}'"),
     };
 
-    static int Train(TrainingOptions options, string dataDir, string outputDir, string? vocabPath, string? resumeFrom)
+    static int Train(TrainingOptions options, string dataDir, string outputDir, string? vocabPath, string? resumeFrom, bool freshOptimizer)
     {
         options.Validate();
         var vocabulary = Vocabulary.Load(vocabPath ?? VocabularyLocator.Find(dataDir));
         var data = TrainingData.Load(dataDir, vocabulary);
         Directory.CreateDirectory(outputDir);
-        using var trainer = new Trainer(options, data, outputDir, resumeFrom);
+        using var trainer = new Trainer(options, data, outputDir, resumeFrom, freshOptimizer);
 
         var logPath = Path.Combine(outputDir, TrainingLog.FileName);
-        var epochs = resumeFrom is not null && File.Exists(logPath)
-            ? TrainingLog.Read(logPath).Where(e => e.Epoch <= trainer.EpochsDone).ToList()
-            : [];
+        var epochs = EarlierEpochs(resumeFrom, logPath, trainer.EpochsDone);
         var remaining = (options.NumEpochs - trainer.EpochsDone) * trainer.StepsPerEpoch;
         CommandRunner.WithProgress(Describe(options, trainer.EpochsDone, double.NaN, 0), task =>
         {
@@ -145,6 +153,16 @@ internal static class TrainCommand
             Console.WriteLine($"epoch {e.Epoch}: loss {e.MeanLoss:0.0000}  lr {e.LearningRate:0.######}  rsum {e.Validation.Rsum:0.00}  ({e.Seconds:0.0} s)");
         Console.WriteLine($"checkpoints, {TrainingLog.FileName} and {TrainingCurves.FileName} in {outputDir}");
         return CommandRunner.Success;
+    }
+
+    // The log of the epochs before the checkpoint, so the curves cover the whole run: the one in --out where the run
+    // goes on in its own folder, else the one next to the checkpoint (a shipped model's folder holds model_best and its log).
+    static List<EpochResult> EarlierEpochs(string? resumeFrom, string logPath, int epochsDone)
+    {
+        if (resumeFrom is null) return [];
+        var besideCheckpoint = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(resumeFrom)))!, TrainingLog.FileName);
+        var source = File.Exists(logPath) ? logPath : File.Exists(besideCheckpoint) ? besideCheckpoint : null;
+        return source is null ? [] : TrainingLog.Read(source).Where(e => e.Epoch <= epochsDone).ToList();
     }
 
     static string Describe(TrainingOptions options, int epoch, double loss, double captionsPerSecond) =>

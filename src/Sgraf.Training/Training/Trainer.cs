@@ -33,18 +33,22 @@ public sealed class Trainer : IDisposable
     /// <summary>A fresh model initialised from <see cref="TrainingOptions.Seed"/>, or the run saved in <paramref name="resumeFrom"/>.</summary>
     /// <param name="resumeFrom">A <c>checkpoint_N</c> folder written by a previous run; its model must match the options.</param>
     /// <exception cref="InvalidInputException">Bad options, no CUDA, or a checkpoint that does not fit.</exception>
-    public Trainer(TrainingOptions options, TrainingData data, string outputDir, string? resumeFrom = null)
-        : this(options, data, outputDir, resumeFrom, startFrom: null)
+    /// <param name="freshOptimizer">
+    /// True: take the checkpoint's weights, epochs done and best rsum, but start Adam afresh, for checkpoints shipped
+    /// without optimizer state (models/flickr8k-*/model_best). Training goes on, but not bit-exactly as the stopped run would have.
+    /// </param>
+    public Trainer(TrainingOptions options, TrainingData data, string outputDir, string? resumeFrom = null, bool freshOptimizer = false)
+        : this(options, data, outputDir, resumeFrom, startFrom: null, freshOptimizer)
     {
     }
 
     /// <summary>Trains <paramref name="startFrom"/> (its weights, moved to the options' device) from epoch 0 with a fresh optimiser.</summary>
     public Trainer(TrainingOptions options, TrainingData data, string outputDir, SgrafModel startFrom)
-        : this(options, data, outputDir, resumeFrom: null, startFrom)
+        : this(options, data, outputDir, resumeFrom: null, startFrom, freshOptimizer: true)
     {
     }
 
-    Trainer(TrainingOptions options, TrainingData data, string outputDir, string? resumeFrom, SgrafModel? startFrom)
+    Trainer(TrainingOptions options, TrainingData data, string outputDir, string? resumeFrom, SgrafModel? startFrom, bool freshOptimizer)
     {
         options.Validate();
         this.options = options;
@@ -81,8 +85,8 @@ public sealed class Trainer : IDisposable
         stepRunner = new StepRunner(model, options);
         if (resumeFrom is not null)
         {
-            var state = TrainingState.Load(resumeFrom);
-            TrainingState.LoadOptimizer(resumeFrom, stepRunner.Optimizer);
+            var state = TrainingState.Load(resumeFrom, withOptimizer: !freshOptimizer);
+            if (!freshOptimizer) TrainingState.LoadOptimizer(resumeFrom, stepRunner.Optimizer);
             (epochsDone, iteration, bestRsum) = (state.Epoch, state.Iteration, state.BestRsum);
         }
     }

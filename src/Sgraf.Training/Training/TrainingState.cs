@@ -34,14 +34,16 @@ public sealed record TrainingState
         ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(directory, OptimizerFileName));
     }
 
+    /// <param name="withOptimizer">True where the caller will restore Adam's state too (an exact resume), so its file must be there.</param>
     /// <exception cref="InvalidInputException">The folder is not a checkpoint written by <c>sgraf train</c>.</exception>
-    public static TrainingState Load(string directory)
+    public static TrainingState Load(string directory, bool withOptimizer = true)
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
-            throw InvalidInputException.InFile(path, "no training state; --resume takes a checkpoint folder written by sgraf train");
-        if (!File.Exists(Path.Combine(directory, OptimizerFileName)))
-            throw InvalidInputException.InFile(Path.Combine(directory, OptimizerFileName), "optimizer state missing; cannot resume exactly");
+            throw InvalidInputException.InFile(path, "no training state; --resume and --continue-from take a checkpoint folder written by sgraf train");
+        if (withOptimizer && !File.Exists(Path.Combine(directory, OptimizerFileName)))
+            throw InvalidInputException.InFile(Path.Combine(directory, OptimizerFileName),
+                "optimizer state missing; cannot resume exactly (shipped checkpoints hold no optimizer state: --continue-from trains on from their weights with a fresh Adam)");
         try
         {
             return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(path), JsonOptions)

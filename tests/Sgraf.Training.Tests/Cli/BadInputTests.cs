@@ -42,6 +42,15 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Resume_and_continue_from_together_are_refused_before_anything_is_read()
+    {
+        var output = work.File("out");
+        var result = ToolProcess.Run("sgraf", "train", "--data", work.File("data"), "--out", output, "--resume", "a", "--continue-from", "b");
+        ToolProcess.AssertCleanFailure(result, "--resume a and --continue-from: give one of them");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void A_truncated_checkpoint_is_refused_and_nothing_is_written()
     {
         var bytes = File.ReadAllBytes(OfficialFixture.Checkpoint("SGR"));

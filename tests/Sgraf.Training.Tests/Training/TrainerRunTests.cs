@@ -1,3 +1,4 @@
+using Sgraf.Inference;
 using Sgraf.Training.Checkpoints;
 using Sgraf.Training.Training;
 
@@ -54,6 +55,33 @@ public sealed class TrainerRunTests(FixtureTrainingData fixture) : IClassFixture
             if (tensor.DType == TensorDType.Int64) Assert.Equal(tensor.ToInt64(), actual[name].ToInt64());
             else Assert.True(tensor.ToFloat32().SequenceEqual(actual[name].ToFloat32()), $"{name} differs after resuming");
         }
+    }
+
+    [Fact]
+    public void A_checkpoint_without_optimizer_state_trains_on_from_its_weights_only_when_asked()
+    {
+        // Shipped checkpoints (models/flickr8k-*/model_best) hold weights and training state but no Adam moments:
+        // an exact resume must refuse them, naming the way on; --continue-from takes their weights and epoch count.
+        var options = FixtureTrainingData.SmallOptions() with { NumEpochs = 1 };
+        var first = fixture.NewFolder("weights-only-first");
+        using (var trainer = new Trainer(options, fixture.Data, first)) trainer.Run();
+        var shipped = Path.Combine(first, Trainer.BestFolder);
+        File.Delete(Path.Combine(shipped, TrainingState.OptimizerFileName));
+
+        var refused = Assert.Throws<InvalidInputException>(() => new Trainer(options with { NumEpochs = 2 }, fixture.Data, fixture.NewFolder("refused"), shipped));
+        Assert.Contains(TrainingState.OptimizerFileName, refused.Message);
+        Assert.Contains("--continue-from", refused.Message);
+
+        var onward = fixture.NewFolder("weights-only-onward");
+        using var continued = new Trainer(options with { NumEpochs = 2 }, fixture.Data, onward, shipped, freshOptimizer: true);
+        Assert.Equal(1, continued.EpochsDone);
+        var saved = ModelCheckpoint.Load(shipped).Weights.Flatten().ToDictionary();
+        foreach (var (name, parameter) in continued.Model.named_parameters())
+            Assert.True(parameter.data<float>().ToArray().SequenceEqual(saved[name].ToFloat32()), $"{name} is not the checkpoint's");
+        var epoch = Assert.Single(continued.Run());
+        Assert.Equal(2, epoch.Epoch);
+        Assert.True(double.IsFinite(epoch.MeanLoss));
+        Assert.Equal(2, TrainingState.Load(Path.Combine(onward, "checkpoint_2")).Epoch);
     }
 
     [Fact]
