@@ -9,7 +9,7 @@
 # Time measured here on a 2-core CPU (docs/benchmarks.md "Training on Flickr8k"): features 3 min 11 s on the idle
 # machine (47 photos/s; 32 min under heavy load), SAF 9 epochs 3 h 9 min with one thread beside other work (an epoch on a
 # core of its own: about 18 min), SGR 5 epochs 2 h 37 min the same way, then its epochs 6-9 with two threads on the
-# idle machine in 45 min (10-14 min an epoch), shortlist head 4 min an epoch, evaluation 10-50 min a model.
+# idle machine in 45 min (10-14 min an epoch), shortlist head 4-8 min an epoch, evaluation 18 s to 67 min a model.
 # The shipped SGR's epochs 6-9 went on from its epoch-5 checkpoint with a fresh Adam (sgraf train --continue-from:
 # the checkpoints in models/ hold no optimizer state); this script trains the same recipe in one run, so its model is
 # the same recipe, not the same bits.

@@ -18,23 +18,25 @@ public sealed class SgrafServiceOptionsSetup : IPostConfigureOptions<SgrafServic
         options.BundleDirectory = Absolute(options.BundleDirectory, root);
         options.DataDirectory = Absolute(options.DataDirectory, root);
         options.DemoGallery.ShapesDirectory = Absolute(options.DemoGallery.ShapesDirectory, root);
-        var demoBundle = root is null ? null : Path.Combine(root, "models", "shapes-bundle");
-        if (options.BundleDirectory.Length == 0 && demoBundle is not null)
-            options.BundleDirectory = demoBundle;
-        if (options.DataDirectory.Length == 0)
-            options.DataDirectory = root is null ? Path.GetFullPath("data") : Path.Combine(root, "data", DefaultDataFolder(options.BundleDirectory, demoBundle!));
+        if (root is not null)
+        {
+            var demoBundle = Path.Combine(root, "models", "shapes-bundle");
+            if (options.BundleDirectory.Length == 0) options.BundleDirectory = demoBundle;
+            if (options.DataDirectory.Length == 0) options.DataDirectory = Path.Combine(root, "data", DefaultDataFolder(options.BundleDirectory, demoBundle));
+        }
+        else if (options.DataDirectory.Length == 0)
+            options.DataDirectory = Path.GetFullPath("data");
         if (options.DemoGallery.ShapesDirectory.Length == 0)
             options.DemoGallery.ShapesDirectory = root is not null ? Path.Combine(root, "data", "shapes") : Path.Combine(options.DataDirectory, "shapes");
     }
 
+    // The demo keeps data/service (where its gallery has always been); any other bundle is named by its folder.
     static string DefaultDataFolder(string bundle, string demoBundle)
     {
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(bundle));
-        return bundle.Length == 0 || PathsEqual(bundle, demoBundle) || name.Length == 0 ? "service" : $"service-{name}";
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(bundle));
+        var name = Path.GetFileName(folder);
+        return folder == demoBundle || name.Length == 0 ? "service" : $"service-{name}";
     }
-
-    static bool PathsEqual(string a, string b) =>
-        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 
     static string Absolute(string path, string? root) =>
         path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(path, root ?? Directory.GetCurrentDirectory());
