@@ -2,7 +2,8 @@
 # Evaluates the Flickr8k models on the test split (1,000 photos, 5,000 captions), as models/results/flickr8k-*.json:
 # R@K and rsum for SGR, SAF and SGRAF, each beside the global-only baseline of the same model(s), the hard-negative
 # probe (sgraf make-probe: one colour, count, person or action word swapped) for all of them, and the bundle's
-# shortlist head (exact top 10 kept at K = 50..500, both directions).
+# shortlist head (exact top 10 kept at K = 50..500, both directions); and SGR, SAF and SGRAF on the first 100 test photos
+# (flickr8k-*-first100.json), which scripts/check-flickr8k-results.sh checks against in minutes.
 # Needs the features scripts/train-flickr8k.sh extracts (WORK=data/flickr8k by default) and its checkpoints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,9 @@ for name in sgr saf sgraf; do
   sgraf evaluate "${models[@]}" --data "$precomp" --vocab "$work/vocab.json" --split test --probe "$probe" --json "$results/flickr8k-$name.json"
   sgraf evaluate "${models[@]}" --data "$precomp" --vocab "$work/vocab.json" --split test --probe "$probe" --global-only \
     --json "$results/flickr8k-$name-global-only.json"
+  # The first 100 photos' figures, which scripts/check-flickr8k-results.sh reproduces in minutes.
+  sgraf evaluate "${models[@]}" --data "$precomp" --vocab "$work/vocab.json" --split test --images 100 --probe "$probe" \
+    --json "$results/flickr8k-$name-first100.json"
 done
 cp "$results/flickr8k-sgraf-global-only.json" "$results/flickr8k-global-only.json"
 sgraf evaluate --bundle "$out/flickr8k-bundle" --data "$precomp" --split test --shortlist 50,100,200,500 \

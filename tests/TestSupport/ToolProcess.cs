@@ -15,8 +15,15 @@ internal static class ToolProcess
     public static Result Run(string tool, params string[] arguments) =>
         RunAssembly(Path.Combine(AppContext.BaseDirectory, tool + ".dll"), arguments);
 
+    /// <summary>Runs <paramref name="tool"/> with these environment variables changed (a null value removes one).</summary>
+    public static Result Run(string tool, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(Path.Combine(AppContext.BaseDirectory, tool + ".dll"), environment, arguments);
+
     /// <summary>Runs the program <paramref name="assembly"/> (a .dll built elsewhere, e.g. in another flavour) the same way.</summary>
-    public static Result RunAssembly(string assembly, params string[] arguments)
+    public static Result RunAssembly(string assembly, params string[] arguments) =>
+        Start(assembly, new Dictionary<string, string?>(), arguments);
+
+    static Result Start(string assembly, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
         var tool = Path.GetFileNameWithoutExtension(assembly);
         var start = new ProcessStartInfo("dotnet")
@@ -25,6 +32,9 @@ internal static class ToolProcess
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment)
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
         start.ArgumentList.Add(assembly);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;

@@ -84,7 +84,8 @@ internal static class BenchTrainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench-train: {request.Module}, img {request.ImgDim}, word {request.WordDim}, embed {request.EmbedSize}, sim {request.SimDim}, " +
             $"vocab {VocabularySize}; {request.BatchSize} captions of {request.Words} tokens per step; {path}; {request.Threads} thread(s); " +
-            $"1 warm-up + {request.Steps} timed steps; {Environment.ProcessorCount} logical CPUs; TorchSharp {TorchVersion()}"));
+            $"1 warm-up + {request.Steps} timed steps; {Environment.ProcessorCount} logical CPUs; TorchSharp {TorchVersion()}; " +
+            $"{SingleMallocArena.Variable} {MallocArenaMax ?? "unset"}"));
         var seconds = CommandRunner.WithProgress($"{request.Module} training steps", task =>
         {
             task.MaxValue = 1 + request.Steps;
@@ -119,10 +120,12 @@ internal static class BenchTrainCommand
                 threads = request.Threads, plain_step = request.Plain, bfloat16 = request.BFloat16, steps = request.Steps,
                 seconds_per_step = seconds.Select(t => t.Wall).ToArray(), cpu_seconds_per_step = seconds.Select(t => t.Cpu).ToArray(),
                 mean_seconds_per_step = mean, mean_cpu_seconds_per_step = cpuMean, captions_per_second = captionsPerSecond, logical_cpus = Environment.ProcessorCount,
-                torchsharp = TorchVersion(),
+                torchsharp = TorchVersion(), malloc_arena_max = MallocArenaMax,
             }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return CommandRunner.Success;
     }
+
+    static string? MallocArenaMax => Environment.GetEnvironmentVariable(SingleMallocArena.Variable);
 
     /// <summary>Non-negative region features (as BUTD features are) and captions of random in-vocabulary words.</summary>
     static TrainingBatch RandomBatch(Request request, Random random)

@@ -20,7 +20,7 @@ internal static class EvaluateCommand
     sealed record Request(
         string[] ModelPaths, string? BundlePath, string DataDir, string Split, bool Fold5, string? SimsOut, string? JsonOut,
         string? VocabPath, string? ProbePath, bool GlobalOnly, int[]? Shortlists, int Queries, int QuerySeed, string? ExactScores, string? Plot,
-        bool Float16 = false, int ImageQueries = 200);
+        bool Float16 = false, int ImageQueries = 200, int? Images = null, string? ExpectPath = null);
 
     public static Command Create()
     {
@@ -54,16 +54,24 @@ internal static class EvaluateCommand
             Description = "With --bundle: what a float16 gallery (Sgraf:Storage:Precision) does to exact search: top-10 agreement and score differences vs float32, for --queries caption queries and --image-queries image queries",
         };
         var imageQueries = new Option<int>("--image-queries") { Description = "With --float16: image queries (200; each is scored against every caption)", DefaultValueFactory = _ => 200 };
+        var images = new Option<int?>("--images")
+        {
+            Description = "Score only the split's first N images and their captions (probe entries of those images): a quick check of a full evaluation",
+        };
+        var expect = new Option<string?>("--expect")
+        {
+            Description = "An earlier --json report: fail, naming each difference, unless every figure in it is reproduced",
+        };
         var command = new Command("evaluate", "Score a precomp split and report R@1/5/10, medr, meanr and rsum")
         {
             models, bundle, data, split, fold5, simsOut, json, vocab, probe, globalOnly, shortlist, queries, querySeed, exactScores, plot,
-            float16, imageQueries,
+            float16, imageQueries, images, expect,
         };
         command.SetAction(parse => CommandRunner.Run(() => Evaluate(new Request(
             parse.GetValue(models) ?? [], parse.GetValue(bundle), parse.GetValue(data)!, parse.GetValue(split)!, parse.GetValue(fold5),
             parse.GetValue(simsOut), parse.GetValue(json), parse.GetValue(vocab), parse.GetValue(probe), parse.GetValue(globalOnly),
             ParseSizes(parse.GetValue(shortlist)), parse.GetValue(queries), parse.GetValue(querySeed), parse.GetValue(exactScores), parse.GetValue(plot),
-            parse.GetValue(float16), parse.GetValue(imageQueries)))));
+            parse.GetValue(float16), parse.GetValue(imageQueries), parse.GetValue(images), parse.GetValue(expect)))));
         return command;
     }
 
@@ -78,15 +86,19 @@ internal static class EvaluateCommand
 
     static int Evaluate(Request request)
     {
+        if ((request.Shortlists is not null || request.Float16) && (request.Images is not null || request.ExpectPath is not null))
+            throw new InvalidInputException("--images and --expect work with a retrieval evaluation, not with --shortlist or --float16");
+        if (request.Images is <= 0) throw new InvalidInputException($"--images: must be positive, got {request.Images}");
         if (request.Shortlists is not null) return EvaluateShortlist(request);
         if (request.Float16) return EvaluateFloat16(request);
         if ((request.ModelPaths.Length > 0) == (request.BundlePath is not null))
             throw new InvalidInputException("give either --model (one or two checkpoints) or --bundle (an ONNX bundle)");
         if (request.BundlePath is not null && (request.ProbePath is not null || request.GlobalOnly))
             throw new InvalidInputException("--probe and --global-only work with --model checkpoints, not with --bundle");
+        var expected = request.ExpectPath is null ? null : ExpectedResults.Read(request.ExpectPath);
 
         var (name, sims, captionsPerImage, probe) = request.BundlePath is not null
-            ? ScoreWithBundle(request.BundlePath, request.DataDir, request.Split)
+            ? ScoreWithBundle(request.BundlePath, request.DataDir, request.Split, request.Images)
             : ScoreWithModels(request);
         if (request.SimsOut is not null) sims.Save(request.SimsOut);
 
@@ -112,7 +124,23 @@ internal static class EvaluateCommand
                 Console.WriteLine($"  {kind,-20} {accuracy,6:0.0}%  ({count} pairs)");
             report["probe"] = probe.ToJson();
         }
+        report["images"] = sims.Images;
+        report["captions"] = sims.Captions;
         if (request.JsonOut is not null) File.WriteAllText(request.JsonOut, report.ToJsonString() + "\n");
+        return expected is null ? CommandRunner.Success : CheckExpected(request.ExpectPath!, expected, report);
+    }
+
+    /// <summary>Every figure of the --expect report reproduced, or each difference named and exit code 1.</summary>
+    static int CheckExpected(string path, JsonObject expected, JsonNode report)
+    {
+        var differences = ExpectedResults.Differences(expected, report);
+        if (differences.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {differences.Count} of the {ExpectedResults.FigureCount(expected)} figures in {path} not reproduced:");
+            foreach (var difference in differences) Console.Error.WriteLine($"  {difference}");
+            return CommandRunner.InputError;
+        }
+        Console.WriteLine($"reproduced: all {ExpectedResults.FigureCount(expected)} figures in {path}");
         return CommandRunner.Success;
     }
 
@@ -128,9 +156,10 @@ internal static class EvaluateCommand
             if (checkpoints[m].Config.VocabSize != vocabulary.Count)
                 throw new InvalidInputException(
                     $"{request.ModelPaths[m]}: the model was trained with {checkpoints[m].Config.VocabSize} words but the vocabulary has {vocabulary.Count}");
-        var dataset = PrecompDataset.Load(request.DataDir, request.Split, imgDims[0]);
+        var split = PrecompDataset.Load(request.DataDir, request.Split, imgDims[0]);
+        var dataset = FirstImages(split, request.Images);
         var captionIds = dataset.Captions.Select(c => CaptionTokenizer.Encode(c, vocabulary)).ToArray();
-        var probeEntries = request.ProbePath is null ? null : HardNegativeProbe.Read(request.ProbePath, dataset.ImageCount);
+        var probeEntries = request.ProbePath is null ? null : ProbeEntriesOf(request.ProbePath, split.ImageCount, dataset.ImageCount);
 
         var models = checkpoints.Select(ModelSource.Instantiate).ToArray();
         try
@@ -156,10 +185,10 @@ internal static class EvaluateCommand
     }
 
     /// <summary>The same scores through ONNX Runtime; the vocabulary is the bundle's.</summary>
-    static (string Name, ScoreMatrix Sims, int CaptionsPerImage, ProbeReport? Probe) ScoreWithBundle(string bundlePath, string dataDir, string split)
+    static (string Name, ScoreMatrix Sims, int CaptionsPerImage, ProbeReport? Probe) ScoreWithBundle(string bundlePath, string dataDir, string split, int? images)
     {
         using var runtime = SgrafRuntime.Open(bundlePath);
-        var dataset = PrecompDataset.Load(dataDir, split, runtime.Bundle.ImgDim);
+        var dataset = FirstImages(PrecompDataset.Load(dataDir, split, runtime.Bundle.ImgDim), images);
         var sims = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions (ONNX Runtime)", task =>
         {
             task.MaxValue = 3;
@@ -172,6 +201,17 @@ internal static class EvaluateCommand
             return scores;
         });
         return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage, null);
+    }
+
+    /// <summary>The split's first <paramref name="images"/> images and their captions (--images), or all of it.</summary>
+    static PrecompDataset FirstImages(PrecompDataset dataset, int? images) =>
+        images is { } count ? dataset.Take(count * dataset.CaptionsPerImage) : dataset;
+
+    /// <summary>The probe's entries; with --images, those of the images kept (the file is still checked against the whole split).</summary>
+    static IReadOnlyList<ProbeEntry> ProbeEntriesOf(string path, int splitImages, int imagesKept)
+    {
+        var kept = HardNegativeProbe.Read(path, splitImages).Where(entry => entry.Image < imagesKept).ToArray();
+        return kept.Length > 0 ? kept : throw InvalidInputException.InFile(path, $"no probe entry is about the first {imagesKept} images");
     }
 
     /// <summary>The shortlist head of --bundle against its exact model (see <see cref="ShortlistEvaluation"/>).</summary>

@@ -38,6 +38,22 @@ public sealed class BenchTrainCommandTests : IDisposable
         Assert.Equal(rate, root.GetProperty("captions_per_second").GetDouble(), 0.01);
     }
 
+    [Theory]
+    [InlineData(null, "1")]
+    [InlineData("2", "2")]
+    public void Training_commands_run_with_one_malloc_arena_unless_the_user_chose(string? given, string expected)
+    {
+        // The restart (execve) happens before the command runs; the command reports the environment it ran in.
+        var json = work.File("arena.json");
+        var result = ToolProcess.Run("sgraf", new Dictionary<string, string?> { ["MALLOC_ARENA_MAX"] = given },
+            "bench-train", "--model", "sgr", "--img-dim", "8", "--word-dim", "8", "--embed-size", "16", "--sim-dim", "8",
+            "--batch-size", "4", "--words", "4", "--threads", "2", "--steps", "1", "--json", json);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"MALLOC_ARENA_MAX {expected}", result.StandardOutput);
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(expected, report.RootElement.GetProperty("malloc_arena_max").GetString());
+    }
+
     [Fact]
     public void Bench_train_refuses_bad_options_with_a_clear_message()
     {
