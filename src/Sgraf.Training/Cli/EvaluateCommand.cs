@@ -205,7 +205,7 @@ internal static class EvaluateCommand
 
     /// <summary>The split's first <paramref name="images"/> images and their captions (--images), or all of it.</summary>
     static PrecompDataset FirstImages(PrecompDataset dataset, int? images) =>
-        images is { } count ? dataset.Take(count * dataset.CaptionsPerImage) : dataset;
+        images is { } count ? dataset.Take(Math.Min(count, dataset.ImageCount) * dataset.CaptionsPerImage) : dataset;
 
     /// <summary>The probe's entries; with --images, those of the images kept (the file is still checked against the whole split).</summary>
     static IReadOnlyList<ProbeEntry> ProbeEntriesOf(string path, int splitImages, int imagesKept)
