@@ -40,11 +40,15 @@ internal static class TrainShortlistCommand
         var validationImages = Option("--validation-images", "validation images scored exhaustively after each epoch", defaults.ValidationImages);
         var seed = Option("--seed", "seed of initialisation and batching", defaults.Seed);
         var threads = Option("--threads", "threads for torch and ONNX Runtime", defaults.Threads);
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "Start from this trained head's weights (e.g. the head of the bundle's earlier encoders) instead of random ones; same --hidden, --dim, --pooling",
+        };
 
         var command = new Command("train-shortlist", "Train a shortlist head (first-stage retrieval) on a bundle's frozen encoders by distilling its exact ranking")
         {
             bundle, data, output, trainSplit, validationSplit, hidden, dim, pooling, epochs, batchImages, captionsPerImage, learningRate,
-            teacherTemperature, distillationWeight, contrastiveWeight, groupSize, validationImages, seed, threads,
+            teacherTemperature, distillationWeight, contrastiveWeight, groupSize, validationImages, seed, threads, initFrom,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -72,7 +76,7 @@ internal static class TrainShortlistCommand
                 Threads = parse.GetValue(threads),
             };
             return Train(options, parse.GetValue(bundle)!, parse.GetValue(data)!, parse.GetValue(trainSplit)!, parse.GetValue(validationSplit)!,
-                parse.GetValue(output)!);
+                parse.GetValue(output)!, parse.GetValue(initFrom));
         }));
         return command;
     }
@@ -80,9 +84,11 @@ internal static class TrainShortlistCommand
     static Option<T> Option<T>(string name, string description, T defaultValue) =>
         new(name) { Description = $"{description} ({defaultValue})", DefaultValueFactory = _ => defaultValue };
 
-    static int Train(ShortlistTrainingOptions options, string bundlePath, string dataDir, string trainSplit, string validationSplit, string outputDir)
+    static int Train(ShortlistTrainingOptions options, string bundlePath, string dataDir, string trainSplit, string validationSplit, string outputDir,
+        string? initFrom)
     {
         options.Validate();
+        var start = initFrom is null ? null : ShortlistCheckpoint.Load(initFrom);
         using var runtime = SgrafRuntime.Open(bundlePath, new SgrafRuntimeOptions { IntraOpThreads = 1, ScoreParallelism = options.Threads });
         // Each split's raw features are dropped once encoded: only the embeddings stay for training.
         var (train, validation) = CommandRunner.WithProgress($"encoding the {trainSplit} and {validationSplit} splits", task =>
@@ -96,10 +102,11 @@ internal static class TrainShortlistCommand
         });
 
         using var trainer = new ShortlistTrainer(options, runtime, train, validation);
+        if (start is not null) trainer.StartFrom(start, initFrom!);
         Directory.CreateDirectory(outputDir);
         var epochs = new List<ShortlistEpochResult>();
         var initial = trainer.Validate();
-        Console.WriteLine($"untrained head: {initial}");
+        Console.WriteLine(start is null ? $"untrained head: {initial}" : $"head of {initFrom}: {initial}");
         CommandRunner.WithProgress(Describe(options, 0, double.NaN), task =>
         {
             task.MaxValue = options.Epochs * trainer.StepsPerEpoch;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using Sgraf.Inference;
 using Sgraf.Inference.Evaluation;
 using Sgraf.Inference.Runtime;
 using Sgraf.Training.Checkpoints;
@@ -63,6 +64,20 @@ public sealed class ShortlistTrainer : IDisposable
     }
 
     public ShortlistHead Head => head;
+
+    /// <summary>
+    /// Starts from a trained head's weights instead of a fresh initialisation, before <see cref="Run"/>: a head trained
+    /// for a bundle's earlier encoders is a closer start than random weights when one of its models is trained on.
+    /// </summary>
+    /// <param name="source">Where the head came from, for the error message.</param>
+    public void StartFrom(ShortlistCheckpoint checkpoint, string source)
+    {
+        string theirs = checkpoint.Config.DimensionsKey(), ours = head.Config.DimensionsKey();
+        if (theirs != ours)
+            throw new InvalidInputException($"{source}: that head is {theirs}, this run builds {ours}: give the same --hidden, --dim " +
+                                            "and --pooling, on a bundle with the same modules and embed sizes");
+        ModuleWeights.Load(head, checkpoint.Weights, "shortlist head");
+    }
 
     /// <summary>Weights of the best epoch so far (by mean validation recall), or of the head as built before any epoch.</summary>
     public Dictionary<string, HostTensor> BestWeights { get; private set; } = [];

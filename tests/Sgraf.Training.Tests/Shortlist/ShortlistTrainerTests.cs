@@ -58,6 +58,30 @@ public sealed class ShortlistTrainerTests(OfficialBundle bundle, ITestOutputHelp
     }
 
     [Fact]
+    public void Init_from_starts_where_the_given_head_ended_and_refuses_a_head_of_other_dimensions()
+    {
+        string[] train = ["train-shortlist", "--bundle", bundle.Directory, "--data", OfficialFixture.DataDir, "--split", "test",
+            "--validation-split", "test", "--batch-images", "10", "--hidden", "16", "--threads", "1"];
+        var first = work.File("first");
+        var trained = ToolProcess.Run("sgraf", [.. train, "--out", first, "--epochs", "2", "--dim", "8"]);
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        // "best epoch N (validation report); ..." — the saved head is that epoch's.
+        var best = trained.StandardOutput.Split('\n').Single(line => line.StartsWith("best epoch", StringComparison.Ordinal));
+        var bestReport = best[(best.IndexOf('(') + 1)..best.IndexOf(')')];
+        Assert.StartsWith("t2i ", bestReport);
+
+        var second = ToolProcess.Run("sgraf", [.. train, "--out", work.File("second"), "--epochs", "1", "--dim", "8", "--init-from", first]);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains($"head of {first}: {bestReport}", second.StandardOutput);
+        Assert.DoesNotContain("untrained head", second.StandardOutput);
+
+        var other = work.File("other");
+        var refused = ToolProcess.Run("sgraf", [.. train, "--out", other, "--epochs", "1", "--dim", "4", "--init-from", first]);
+        ToolProcess.AssertCleanFailure(refused, first, "dim=8", "dim=4", "--dim");
+        Assert.False(Directory.Exists(other));
+    }
+
+    [Fact]
     public void A_head_trained_on_other_encoders_is_refused_by_name()
     {
         using var head = RandomHead.Create(bundle.Runtime, seed: 5);
