@@ -8,7 +8,8 @@ namespace Sgraf.Training.Evaluation;
 /// Checks an evaluation's JSON against figures published earlier (<c>sgraf evaluate --expect FILE</c>): every number
 /// in the expected file must be in the new report, at the same path, with the same value. The same features through
 /// the same model give the same ranks, so the figures are compared exactly (up to the last bits of a double's text
-/// round trip); fields only the new report has are ignored.
+/// round trip); fields only the new report has are ignored. Hand-written: the JSON diff package served here
+/// (JsonDiffPatch.Net) diffs Newtonsoft trees into patches, not figures into "path: expected X, got Y" lines.
 /// </summary>
 public static class ExpectedResults
 {
