@@ -17,12 +17,11 @@ for f in "$work/precomp/test_ims.npy" "$work/vocab.json" "$work/test_probe.jsonl
   [ -f "$f" ] || { echo "error: $f not found: extract the features first (scripts/train-flickr8k.sh, README \"A model of real photos\")" >&2; exit 1; }
 done
 
-sgr=(--model "$models/flickr8k-sgr/model_best")
-saf=(--model "$models/flickr8k-saf/model_best")
+source scripts/lib/flickr8k_models.sh
 failed=0
 for name in sgr saf sgraf; do
-  case $name in sgr) pick=("${sgr[@]}");; saf) pick=("${saf[@]}");; sgraf) pick=("${sgr[@]}" "${saf[@]}");; esac
-  sgraf evaluate "${pick[@]}" --data "$work/precomp" --vocab "$work/vocab.json" --split test --images $images \
+  flickr8k_models $name "$models/flickr8k-sgr/model_best" "$models/flickr8k-saf/model_best"
+  sgraf evaluate "${picked[@]}" --data "$work/precomp" --vocab "$work/vocab.json" --split test --images $images \
     --probe "$work/test_probe.jsonl" --expect "$models/results/flickr8k-$name-first$images.json" || failed=1
 done
 [ $failed = 0 ] && echo "all shipped first-$images figures reproduced" || { echo "some figures were not reproduced (above)" >&2; exit 1; }

@@ -93,12 +93,12 @@ internal static class EvaluateCommand
         if (request.Float16) return EvaluateFloat16(request);
         if ((request.ModelPaths.Length > 0) == (request.BundlePath is not null))
             throw new InvalidInputException("give either --model (one or two checkpoints) or --bundle (an ONNX bundle)");
-        if (request.BundlePath is not null && (request.ProbePath is not null || request.GlobalOnly))
-            throw new InvalidInputException("--probe and --global-only work with --model checkpoints, not with --bundle");
+        if (request.BundlePath is not null && request.GlobalOnly)
+            throw new InvalidInputException("--global-only works with --model checkpoints, not with --bundle (the bundle has no global-only scorer)");
         var expected = request.ExpectPath is null ? null : ExpectedResults.Read(request.ExpectPath);
 
         var (name, sims, captionsPerImage, probe) = request.BundlePath is not null
-            ? ScoreWithBundle(request.BundlePath, request.DataDir, request.Split, request.Images)
+            ? ScoreWithBundle(request)
             : ScoreWithModels(request);
         if (request.SimsOut is not null) sims.Save(request.SimsOut);
 
@@ -184,12 +184,14 @@ internal static class EvaluateCommand
         }
     }
 
-    /// <summary>The same scores through ONNX Runtime; the vocabulary is the bundle's.</summary>
-    static (string Name, ScoreMatrix Sims, int CaptionsPerImage, ProbeReport? Probe) ScoreWithBundle(string bundlePath, string dataDir, string split, int? images)
+    /// <summary>The same scores (and probe) through ONNX Runtime; the vocabulary is the bundle's.</summary>
+    static (string Name, ScoreMatrix Sims, int CaptionsPerImage, ProbeReport? Probe) ScoreWithBundle(Request request)
     {
-        using var runtime = SgrafRuntime.Open(bundlePath);
-        var dataset = FirstImages(PrecompDataset.Load(dataDir, split, runtime.Bundle.ImgDim), images);
-        var sims = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions (ONNX Runtime)", task =>
+        using var runtime = SgrafRuntime.Open(request.BundlePath!);
+        var split = PrecompDataset.Load(request.DataDir, request.Split, runtime.Bundle.ImgDim);
+        var dataset = FirstImages(split, request.Images);
+        var probeEntries = request.ProbePath is null ? null : ProbeEntriesOf(request.ProbePath, split.ImageCount, dataset.ImageCount);
+        var (images, sims) = CommandRunner.WithProgress($"scoring {dataset.ImageCount} images × {dataset.CaptionCount} captions (ONNX Runtime)", task =>
         {
             task.MaxValue = 3;
             var images = runtime.EncodeImages(dataset.ImageFeatures, dataset.ImageCount);
@@ -198,9 +200,15 @@ internal static class EvaluateCommand
             task.Increment(1);
             var scores = runtime.Score(images, captions);
             task.Increment(1);
-            return scores;
+            return (images, scores);
         });
-        return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage, null);
+        var probe = probeEntries is null ? null : CommandRunner.WithProgress($"probing {probeEntries.Count} true/false caption pairs (ONNX Runtime)", task =>
+        {
+            task.MaxValue = probeEntries.Select(e => e.Image).Distinct().Count();
+            var scorer = HardNegativeProbe.BundleScorer(runtime, images);
+            return HardNegativeProbe.Evaluate(probeEntries, runtime.Bundle.Vocabulary, scorer, () => task.Increment(1));
+        });
+        return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage, probe);
     }
 
     /// <summary>The split's first <paramref name="images"/> images and their captions (--images), or all of it.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sgraf.Inference;
 using Sgraf.Inference.Data;
+using Sgraf.Inference.Runtime;
 using Sgraf.Inference.Text;
 using Sgraf.Training.Model;
 using static TorchSharp.torch;
@@ -32,7 +33,7 @@ public sealed record ProbeReport(double Overall, int Count, IReadOnlyDictionary<
 public static class HardNegativeProbe
 {
     /// <summary>Scores of the given captions (token ids, &lt;start&gt; and &lt;end&gt; included) against one image.</summary>
-    public delegate float[] CaptionScorer(int image, IReadOnlyList<int[]> captionIds);
+    public delegate double[] CaptionScorer(int image, IReadOnlyList<int[]> captionIds);
 
     /// <summary>Reads a probe file, one JSON object per line (blank lines skipped).</summary>
     /// <param name="imageCount">Images in the split the probe refers to; an entry outside it is an error.</param>
@@ -110,8 +111,15 @@ public static class HardNegativeProbe
             var scores = Score(model, data, image, captionIds, globalOnly);
             for (int j = 0; j < total.Length; j++) total[j] += scores[j] / models.Count;
         }
-        return total;
+        return Array.ConvertAll(total, score => (double)score);
     };
+
+    /// <summary>
+    /// The same through an ONNX bundle: its exact scores (the mean of its modules) of the already encoded
+    /// <paramref name="images"/>, captions encoded with the bundle's vocabulary.
+    /// </summary>
+    public static CaptionScorer BundleScorer(SgrafRuntime runtime, ImageEmbeddings images) => (image, captionIds) =>
+        runtime.Score([(images, image)], runtime.EncodeTokenIds(captionIds)).Row(0).ToArray();
 
     static float[] Score(SgrafModel model, PrecompDataset data, int image, IReadOnlyList<int[]> captionIds, bool globalOnly)
     {

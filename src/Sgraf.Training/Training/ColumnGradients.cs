@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Sgraf.Training.Training;
 
 /// <summary>
-/// SAF, or SGR without max_violation (see <see cref="FastGradients"/>): each caption's column of scores against every
+/// SAF, or SGR when most of its pairs have a gradient (see <see cref="FastGradients"/>): each caption's column of scores against every
 /// image, with its graph, on the workers; the loss gradient of the whole matrix; then each column's backward, on the
 /// same worker that built it. Each worker differentiates with respect to its own detached copies of the encoded
 /// terms and sums its columns' parameter gradients itself, in caption order; the workers' sums are added in worker

@@ -12,12 +12,14 @@ namespace Sgraf.Training.Training;
 /// a backward pass; and one backward through the encoders finishes the step.
 /// </summary>
 /// <remarks>
-/// SGR's per-pair part has no BatchNorm and no dropout, so a pair's score depends on that pair's inputs only, and with
+/// SGR's per-pair part has no BatchNorm and no dropout, so a pair's score depends on that pair's inputs only. With
 /// max_violation the loss reads at most three scores per caption: the positive, the caption's hardest image and the
-/// image's hardest caption. Every other score has zero gradient. So SGR scores all pairs without a graph and recomputes
-/// only those with a non-zero gradient (<see cref="HardestPairGradients"/>). SAF's BatchNorm1d(1) takes its statistics
-/// over all the images of a caption, so every pair has a gradient: its captions are scored and differentiated column
-/// by column (<see cref="ColumnGradients"/>), as is SGR without max_violation.
+/// image's hardest caption; summed over all negatives, it reads the pairs inside the margin. Every other score has zero
+/// gradient. So SGR scores all pairs without a graph and recomputes only those with a non-zero gradient
+/// (<see cref="NonZeroPairGradients"/>), unless most pairs have one (a model that has not learned yet). SAF's
+/// BatchNorm1d(1) takes its statistics over all the images of a caption, so every pair has a gradient: its captions are
+/// scored and differentiated column by column (<see cref="ColumnGradients"/>), as are those of SGR when most pairs
+/// have a gradient.
 /// </remarks>
 public static class FastGradients
 {
@@ -30,9 +32,10 @@ public static class FastGradients
         var encoded = EncodedBatch.Encode(model, batch);
         PhaseClock.Mark("encode");
         var similarity = model.SimilarityEncoder;
-        var (loss, gradients) = model.Config.Module == SimilarityModule.SGR && maxViolation
-            ? HardestPairGradients.Backward(similarity, encoded, margin, workers)
-            : ColumnGradients.Backward(similarity, encoded, margin, maxViolation, workers);
+        var nonZeroPairs = model.Config.Module == SimilarityModule.SGR
+            ? NonZeroPairGradients.Backward(similarity, encoded, margin, maxViolation, workers)
+            : null;
+        var (loss, gradients) = nonZeroPairs ?? ColumnGradients.Backward(similarity, encoded, margin, maxViolation, workers);
         PhaseClock.Mark("pairs");
         encoded.Backward(gradients);
         PhaseClock.Mark("encoder backward");

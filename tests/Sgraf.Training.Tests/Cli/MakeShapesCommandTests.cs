@@ -47,7 +47,7 @@ public sealed class MakeShapesCommandTests : IDisposable
     }
 
     [Fact]
-    public void Evaluate_with_probe_reports_accuracy_per_kind_for_an_SGRAF_pair()
+    public void Evaluate_with_probe_reports_accuracy_per_kind_for_an_SGRAF_pair_and_its_bundle_the_same()
     {
         var dir = Path.Combine(work, "shapes");
         Assert.Equal(0, ToolProcess.Run("sgraf", "make-shapes", "--out", dir, "--train", "40", "--dev", "10", "--test", "10", "--img-dim", "64").ExitCode);
@@ -73,5 +73,21 @@ public sealed class MakeShapesCommandTests : IDisposable
         Assert.NotEmpty(kinds);
         Assert.All(kinds, k => Assert.Contains(k, result.StandardOutput));
         Assert.NotNull(JsonNode.Parse(File.ReadAllText(json))!["rsum"]);
+
+        // The same probe through the models' ONNX bundle: ONNX Runtime's scores rank every pair as torch's do.
+        var bundle = Path.Combine(work, "bundle");
+        var export = ToolProcess.Run("sgraf", "export-onnx", "--model", models[0], "--model", models[1], "--out", bundle,
+            "--vocab", Path.Combine(dir, "vocab.json"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var bundleJson = Path.Combine(work, "bundle-metrics.json");
+        var byBundle = ToolProcess.Run("sgraf", "evaluate", "--bundle", bundle, "--data", dir, "--split", "test",
+            "--probe", Path.Combine(dir, "test_probe.jsonl"), "--json", bundleJson);
+        Assert.True(byBundle.ExitCode == 0, byBundle.ToString());
+        Assert.Contains("hard-negative probe", byBundle.StandardOutput);
+        var bundleReport = JsonNode.Parse(File.ReadAllText(bundleJson))!;
+        Assert.Equal(probe.ToJsonString(), bundleReport["probe"]!.ToJsonString());
+        Assert.Equal(JsonNode.Parse(File.ReadAllText(json))!["rsum"]!.GetValue<double>(), bundleReport["rsum"]!.GetValue<double>());
+        ToolProcess.AssertCleanFailure(ToolProcess.Run("sgraf", "evaluate", "--bundle", bundle, "--data", dir, "--split", "test",
+            "--global-only"), "--global-only", "--bundle");
     }
 }
