@@ -90,6 +90,8 @@ internal static class TrainShortlistCommand
         options.Validate();
         var start = initFrom is null ? null : ShortlistCheckpoint.Load(initFrom);
         using var runtime = SgrafRuntime.Open(bundlePath, new SgrafRuntimeOptions { IntraOpThreads = 1, ScoreParallelism = options.Threads });
+        // Refused before the minutes of encoding, not after.
+        if (start is not null) ShortlistTrainer.RequireSameDimensions(start, ShortlistTrainer.HeadConfigFor(options, runtime), initFrom!);
         // Each split's raw features are dropped once encoded: only the embeddings stay for training.
         var (train, validation) = CommandRunner.WithProgress($"encoding the {trainSplit} and {validationSplit} splits", task =>
         {

@@ -58,7 +58,7 @@ public sealed class ShortlistTrainer : IDisposable
         set_num_threads(options.Threads);
         random.manual_seed(options.Seed);
         rng = new Random(options.Seed);
-        head = new ShortlistHead(options.HeadConfig([.. teacher.Modules.Select(BundleManifest.ModuleName)], train.InputDim));
+        head = new ShortlistHead(HeadConfigFor(options, teacher));
         optimizer = optim.Adam(head.parameters(), options.LearningRate);
         validationScores = teacher.Score(validation.Images, validation.Captions);
     }
@@ -72,11 +72,21 @@ public sealed class ShortlistTrainer : IDisposable
     /// <param name="source">Where the head came from, for the error message.</param>
     public void StartFrom(ShortlistCheckpoint checkpoint, string source)
     {
-        string theirs = checkpoint.Config.DimensionsKey(), ours = head.Config.DimensionsKey();
-        if (theirs != ours)
-            throw new InvalidInputException($"{source}: that head is {theirs}, this run builds {ours}: give the same --hidden, --dim " +
-                                            "and --pooling, on a bundle with the same modules and embed sizes");
+        RequireSameDimensions(checkpoint, head.Config, source);
         ModuleWeights.Load(head, checkpoint.Weights, "shortlist head");
+    }
+
+    /// <summary>The head a run builds: from the options and the bundle alone, so it is known before any split is encoded.</summary>
+    public static ShortlistHeadConfig HeadConfigFor(ShortlistTrainingOptions options, SgrafRuntime teacher) =>
+        options.HeadConfig([.. teacher.Modules.Select(BundleManifest.ModuleName)], teacher.Modules.Sum(m => teacher.Bundle.Module(m).EmbedSize));
+
+    /// <exception cref="InvalidInputException">The trained head <paramref name="start"/> (from <paramref name="source"/>) has other dimensions than <paramref name="ours"/>.</exception>
+    public static void RequireSameDimensions(ShortlistCheckpoint start, ShortlistHeadConfig ours, string source)
+    {
+        string theirs = start.Config.DimensionsKey(), built = ours.DimensionsKey();
+        if (theirs != built)
+            throw new InvalidInputException($"{source}: that head is {theirs}, this run builds {built}: give the same --hidden, --dim " +
+                                            "and --pooling, on a bundle with the same modules and embed sizes");
     }
 
     /// <summary>Weights of the best epoch so far (by mean validation recall), or of the head as built before any epoch.</summary>

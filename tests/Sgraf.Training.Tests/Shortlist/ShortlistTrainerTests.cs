@@ -78,6 +78,7 @@ public sealed class ShortlistTrainerTests(OfficialBundle bundle, ITestOutputHelp
         var other = work.File("other");
         var refused = ToolProcess.Run("sgraf", [.. train, "--out", other, "--epochs", "1", "--dim", "4", "--init-from", first]);
         ToolProcess.AssertCleanFailure(refused, first, "dim=8", "dim=4", "--dim");
+        Assert.DoesNotContain("encoding the", refused.StandardOutput + refused.StandardError);   // refused before the encoding
         Assert.False(Directory.Exists(other));
     }
 
