@@ -169,12 +169,8 @@ internal static class EvaluateCommand
                 task.MaxValue = models.Length * SplitScorer.StepCount(dataset.ImageCount, dataset.CaptionCount);
                 return models.Select(model => SplitScorer.Score(model, dataset, captionIds, () => task.Increment(1), request.GlobalOnly)).ToArray();
             });
-            var probe = probeEntries is null ? null : CommandRunner.WithProgress($"probing {probeEntries.Count} true/false caption pairs", task =>
-            {
-                task.MaxValue = probeEntries.Select(e => e.Image).Distinct().Count();
-                var scorer = HardNegativeProbe.ModelScorer(models, dataset, request.GlobalOnly);
-                return HardNegativeProbe.Evaluate(probeEntries, vocabulary, scorer, () => task.Increment(1));
-            });
+            var probe = probeEntries is null ? null
+                : Probe(probeEntries, vocabulary, HardNegativeProbe.ModelScorer(models, dataset, request.GlobalOnly), "");
             var name = string.Join("+", checkpoints.Select(c => c.Config.Module));
             return (request.GlobalOnly ? $"global-only {name}" : name, SgrafEnsemble.Average(matrices), dataset.CaptionsPerImage, probe);
         }
@@ -202,14 +198,18 @@ internal static class EvaluateCommand
             task.Increment(1);
             return (images, scores);
         });
-        var probe = probeEntries is null ? null : CommandRunner.WithProgress($"probing {probeEntries.Count} true/false caption pairs (ONNX Runtime)", task =>
-        {
-            task.MaxValue = probeEntries.Select(e => e.Image).Distinct().Count();
-            var scorer = HardNegativeProbe.BundleScorer(runtime, images);
-            return HardNegativeProbe.Evaluate(probeEntries, runtime.Bundle.Vocabulary, scorer, () => task.Increment(1));
-        });
+        var probe = probeEntries is null ? null
+            : Probe(probeEntries, runtime.Bundle.Vocabulary, HardNegativeProbe.BundleScorer(runtime, images), " (ONNX Runtime)");
         return (string.Join("+", runtime.Modules), sims, dataset.CaptionsPerImage, probe);
     }
+
+    /// <summary>The hard-negative probe with a progress bar, one step per image.</summary>
+    static ProbeReport Probe(IReadOnlyList<ProbeEntry> entries, Vocabulary vocabulary, HardNegativeProbe.CaptionScorer scorer, string by) =>
+        CommandRunner.WithProgress($"probing {entries.Count} true/false caption pairs{by}", task =>
+        {
+            task.MaxValue = entries.Select(e => e.Image).Distinct().Count();
+            return HardNegativeProbe.Evaluate(entries, vocabulary, scorer, () => task.Increment(1));
+        });
 
     /// <summary>The split's first <paramref name="images"/> images and their captions (--images), or all of it.</summary>
     static PrecompDataset FirstImages(PrecompDataset dataset, int? images) =>
