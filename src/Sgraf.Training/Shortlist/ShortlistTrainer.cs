@@ -157,7 +157,7 @@ public sealed class ShortlistTrainer : IDisposable
             options.TeacherTemperature, options.DistillationWeight, options.ContrastiveWeight);
         optimizer.zero_grad();
         loss.backward();
-        OptimizerStep.Run(optimizer);
+        CollectionPause.Run(() => optimizer.step());
         return parts;
     }
 

@@ -50,17 +50,17 @@ public sealed class StepRunner : IDisposable
     public void Update()
     {
         if (options.GradClip > 0) nn.utils.clip_grad_norm_(parameters, options.GradClip);
-        OptimizerStep.Run(Optimizer);
+        CollectionPause.Run(() => Optimizer.step());
         PhaseClock.Mark("clip + adam");
     }
 
     /// <summary>One Adam step on <paramref name="batch"/> (each caption with its image); returns the batch loss.</summary>
-    public double Step(TrainingBatch batch)
+    public double Step(TrainingBatch batch) => CollectionPause.Run(() =>
     {
         var loss = Gradients(batch);
         Update();
         return loss;
-    }
+    });
 
     public void Dispose() => Optimizer.Dispose();
 }
