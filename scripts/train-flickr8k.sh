@@ -11,7 +11,8 @@
 # core of its own: about 18 min), SGR 5 epochs 2 h 37 min the same way, then its epochs 6-12 with two threads, 10-29 min
 # an epoch, before SGR's step differentiated only the pairs inside the margin (its step at these sizes: 2.1-2.2 s then,
 # 0.8 s now: docs/benchmarks.md "The recipe's step"), shortlist head 4-8 min an epoch, evaluation by ONNX Runtime a few
-# minutes a model (the global-only baselines through torch).
+# minutes a model (the global-only baselines through torch). The hardest-negative epochs (HARD_EPOCHS, below), both
+# models side by side at two threads each with OMP_WAIT_POLICY=passive: SGR 6.5-10.5 min an epoch, SAF 8-14 min.
 # The shipped SGR's epochs 6-8 went on from its epoch-5 checkpoint with a fresh Adam (sgraf train --continue-from:
 # the checkpoints in models/ hold no optimizer state), its epochs 9-12 from its epoch-8 checkpoint (--resume); this
 # script trains the same recipe in one run, so its model is the same recipe, not the same bits.
@@ -19,10 +20,11 @@
 # Recipe (README "A model of real photos", what each choice did on dev): embed 256, sim 64, word 300, batch 128,
 # Adam 2e-4 with the last epoch at 2e-5 (dev rsum SAF 214.5 -> 220.9 after 8 epochs; SGR 218.5 -> 225.0 after 8,
 # 226.8 -> 237.0 after 11), the image fc starting from
-# the training regions' standardisation (--standardise-images), the loss summed over all negatives throughout
-# (switching to the hardest negative after 1-2 epochs collapsed both models: the loss went to 2 * batch * margin).
+# the training regions' standardisation (--standardise-images), the loss summed over all negatives (switching to the
+# hardest negative after 1-2 epochs collapsed both models: the loss went to 2 * batch * margin), then, once they rank
+# well, the official hardest negative for HARD_EPOCHS more.
 # SGR_EPOCHS / SAF_EPOCHS: epochs in all; SGR_LR_UPDATE / SAF_LR_UPDATE: epochs before the 10x decay; SAF_MORE_EPOCHS:
-# SAF's continuation (below; 0: none); THREADS: torch threads a training (1: both trainings side by side on a 2-core
+# SAF's continuation (below; 0: none); HARD_EPOCHS: the hardest-negative epochs of both (below; 0: none); THREADS: torch threads a training (1: both trainings side by side on a 2-core
 # machine; two threads each side by side want OMP_WAIT_POLICY=passive, docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,16 +63,38 @@ saf=$!
 wait $sgr
 wait $saf
 
-# SAF_MORE_EPOCHS > 0: SAF goes on from its model_best with a fresh Adam for that many epochs, the last at 2e-5 (3
-# measured: dev rsum 220.9 -> 217.8 -> 223.2 -> 233.8; not in the shipped model yet, docs/benchmarks.md). The
-# continuation writes a model_best only if it beats the first run on dev.
-saf_more=${SAF_MORE_EPOCHS:-0}
-if [ "$saf_more" -gt 0 ]; then
-  rm -rf "$work/runs/saf-on"
-  { time sgraf train --continue-from "$work/runs/saf/model_best" --model saf --data "$precomp" --vocab "$work/vocab.json" \
-      --out "$work/runs/saf-on" --num-epochs $((saf_epochs + saf_more)) --lr-update $((saf_epochs + saf_more - 1)) \
-      --threads 2; } > "$work/saf-on.train.log" 2>&1
-  if [ -d "$work/runs/saf-on/model_best" ]; then rm -rf "$work/runs/saf" && mv "$work/runs/saf-on" "$work/runs/saf"; fi
+# go_on MODEL MORE LR_EPOCHS [train options]: MODEL goes on from its model_best (a fresh Adam, the epoch count kept)
+# for MORE epochs, the first LR_EPOCHS at 2e-4 and the rest at 2e-5. The continuation replaces the run only if it beat
+# it on dev (only then does it write a model_best).
+go_on() {
+  local model=$1 more=$2 lr_epochs=$3; shift 3
+  local dir="$work/runs/$model" next="$work/runs/$model-on" epoch
+  epoch=$(sed -n 's/^ *"epoch": \([0-9]*\),$/\1/p' "$dir/model_best/training_state.json")
+  rm -rf "$next"
+  { time sgraf train --continue-from "$dir/model_best" --model "$model" --data "$precomp" --vocab "$work/vocab.json" \
+      --out "$next" --num-epochs $((epoch + more)) --lr-update $((epoch + lr_epochs)) --threads 2 "$@"; } \
+    >> "$work/$model-on.train.log" 2>&1
+  if [ -d "$next/model_best" ]; then rm -rf "$dir" && mv "$next" "$dir"; fi
+}
+# SAF_MORE_EPOCHS: SAF goes on with the summed loss, the last epoch at 2e-5 (3: dev rsum 220.9 -> 217.8 -> 223.2 ->
+# 233.8). HARD_EPOCHS: then both go on with the official hardest negative (max_violation), the last epoch at 2e-5 and
+# the others at 2e-4 (4: SGR dev rsum 237.0 -> 243.9 -> 249.5 -> 249.6 -> 255.3, SAF 233.8 -> 249.2 -> 256.6 -> 258.4 -> 261.4; 2: SGR
+# 249.3, SAF 250.8; docs/benchmarks.md "Hardest negatives once the models rank well"). Hardest negatives collapsed both
+# models early in training (above); once they rank well they pay.
+saf_more=${SAF_MORE_EPOCHS:-3}
+hard=${HARD_EPOCHS:-4}
+if [ "$saf_more" -gt 0 ]; then go_on saf "$saf_more" $((saf_more - 1)); fi
+if [ "$hard" -gt 0 ]; then
+  (
+    # Side by side at two threads each: libgomp must not spin-wait (docs/benchmarks.md "Two trainings on one machine").
+    export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+    go_on sgr "$hard" $((hard - 1)) --max-violation true &
+    sgr=$!
+    go_on saf "$hard" $((hard - 1)) --max-violation true &
+    saf=$!
+    wait $sgr
+    wait $saf
+  )
 fi
 
 bundle="$out/flickr8k-bundle"
