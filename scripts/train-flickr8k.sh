@@ -24,8 +24,9 @@
 # hardest negative after 1-2 epochs collapsed both models: the loss went to 2 * batch * margin), then, once they rank
 # well, the official hardest negative for HARD_EPOCHS more.
 # SGR_EPOCHS / SAF_EPOCHS: epochs in all; SGR_LR_UPDATE / SAF_LR_UPDATE: epochs before the 10x decay; SAF_MORE_EPOCHS:
-# SAF's continuation (below; 0: none); HARD_EPOCHS: the hardest-negative epochs of both (below; 0: none); THREADS: torch threads a training (1: both trainings side by side on a 2-core
-# machine; two threads each side by side want OMP_WAIT_POLICY=passive, docs/benchmarks.md).
+# SAF's continuation (below; 0: none); HARD_EPOCHS: the hardest-negative epochs of both (below; 0: none); THREADS:
+# torch threads a training (1: both trainings side by side on a 2-core machine; two threads each side by side want
+# OMP_WAIT_POLICY=passive, docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flickr=${FLICKR:-../shared/datasets/flickr8k}
@@ -78,9 +79,9 @@ go_on() {
 }
 # SAF_MORE_EPOCHS: SAF goes on with the summed loss, the last epoch at 2e-5 (3: dev rsum 220.9 -> 217.8 -> 223.2 ->
 # 233.8). HARD_EPOCHS: then both go on with the official hardest negative (max_violation), the last epoch at 2e-5 and
-# the others at 2e-4 (4: SGR dev rsum 237.0 -> 243.9 -> 249.5 -> 249.6 -> 255.3, SAF 233.8 -> 249.2 -> 256.6 -> 258.4 -> 261.4; 2: SGR
-# 249.3, SAF 250.8; docs/benchmarks.md "Hardest negatives once the models rank well"). Hardest negatives collapsed both
-# models early in training (above); once they rank well they pay.
+# the others at 2e-4 (4: SGR dev rsum 237.0 -> 243.9 -> 249.5 -> 249.6 -> 255.3, SAF 233.8 -> 249.2 -> 256.6 -> 258.4
+# -> 261.4; 2: SGR 249.3, SAF 250.8; docs/benchmarks.md "Hardest negatives once the models rank well"). Hardest
+# negatives collapsed both models early in training (above); once they rank well they pay.
 saf_more=${SAF_MORE_EPOCHS:-3}
 hard=${HARD_EPOCHS:-4}
 if [ "$saf_more" -gt 0 ]; then go_on saf "$saf_more" $((saf_more - 1)); fi

@@ -1,5 +1,4 @@
 using Sgraf.Training.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Sgraf.Training.Training;
@@ -36,9 +35,6 @@ internal static class ColumnGradients
         var wordGradient = zeros_like(shared.Words);
         var captionGlobalGradient = zeros_like(shared.CaptionGlobals);
 
-        // add_(t) would pass a temporary Scalar 1 that nothing keeps alive during the native call (CollectionPause): the
-        // gradient sums below, the step's most frequent such call, use this one, alive to the end, even outside a pause.
-        using var one = 1.ToScalar();
         var scores = empty(images, captions, device: shared.Regions.device);
         var columns = new Tensor[captions];
         var words = new Tensor[captions];
@@ -69,7 +65,7 @@ internal static class ColumnGradients
                 for (int k = 0; k < sums[w].Length; k++)
                 {
                     if (gradients[k].IsInvalid) continue;
-                    sums[w][k].add_(gradients[k], one);
+                    sums[w][k].add_(gradients[k]);
                     if (k < parameters.Length) reached[k] = true;
                 }
                 wordGradient.narrow(0, j, 1).narrow(1, 0, lengths[j]).copy_(gradients[^2]);
@@ -78,10 +74,10 @@ internal static class ColumnGradients
 
             PhaseClock.Mark("columns backward");
             for (int w = 1; w < workers; w++)
-                for (int k = 0; k < sums[0].Length; k++) sums[0][k].add_(sums[w][k], one);
+                for (int k = 0; k < sums[0].Length; k++) sums[0][k].add_(sums[w][k]);
             // As backward() would: a parameter that no column reads keeps no gradient.
             for (int k = 0; k < parameters.Length; k++)
-                if (reached[k]) Accumulate(parameters[k], sums[0][k], one);
+                if (reached[k]) Accumulate(parameters[k], sums[0][k]);
             return (loss, new PairInputs(sums[0][^3], wordGradient, sums[0][^2], captionGlobalGradient, sums[0][^1]));
         }
         finally
@@ -90,9 +86,9 @@ internal static class ColumnGradients
         }
     }
 
-    static void Accumulate(Tensor parameter, Tensor gradient, Scalar one)
+    static void Accumulate(Tensor parameter, Tensor gradient)
     {
-        if (parameter.grad is { } existing) existing.add_(gradient, one);
+        if (parameter.grad is { } existing) existing.add_(gradient);
         else parameter.grad = gradient.clone();
     }
 }
