@@ -19,10 +19,12 @@ public sealed class SearchLaneTests
             Interlocked.Decrement(ref running);
             return now;
         }
-        // Two run, blocked; the third waits for a slot; the fourth finds the wait full.
-        var first = Task.Run(() => lane.RunAsync(Search, CancellationToken.None));
-        var second = Task.Run(() => lane.RunAsync(Search, CancellationToken.None));
-        SpinWait.SpinUntil(() => Volatile.Read(ref running) == 2, TimeSpan.FromSeconds(30));
+        // Two run, blocked; the third waits for a slot; the fourth finds the wait full. The two blocked searches get
+        // threads of their own: on a pool starved by the assembly's other tests, the second could wait past the spin
+        // below, and the third would then take its slot and block this thread.
+        var first = OnItsOwnThread(() => lane.RunAsync(Search, CancellationToken.None));
+        var second = OnItsOwnThread(() => lane.RunAsync(Search, CancellationToken.None));
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref running) == 2, TimeSpan.FromSeconds(30)), "the first two searches did not start");
         var third = lane.RunAsync(Search, CancellationToken.None);
         Assert.False(third.IsCompleted);
         var refused = await Assert.ThrowsAsync<BatcherQueueFullException>(() => lane.RunAsync(Search, CancellationToken.None));
@@ -52,6 +54,9 @@ public sealed class SearchLaneTests
         Assert.True(await busy);
         Assert.True(await next);
     }
+
+    static Task<T> OnItsOwnThread<T>(Func<Task<T>> start) =>
+        Task.Factory.StartNew(start, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     static void InterlockedMax(ref int target, int value)
     {

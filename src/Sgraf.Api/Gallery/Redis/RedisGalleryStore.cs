@@ -40,11 +40,20 @@ public sealed class RedisGalleryStore : IGalleryStore
     private readonly string _gallery;
     private StreamEntryId _published;
     private long _quarantined;
+    private volatile Exception? _credentialsRefused;
 
     private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger,
         GalleryQuarantineMetrics? quarantineMetrics)
     {
         _connection = connection;
+        // A refused password shows here first: a command may wait in the reconnect backlog and time out (which is
+        // worth retrying) before any error names the password, so start-up looks here to stop retrying.
+        connection.ConnectionFailed += (_, failed) =>
+        {
+            if (failed.FailureType == ConnectionFailureType.AuthenticationFailure) _credentialsRefused = failed.Exception
+                ?? new RedisConnectionException(failed.FailureType, $"authentication failed at {failed.EndPoint}");
+        };
+        connection.ConnectionRestored += (_, _) => _credentialsRefused = null;
         _gallery = options.KeyPrefix;
         _quarantineMetrics = quarantineMetrics;
         _keys = new RedisGalleryKeys(options.KeyPrefix);
@@ -336,6 +345,10 @@ public sealed class RedisGalleryStore : IGalleryStore
             }
             catch (Exception e) when (RedisLogFollower.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
+                if (_credentialsRefused is { } refused)
+                    throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure,
+                        $"Redis {_server} refused this replica's credentials (Sgraf:Redis:Password, or password= in Sgraf:Redis:Configuration) " +
+                        $"as it tried to {step}: {refused.Message}", refused);
                 var delay = RedisLogFollower.RetryDelay(failures);
                 RedisGalleryLog.Unavailable(_logger, Description, step, e.Message, (int)delay.TotalMilliseconds);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

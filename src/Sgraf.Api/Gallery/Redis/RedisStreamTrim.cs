@@ -44,13 +44,22 @@ internal static class RedisStreamTrim
         return {removed, floor}
         """;
 
+    // KEYS[1] replica set, KEYS[2] the replica's key; ARGV: its name, the id it needs, time to live in ms.
+    private const string HeartbeatScript = """
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+        return 1
+        """;
+
     /// <summary>Publishes that replica <paramref name="name"/> needs the stream after <paramref name="need"/>, for <paramref name="ttl"/>.</summary>
-    public static async Task HeartbeatAsync(IDatabaseAsync database, RedisGalleryKeys keys, string name, StreamEntryId need, TimeSpan ttl)
-    {
-        // Into the set first: a trim that sees the key must also find it through the set.
-        await database.SetAddAsync(keys.Replicas, name).ConfigureAwait(false);
-        await database.StringSetAsync(keys.Replica(name), need.ToString(), ttl).ConfigureAwait(false);
-    }
+    /// <remarks>
+    /// The set member and the key in one script: a trim (or a snapshot's publish) running between two separate
+    /// commands found the member without its key and removed it, so a starting replica went unseen until its next
+    /// heartbeat, and the snapshot it was reading could be deleted under it.
+    /// </remarks>
+    public static Task HeartbeatAsync(IDatabaseAsync database, RedisGalleryKeys keys, string name, StreamEntryId need, TimeSpan ttl) =>
+        database.ScriptEvaluateAsync(HeartbeatScript, [keys.Replicas, keys.Replica(name)],
+            [name, need.ToString(), (long)ttl.TotalMilliseconds]);
 
     /// <summary>Trims the stream as far as every live replica and the snapshot allow.</summary>
     /// <returns>How many entries were removed.</returns>

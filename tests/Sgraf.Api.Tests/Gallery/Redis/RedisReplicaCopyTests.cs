@@ -186,8 +186,7 @@ public sealed class RedisReplicaCopyTests(RedisServerProcess redis, SegmentCheck
         var first = await LastEntryAsync();
         await WaitForAsync(async () => await SnapshotAtAsync() == first, "the first snapshot");
         // A replica in its start registers as needing everything, and may be reading the snapshot now.
-        await Database.SetAddAsync(Keys.Replicas, "starting");
-        await Database.StringSetAsync(Keys.Replica("starting"), "0-0", TimeSpan.FromSeconds(60));
+        await RedisStreamTrim.HeartbeatAsync(Database, Keys, "starting", StreamEntryId.Zero, TimeSpan.FromSeconds(60));
 
         // One entry each time, more than half the last snapshot's bytes: each is followed by exactly one new snapshot.
         await writer.AppendAsync(Image("image-1", 1));
