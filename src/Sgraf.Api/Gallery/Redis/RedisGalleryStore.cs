@@ -40,20 +40,14 @@ public sealed class RedisGalleryStore : IGalleryStore
     private readonly string _gallery;
     private StreamEntryId _published;
     private long _quarantined;
-    private volatile Exception? _credentialsRefused;
+    private readonly RedisAuthenticationWatch _authentication;
 
     private RedisGalleryStore(ConnectionMultiplexer connection, RedisStoreOptions options, string bundleHash, ReplicaDisk? disk, ILogger logger,
-        GalleryQuarantineMetrics? quarantineMetrics)
+        GalleryQuarantineMetrics? quarantineMetrics, RedisAuthenticationWatch authentication)
     {
         _connection = connection;
-        // A refused password shows here first: a command may wait in the reconnect backlog and time out (which is
-        // worth retrying) before any error names the password, so start-up looks here to stop retrying.
-        connection.ConnectionFailed += (_, failed) =>
-        {
-            if (failed.FailureType == ConnectionFailureType.AuthenticationFailure) _credentialsRefused = failed.Exception
-                ?? new RedisConnectionException(failed.FailureType, $"authentication failed at {failed.EndPoint}");
-        };
-        connection.ConnectionRestored += (_, _) => _credentialsRefused = null;
+        _authentication = authentication;
+        connection.ConnectionRestored += (_, _) => authentication.Restored();
         _gallery = options.KeyPrefix;
         _quarantineMetrics = quarantineMetrics;
         _keys = new RedisGalleryKeys(options.KeyPrefix);
@@ -86,8 +80,10 @@ public sealed class RedisGalleryStore : IGalleryStore
         var configuration = RedisConnectionSettings.From(options);
         // For CONFIG GET in the durability check only; the store issues no other admin command.
         configuration.AllowAdmin = true;
+        var authentication = new RedisAuthenticationWatch();
+        configuration.LoggerFactory = authentication;
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new RedisGalleryStore(connection, options, bundleHash, disk, logger, quarantineMetrics);
+        return new RedisGalleryStore(connection, options, bundleHash, disk, logger, quarantineMetrics, authentication);
     }
 
     public string Description => _copy is { } copy
@@ -345,7 +341,7 @@ public sealed class RedisGalleryStore : IGalleryStore
             }
             catch (Exception e) when (RedisLogFollower.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                if (_credentialsRefused is { } refused)
+                if (_authentication.Refused is { } refused)
                     throw new RedisConnectionException(ConnectionFailureType.AuthenticationFailure,
                         $"Redis {_server} refused this replica's credentials (Sgraf:Redis:Password, or password= in Sgraf:Redis:Configuration) " +
                         $"as it tried to {step}: {refused.Message}", refused);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Sgraf.Api.Configuration;
 using Sgraf.Api.Gallery.Redis;
+using StackExchange.Redis;
 
 namespace Sgraf.Api.Tests.Gallery.Redis;
 
@@ -18,10 +19,38 @@ public sealed class RedisSecurityTests(RedisServerProcess redis) : IClassFixture
         foreach (var wrong in new[] { $"127.0.0.1:{redis.Port}", $"127.0.0.1:{redis.Port},password=not-{redis.Password}" })
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var failure = await Assert.ThrowsAnyAsync<Exception>(() => Replica.StartAsync(wrong, gallery));
-            Assert.False(timeout.IsCancellationRequested, "start-up kept retrying a refused password");
-            Assert.True(RedisConnectionSettings.IsAuthenticationFailure(failure), failure.ToString());
+            var log = new CapturingLogger();
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => Replica.StartAsync(wrong, gallery, logger: log));
+            string told = string.Join("\n", log.Entries.Select(e => $"{e.Level}: {e.Message}"));
+            Assert.False(timeout.IsCancellationRequested, $"start-up with '{wrong}' kept retrying a refused password:\n{told}\n{failure}");
+            Assert.True(RedisConnectionSettings.IsAuthenticationFailure(failure), $"{failure}\n{told}");
         }
+    }
+
+    [Fact]
+    public async Task A_refused_password_is_seen_on_the_connection_itself_before_any_command_fails()
+    {
+        // What start-up relies on when its commands only time out in the reconnect backlog (as under load): each
+        // failed attempt reaches the watch with an authentication failure, however early it came.
+        foreach (var wrong in new[] { $"127.0.0.1:{redis.Port}", $"127.0.0.1:{redis.Port},password=not-{redis.Password}" })
+        {
+            var watch = new RedisAuthenticationWatch();
+            var configuration = RedisConnectionSettings.From(new RedisStoreOptions { Configuration = wrong });
+            configuration.LoggerFactory = watch;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (watch.Refused is null && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.True(watch.Refused is { } refused && RedisConnectionSettings.IsAuthenticationFailure(refused),
+                $"with '{wrong}' no refused password was seen: {watch.Refused}");
+            Assert.False(connection.IsConnected);
+        }
+
+        var right = RedisConnectionSettings.From(new RedisStoreOptions { Configuration = $"127.0.0.1:{redis.Port}", Password = redis.Password });
+        var quiet = new RedisAuthenticationWatch();
+        right.LoggerFactory = quiet;
+        await using (var connected = await ConnectionMultiplexer.ConnectAsync(right))
+            Assert.True(connected.IsConnected);
+        Assert.Null(quiet.Refused);
     }
 
     [Fact]
